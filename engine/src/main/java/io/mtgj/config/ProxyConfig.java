@@ -1,0 +1,327 @@
+package io.mtgj.config;
+
+import io.mtgj.secret.Secret;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything the engine needs to run, validated once at construction. Immutable.
+ */
+public final class ProxyConfig
+{
+    /** Default for both relay buffers, as in mtg v1. */
+    public static final int DEFAULT_BUFFER_BYTES = 32 * 1024;
+    /** Smallest relay buffer we accept: below this the syscall count per byte explodes. */
+    public static final int MIN_BUFFER_BYTES = 1024;
+    /** Largest relay buffer we accept. */
+    public static final int MAX_BUFFER_BYTES = 16 * 1024 * 1024;
+    /** Default client handshake deadline (protocol.md 8.3). */
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** Default Telegram dial timeout (protocol.md 8.3). */
+    public static final long DEFAULT_DIAL_TIMEOUT_MS = 10_000;
+    /** Default idle timeout of a relay, any direction resetting it (mtg v2's default). */
+    public static final long DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+    /** Default listening address. */
+    public static final String DEFAULT_BIND = "0.0.0.0:3128";
+
+    private final Secret secret;
+    private final byte[] adTag;
+    private final InetSocketAddress bind;
+    private final int readBufferBytes;
+    private final int writeBufferBytes;
+    private final PreferIp preferIp;
+    private final Map<Integer, List<InetSocketAddress>> dcAddresses;
+    private final int workers;
+    private final long handshakeTimeoutMs;
+    private final long dialTimeoutMs;
+    private final long idleTimeoutMs;
+
+    private ProxyConfig(final Builder b)
+    {
+        if (null == b.secret)
+        {
+            throw new IllegalArgumentException("a secret is required");
+        }
+        if (null != b.adTag && b.adTag.length != 16)
+        {
+            throw new IllegalArgumentException("an ad tag is 16 bytes (32 hex characters)");
+        }
+        secret = b.secret;
+        adTag = null == b.adTag ? null : b.adTag.clone();
+        bind = b.bind;
+        readBufferBytes = checkBuffer("--read-buffer", b.readBufferBytes);
+        writeBufferBytes = checkBuffer("--write-buffer", b.writeBufferBytes);
+        preferIp = b.preferIp;
+        final Map<Integer, List<InetSocketAddress>> dcs = new TreeMap<>();
+        b.dcAddresses.forEach((dc, list) -> dcs.put(dc, List.copyOf(list)));
+        dcAddresses = Collections.unmodifiableMap(dcs);
+        if (b.workers < 1 || b.workers > 1024)
+        {
+            throw new IllegalArgumentException("bad --workers " + b.workers + ": expected 1..1024");
+        }
+        workers = b.workers;
+        handshakeTimeoutMs = checkPositive("--handshake-timeout", b.handshakeTimeoutMs);
+        dialTimeoutMs = checkPositive("--dial-timeout", b.dialTimeoutMs);
+        idleTimeoutMs = checkPositive("--idle-timeout", b.idleTimeoutMs);
+    }
+
+    private static int checkBuffer(final String name, final long bytes)
+    {
+        if (bytes < MIN_BUFFER_BYTES || bytes > MAX_BUFFER_BYTES)
+        {
+            throw new IllegalArgumentException("bad " + name + " " + ByteSize.format(bytes) + ": expected " +
+                ByteSize.format(MIN_BUFFER_BYTES) + " to " + ByteSize.format(MAX_BUFFER_BYTES));
+        }
+        return (int)bytes;
+    }
+
+    private static long checkPositive(final String name, final long ms)
+    {
+        if (ms <= 0)
+        {
+            throw new IllegalArgumentException("bad " + name + " " + ms + "ms: must be positive");
+        }
+        return ms;
+    }
+
+    /**
+     * @param secret the secret the instance serves.
+     * @return a builder with every default set.
+     */
+    public static Builder builder(final Secret secret)
+    {
+        return new Builder(secret);
+    }
+
+    /**
+     * @return the secret.
+     */
+    public Secret secret()
+    {
+        return secret;
+    }
+
+    /**
+     * @return a copy of the 16-byte ad tag, or null in direct mode.
+     */
+    public byte[] adTag()
+    {
+        return null == adTag ? null : adTag.clone();
+    }
+
+    /**
+     * @return the listening address.
+     */
+    public InetSocketAddress bind()
+    {
+        return bind;
+    }
+
+    /**
+     * @return buffer bytes for the Telegram to client direction.
+     */
+    public int readBufferBytes()
+    {
+        return readBufferBytes;
+    }
+
+    /**
+     * @return buffer bytes for the client to Telegram direction.
+     */
+    public int writeBufferBytes()
+    {
+        return writeBufferBytes;
+    }
+
+    /**
+     * @return the IP family policy for dialing Telegram.
+     */
+    public PreferIp preferIp()
+    {
+        return preferIp;
+    }
+
+    /**
+     * @return DC number to the addresses that replace the built-in table for it.
+     */
+    public Map<Integer, List<InetSocketAddress>> dcAddresses()
+    {
+        return dcAddresses;
+    }
+
+    /**
+     * @return number of reactor threads.
+     */
+    public int workers()
+    {
+        return workers;
+    }
+
+    /**
+     * @return how long a client may take to complete its handshake.
+     */
+    public long handshakeTimeoutMs()
+    {
+        return handshakeTimeoutMs;
+    }
+
+    /**
+     * @return how long dialing one Telegram address may take.
+     */
+    public long dialTimeoutMs()
+    {
+        return dialTimeoutMs;
+    }
+
+    /**
+     * @return how long a relay may stay silent in both directions before it is closed.
+     */
+    public long idleTimeoutMs()
+    {
+        return idleTimeoutMs;
+    }
+
+    /**
+     * Mutable collector of settings; {@link #build()} validates.
+     */
+    public static final class Builder
+    {
+        private final Secret secret;
+        private byte[] adTag;
+        private InetSocketAddress bind = HostPort.parse(DEFAULT_BIND, false).resolve();
+        private long readBufferBytes = DEFAULT_BUFFER_BYTES;
+        private long writeBufferBytes = DEFAULT_BUFFER_BYTES;
+        private PreferIp preferIp = PreferIp.IPV6;
+        private final Map<Integer, List<InetSocketAddress>> dcAddresses = new TreeMap<>();
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
+        private long dialTimeoutMs = DEFAULT_DIAL_TIMEOUT_MS;
+        private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
+
+        private Builder(final Secret secret)
+        {
+            this.secret = secret;
+        }
+
+        /**
+         * @param adTag 16 bytes, or null for direct mode.
+         * @return this.
+         */
+        public Builder adTag(final byte[] adTag)
+        {
+            this.adTag = adTag;
+            return this;
+        }
+
+        /**
+         * @param bind listening address.
+         * @return this.
+         */
+        public Builder bind(final InetSocketAddress bind)
+        {
+            this.bind = bind;
+            return this;
+        }
+
+        /**
+         * @param bytes Telegram to client buffer size.
+         * @return this.
+         */
+        public Builder readBufferBytes(final long bytes)
+        {
+            this.readBufferBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param bytes client to Telegram buffer size.
+         * @return this.
+         */
+        public Builder writeBufferBytes(final long bytes)
+        {
+            this.writeBufferBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param preferIp family policy.
+         * @return this.
+         */
+        public Builder preferIp(final PreferIp preferIp)
+        {
+            this.preferIp = preferIp;
+            return this;
+        }
+
+        /**
+         * Dial {@code address} for DC {@code dc} instead of the built-in table; repeatable, in order of preference.
+         *
+         * @param dc      DC number, positive.
+         * @param address resolved address.
+         * @return this.
+         */
+        public Builder dcAddress(final int dc, final InetSocketAddress address)
+        {
+            if (dc <= 0 || dc > Short.MAX_VALUE)
+            {
+                throw new IllegalArgumentException("bad DC number " + dc + " in --dc-address: expected 1..32767");
+            }
+            dcAddresses.computeIfAbsent(dc, k -> new ArrayList<>()).add(address);
+            return this;
+        }
+
+        /**
+         * @param workers reactor threads.
+         * @return this.
+         */
+        public Builder workers(final int workers)
+        {
+            this.workers = workers;
+            return this;
+        }
+
+        /**
+         * @param ms handshake deadline.
+         * @return this.
+         */
+        public Builder handshakeTimeoutMs(final long ms)
+        {
+            this.handshakeTimeoutMs = ms;
+            return this;
+        }
+
+        /**
+         * @param ms dial timeout per address.
+         * @return this.
+         */
+        public Builder dialTimeoutMs(final long ms)
+        {
+            this.dialTimeoutMs = ms;
+            return this;
+        }
+
+        /**
+         * @param ms idle timeout.
+         * @return this.
+         */
+        public Builder idleTimeoutMs(final long ms)
+        {
+            this.idleTimeoutMs = ms;
+            return this;
+        }
+
+        /**
+         * @return the validated configuration.
+         * @throws IllegalArgumentException naming the first bad value.
+         */
+        public ProxyConfig build()
+        {
+            return new ProxyConfig(this);
+        }
+    }
+}

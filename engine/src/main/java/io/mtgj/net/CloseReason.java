@@ -1,0 +1,24 @@
+package io.mtgj.net;
+
+/**
+ * Why a session ended; one value per expected outcome, so counters and logs stay bounded.
+ */
+public enum CloseReason
+{
+    /** Both directions finished normally. */
+    DONE,
+    /** The client sent something that is not a handshake of this secret (wrong secret, tag, garbage). */
+    BAD_HANDSHAKE,
+    /** The client did not finish its handshake in time. */
+    HANDSHAKE_TIMEOUT,
+    /** No Telegram address could be dialed. */
+    DIAL_FAILED,
+    /** No traffic in either direction for the idle timeout. */
+    IDLE_TIMEOUT,
+    /** A socket error (reset, broken pipe). */
+    IO_ERROR,
+    /** An unexpected exception in a handler. */
+    CRASH,
+    /** The proxy is shutting down. */
+    SHUTDOWN
+}

@@ -1,0 +1,518 @@
+package io.mtgj.net;
+
+import io.mtgj.config.ProxyConfig;
+import io.mtgj.crypto.CtrTranscoder;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.ObjectHashSet;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.DeadlineTimerWheel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One selector thread and everything it owns: its sessions, buffer pools, timers, scratch arrays and counters. No
+ * other thread touches them; other threads only {@link #offer(Runnable)} commands. Work is one {@link #doWork()}
+ * cycle, so tests can step a reactor by hand (style.md 5).
+ */
+public final class Reactor implements Runnable
+{
+    static final long NO_TIMER = DeadlineTimerWheel.NULL_DEADLINE;
+
+    private static final System.Logger LOG = System.getLogger("io.mtgj.reactor");
+    private static final Object LISTENER = new Object();
+    private static final int COMMAND_DRAIN_LIMIT = 16;
+    private static final int ACCEPT_ROUNDS = 16;
+    private static final long TICK_NS = 1L << 27; // ~134 ms: deadlines here are seconds long
+    private static final int TICKS_PER_WHEEL = 512;
+    private static final long IDLE_SELECT_MS = 1000;
+    private static final long ACCEPT_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Netty's threshold of premature select returns before the selector is assumed broken. */
+    private static final int SPIN_REBUILD_THRESHOLD = 512;
+    private static final int MAX_POOLED_BUFFERS = 256;
+    private static final int MAX_DISTINCT_CRASH_SITES = 256;
+
+    private final int index;
+    private final ServerSocketChannel listener;
+    private final ClientMode clientMode;
+    private final Upstream upstream;
+    private final BufferPool readPool;
+    private final BufferPool writePool;
+    private final CtrTranscoder transcoder;
+    private final ByteBuffer[] gather = new ByteBuffer[2];
+    private final DeadlineTimerWheel timers;
+    private final Long2ObjectHashMap<Session> sessionsByTimer = new Long2ObjectHashMap<>();
+    private final ObjectHashSet<Session> sessions = new ObjectHashSet<>();
+    private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final ReactorCounters counters = new ReactorCounters();
+    private final Set<String> crashSites = new HashSet<>();
+    private final Consumer<SelectionKey> keyHandler = this::onKey;
+    private final DeadlineTimerWheel.TimerHandler timerHandler = this::onTimerExpiry;
+    private final long handshakeTimeoutNs;
+    private final long dialTimeoutNs;
+    private final long idleTimeoutNs;
+    private Selector selector;
+    private SelectionKey listenerKey;
+    private long nowNs;
+    private long acceptPausedUntilNs;
+    private int prematureSelects;
+    private volatile boolean running = true;
+
+    /**
+     * @param index      reactor number, for the thread name.
+     * @param config     the proxy's configuration.
+     * @param listener   the shared non-blocking listening socket; every reactor accepts from it.
+     * @param clientMode how clients authenticate.
+     * @param upstream   how Telegram is reached.
+     * @throws IOException when the selector cannot be opened.
+     */
+    public Reactor(
+        final int index,
+        final ProxyConfig config,
+        final ServerSocketChannel listener,
+        final ClientMode clientMode,
+        final Upstream upstream) throws IOException
+    {
+        this.index = index;
+        this.listener = listener;
+        this.clientMode = clientMode;
+        this.upstream = upstream;
+        this.readPool = new BufferPool(config.readBufferBytes(), MAX_POOLED_BUFFERS);
+        this.writePool = new BufferPool(config.writeBufferBytes(), MAX_POOLED_BUFFERS);
+        this.transcoder = new CtrTranscoder(Math.max(config.readBufferBytes(), config.writeBufferBytes()));
+        this.handshakeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.handshakeTimeoutMs());
+        this.dialTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.dialTimeoutMs());
+        this.idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
+        this.nowNs = System.nanoTime();
+        this.timers = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, TICK_NS, TICKS_PER_WHEEL);
+        this.selector = Selector.open();
+        if (null != listener)
+        {
+            listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT, LISTENER);
+        }
+    }
+
+    /**
+     * @return the thread name this reactor should run under.
+     */
+    public String threadName()
+    {
+        return "mtg-reactor-" + index;
+    }
+
+    @Override
+    public void run()
+    {
+        try
+        {
+            while (running)
+            {
+                doWork();
+            }
+        }
+        finally
+        {
+            onClose();
+        }
+    }
+
+    /**
+     * One cycle: cache the time, drain a few commands, select until the next timer tick, expire timers.
+     *
+     * @return work done, 0 when idle.
+     */
+    public int doWork()
+    {
+        nowNs = System.nanoTime();
+        int work = drainCommands();
+        if (0 != acceptPausedUntilNs && nowNs - acceptPausedUntilNs >= 0)
+        {
+            acceptPausedUntilNs = 0;
+            listenerKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+        final long timeoutMs = 0 != work ? 0 : timers.timerCount() > 0 ?
+            TimeUnit.NANOSECONDS.toMillis(TICK_NS) : IDLE_SELECT_MS;
+        work += select(timeoutMs);
+        nowNs = System.nanoTime();
+        work += timers.poll(nowNs, timerHandler, Integer.MAX_VALUE);
+        return work;
+    }
+
+    private int drainCommands()
+    {
+        wakeupPending.set(false);
+        return commands.drain(Runnable::run, COMMAND_DRAIN_LIMIT);
+    }
+
+    private int select(final long timeoutMs)
+    {
+        try
+        {
+            final long beforeNs = nowNs;
+            final int selected = 0 == timeoutMs ?
+                selector.selectNow(keyHandler) : selector.select(keyHandler, timeoutMs);
+            if (0 == selected && timeoutMs > 0 && !wakeupPending.get() &&
+                System.nanoTime() - beforeNs < TimeUnit.MILLISECONDS.toNanos(timeoutMs) / 2)
+            {
+                if (++prematureSelects >= SPIN_REBUILD_THRESHOLD)
+                {
+                    rebuildSelector();
+                }
+            }
+            else
+            {
+                prematureSelects = 0;
+            }
+            return selected;
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "select failed, rebuilding selector reactor={0} error={1}",
+                index, ex.toString());
+            rebuildSelector();
+            return 0;
+        }
+    }
+
+    /**
+     * Move every registration to a fresh selector (Netty's epoll spin work-around).
+     */
+    private void rebuildSelector()
+    {
+        prematureSelects = 0;
+        final Selector fresh;
+        try
+        {
+            fresh = Selector.open();
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "cannot open a selector reactor={0} error={1}", index, ex.toString());
+            return;
+        }
+        for (final SelectionKey key : selector.keys())
+        {
+            final Object attachment = key.attachment();
+            try
+            {
+                if (!key.isValid())
+                {
+                    continue;
+                }
+                final int ops = key.interestOps();
+                key.cancel();
+                final SelectionKey newKey = key.channel().register(fresh, ops, attachment);
+                if (LISTENER == attachment)
+                {
+                    listenerKey = newKey;
+                }
+                else
+                {
+                    ((Side)attachment).key = newKey;
+                }
+            }
+            catch (final CancelledKeyException | ClosedChannelException ex)
+            {
+                if (attachment instanceof Side)
+                {
+                    ((Side)attachment).session.close(CloseReason.IO_ERROR);
+                }
+            }
+        }
+        try
+        {
+            selector.close();
+        }
+        catch (final IOException ignore)
+        {
+            // the old selector is being dropped anyway
+        }
+        selector = fresh;
+        counters.onSelectorRebuilt();
+        LOG.log(System.Logger.Level.WARNING, "selector rebuilt reactor={0}", index);
+    }
+
+    private void onKey(final SelectionKey key)
+    {
+        final Object attachment = key.attachment();
+        if (LISTENER == attachment)
+        {
+            onAcceptable();
+            return;
+        }
+        final Side side = (Side)attachment;
+        try
+        {
+            if (!key.isValid())
+            {
+                side.session.close(CloseReason.IO_ERROR);
+                return;
+            }
+            side.session.onSelected(side, key.readyOps());
+        }
+        catch (final CancelledKeyException | IOException ex)
+        {
+            side.session.close(CloseReason.IO_ERROR);
+        }
+        catch (final Error ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable ex)
+        {
+            onCrash(side.session, ex);
+        }
+    }
+
+    private void onCrash(final Session session, final Throwable ex)
+    {
+        final StackTraceElement[] trace = ex.getStackTrace();
+        final String site = ex.getClass().getName() + "@" + (trace.length > 0 ? trace[0] : "?");
+        if (crashSites.size() < MAX_DISTINCT_CRASH_SITES && crashSites.add(site))
+        {
+            LOG.log(System.Logger.Level.ERROR, "handler crashed, closing its connection; repeats are only counted",
+                ex);
+        }
+        try
+        {
+            session.close(CloseReason.CRASH);
+        }
+        catch (final RuntimeException closeEx)
+        {
+            LOG.log(System.Logger.Level.ERROR, "closing a crashed session failed", closeEx);
+        }
+    }
+
+    private void onAcceptable()
+    {
+        for (int i = 0; i < ACCEPT_ROUNDS; i++)
+        {
+            final SocketChannel channel;
+            try
+            {
+                channel = listener.accept();
+            }
+            catch (final IOException ex)
+            {
+                // Typically out of file descriptors: stop accepting for a moment instead of spinning on it.
+                LOG.log(System.Logger.Level.WARNING, "accept failed, pausing accepts reactor={0} error={1}",
+                    index, ex.toString());
+                listenerKey.interestOps(0);
+                acceptPausedUntilNs = nowNs + ACCEPT_PAUSE_NS;
+                if (0 == acceptPausedUntilNs)
+                {
+                    acceptPausedUntilNs = 1;
+                }
+                return;
+            }
+            if (null == channel)
+            {
+                return;
+            }
+            adopt(channel);
+        }
+    }
+
+    /**
+     * Take ownership of a freshly accepted client socket.
+     *
+     * @param channel the client socket.
+     */
+    void adopt(final SocketChannel channel)
+    {
+        try
+        {
+            final Session session = new Session(this, channel, nowNs);
+            sessions.add(session);
+            counters.onAccepted();
+        }
+        catch (final IOException ex)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // already failing
+            }
+        }
+    }
+
+    private boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
+    {
+        final Session session = sessionsByTimer.remove(timerId);
+        if (null != session)
+        {
+            try
+            {
+                session.onTimeout(now);
+            }
+            catch (final Error ex)
+            {
+                throw ex;
+            }
+            catch (final Throwable ex)
+            {
+                onCrash(session, ex);
+            }
+        }
+        return true;
+    }
+
+    long scheduleTimer(final Session session, final long deadlineNs)
+    {
+        final long id = timers.scheduleTimer(deadlineNs);
+        sessionsByTimer.put(id, session);
+        return id;
+    }
+
+    void cancelTimer(final long timerId)
+    {
+        timers.cancelTimer(timerId);
+        sessionsByTimer.remove(timerId);
+    }
+
+    SelectionKey register(final SelectableChannel channel, final int ops, final Side side)
+        throws ClosedChannelException
+    {
+        return channel.register(selector, ops, side);
+    }
+
+    void onSessionClosed(final Session session, final CloseReason reason)
+    {
+        sessions.remove(session);
+        counters.onClosed(reason);
+    }
+
+    /**
+     * Run a command on this reactor's thread (the only way other threads reach it).
+     *
+     * @param command a command; must not block.
+     * @return false when the queue is full.
+     */
+    public boolean offer(final Runnable command)
+    {
+        final boolean offered = commands.offer(command);
+        wakeup();
+        return offered;
+    }
+
+    /**
+     * Ask the loop to end; it closes every session on its way out.
+     */
+    public void stop()
+    {
+        running = false;
+        selector.wakeup();
+    }
+
+    private void wakeup()
+    {
+        if (!wakeupPending.getAndSet(true))
+        {
+            selector.wakeup();
+        }
+    }
+
+    /**
+     * Close every session, the selector and drop the pools. Called on the reactor thread when the loop ends.
+     */
+    public void onClose()
+    {
+        final List<Session> open = new ArrayList<>(sessions);
+        for (final Session session : open)
+        {
+            session.close(CloseReason.SHUTDOWN);
+        }
+        try
+        {
+            selector.close();
+        }
+        catch (final IOException ignore)
+        {
+            // shutting down
+        }
+    }
+
+    long nowNs()
+    {
+        return nowNs;
+    }
+
+    long handshakeTimeoutNs()
+    {
+        return handshakeTimeoutNs;
+    }
+
+    long dialTimeoutNs()
+    {
+        return dialTimeoutNs;
+    }
+
+    long idleTimeoutNs()
+    {
+        return idleTimeoutNs;
+    }
+
+    BufferPool readPool()
+    {
+        return readPool;
+    }
+
+    BufferPool writePool()
+    {
+        return writePool;
+    }
+
+    CtrTranscoder transcoder()
+    {
+        return transcoder;
+    }
+
+    ByteBuffer[] gatherArray()
+    {
+        return gather;
+    }
+
+    ClientMode clientMode()
+    {
+        return clientMode;
+    }
+
+    Upstream upstream()
+    {
+        return upstream;
+    }
+
+    /**
+     * @return this reactor's counters, readable from any thread.
+     */
+    public ReactorCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * @return buffers leased from this reactor's pools; readable from any thread.
+     */
+    public int buffersInUse()
+    {
+        return readPool.inUse() + writePool.inUse();
+    }
+}

@@ -1,0 +1,98 @@
+package io.mtgj.net;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Counters of one reactor. Written only by its thread (ordered stores, no read-modify-write), read by any thread.
+ */
+public final class ReactorCounters
+{
+    private static final int ACCEPTED = 0;
+    private static final int HANDSHAKES = 1;
+    private static final int ACTIVE = 2;
+    private static final int CRASHES = 3;
+    private static final int SELECTOR_REBUILDS = 4;
+    private static final int CLOSED_BASE = 5;
+
+    private final AtomicLongArray values = new AtomicLongArray(CLOSED_BASE + CloseReason.values().length);
+
+    private void increment(final int index, final long delta)
+    {
+        values.lazySet(index, values.get(index) + delta);
+    }
+
+    void onAccepted()
+    {
+        increment(ACCEPTED, 1);
+        increment(ACTIVE, 1);
+    }
+
+    void onHandshake()
+    {
+        increment(HANDSHAKES, 1);
+    }
+
+    void onClosed(final CloseReason reason)
+    {
+        increment(ACTIVE, -1);
+        increment(CLOSED_BASE + reason.ordinal(), 1);
+        if (CloseReason.CRASH == reason)
+        {
+            increment(CRASHES, 1);
+        }
+    }
+
+    void onSelectorRebuilt()
+    {
+        increment(SELECTOR_REBUILDS, 1);
+    }
+
+    /**
+     * @return client connections accepted.
+     */
+    public long accepted()
+    {
+        return values.get(ACCEPTED);
+    }
+
+    /**
+     * @return client handshakes that succeeded.
+     */
+    public long handshakes()
+    {
+        return values.get(HANDSHAKES);
+    }
+
+    /**
+     * @return sessions open now.
+     */
+    public long active()
+    {
+        return values.get(ACTIVE);
+    }
+
+    /**
+     * @return sessions closed by an unexpected exception.
+     */
+    public long crashes()
+    {
+        return values.get(CRASHES);
+    }
+
+    /**
+     * @return times the selector was rebuilt after spinning.
+     */
+    public long selectorRebuilds()
+    {
+        return values.get(SELECTOR_REBUILDS);
+    }
+
+    /**
+     * @param reason a close reason.
+     * @return sessions closed for it.
+     */
+    public long closed(final CloseReason reason)
+    {
+        return values.get(CLOSED_BASE + reason.ordinal());
+    }
+}

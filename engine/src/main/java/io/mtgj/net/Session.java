@@ -1,0 +1,430 @@
+package io.mtgj.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+
+/**
+ * One client connection and its upstream, owned by one reactor: a small state machine over two {@link Side}s and
+ * two {@link Pipe}s. Only {@link #enter(Phase)} changes the phase; {@link #close(CloseReason)} is idempotent.
+ */
+final class Session
+{
+    private static final System.Logger LOG = System.getLogger("io.mtgj.session");
+    /** Read rounds per readiness event, so one busy connection cannot starve the others (Netty uses 16). */
+    private static final int MAX_READ_ROUNDS = 16;
+
+    enum Phase
+    {
+        HANDSHAKE,
+        CONNECTING,
+        RELAY,
+        CLOSED
+    }
+
+    private final Reactor reactor;
+    private final Side client;
+    private final Side upstream;
+    private final Pipe toUpstream;
+    private final Pipe toClient;
+    private final long openedNs;
+    private final SocketAddress remote;
+    private Phase phase;
+    private long timerId = Reactor.NO_TIMER;
+    private long lastActivityNs;
+    private List<InetSocketAddress> addresses;
+    private int addressIndex;
+    private short dcIndex;
+
+    Session(final Reactor reactor, final SocketChannel clientChannel, final long nowNs) throws IOException
+    {
+        this.reactor = reactor;
+        this.client = new Side(this, true);
+        this.upstream = new Side(this, false);
+        this.toUpstream = new Pipe(client, upstream, reactor.writePool());
+        this.toClient = new Pipe(upstream, client, reactor.readPool());
+        this.openedNs = nowNs;
+        this.lastActivityNs = nowNs;
+        this.remote = clientChannel.getRemoteAddress();
+        client.channel = clientChannel;
+        clientChannel.configureBlocking(false);
+        clientChannel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        client.key = reactor.register(clientChannel, SelectionKey.OP_READ, client);
+        client.interestOps = SelectionKey.OP_READ;
+        enter(Phase.HANDSHAKE);
+    }
+
+    Phase phase()
+    {
+        return phase;
+    }
+
+    private void enter(final Phase next)
+    {
+        phase = next;
+        final long nowNs = reactor.nowNs();
+        switch (next)
+        {
+            case HANDSHAKE:
+                schedule(nowNs + reactor.handshakeTimeoutNs());
+                break;
+            case CONNECTING:
+                schedule(nowNs + reactor.dialTimeoutNs());
+                break;
+            case RELAY:
+                lastActivityNs = nowNs;
+                schedule(nowNs + reactor.idleTimeoutNs());
+                break;
+            default:
+                cancelTimer();
+                break;
+        }
+        if (LOG.isLoggable(System.Logger.Level.TRACE))
+        {
+            LOG.log(System.Logger.Level.TRACE, "phase client={0} phase={1}", remote, next);
+        }
+    }
+
+    private void schedule(final long deadlineNs)
+    {
+        cancelTimer();
+        timerId = reactor.scheduleTimer(this, deadlineNs);
+    }
+
+    private void cancelTimer()
+    {
+        if (Reactor.NO_TIMER != timerId)
+        {
+            reactor.cancelTimer(timerId);
+            timerId = Reactor.NO_TIMER;
+        }
+    }
+
+    /**
+     * Readiness on one side. Order as Netty's: finish connect, then write (frees room), then read.
+     */
+    void onSelected(final Side side, final int readyOps) throws IOException
+    {
+        if ((readyOps & SelectionKey.OP_CONNECT) != 0)
+        {
+            onConnectable();
+        }
+        try
+        {
+            if ((readyOps & SelectionKey.OP_WRITE) != 0 && Phase.CLOSED != phase)
+            {
+                onWritable(side);
+            }
+            if (((readyOps & SelectionKey.OP_READ) != 0 || 0 == readyOps) && Phase.CLOSED != phase)
+            {
+                onReadable(side);
+            }
+        }
+        catch (final IOException ex)
+        {
+            if (LOG.isLoggable(System.Logger.Level.TRACE))
+            {
+                LOG.log(System.Logger.Level.TRACE, "io error client={0} error={1}", remote, ex.toString());
+            }
+            close(CloseReason.IO_ERROR);
+            return;
+        }
+        afterEvent();
+    }
+
+    private void afterEvent()
+    {
+        if (Phase.CLOSED == phase)
+        {
+            return;
+        }
+        if (toUpstream.isDone() && toClient.isDone())
+        {
+            close(CloseReason.DONE);
+            return;
+        }
+        toUpstream.releaseIfEmpty();
+        toClient.releaseIfEmpty();
+        updateInterest();
+    }
+
+    private void updateInterest()
+    {
+        int clientOps = toClient.wantsWrite() ? SelectionKey.OP_WRITE : 0;
+        if (Phase.HANDSHAKE == phase || toUpstream.wantsRead())
+        {
+            clientOps |= SelectionKey.OP_READ;
+        }
+        client.interest(clientOps);
+        if (Phase.CONNECTING == phase)
+        {
+            upstream.interest(SelectionKey.OP_CONNECT);
+        }
+        else if (Phase.RELAY == phase)
+        {
+            int upstreamOps = toUpstream.wantsWrite() ? SelectionKey.OP_WRITE : 0;
+            if (toClient.wantsRead())
+            {
+                upstreamOps |= SelectionKey.OP_READ;
+            }
+            upstream.interest(upstreamOps);
+        }
+    }
+
+    private void onWritable(final Side side) throws IOException
+    {
+        lastActivityNs = reactor.nowNs();
+        if (side.isClient)
+        {
+            toClient.flush(reactor);
+        }
+        else
+        {
+            toUpstream.flush(reactor);
+        }
+    }
+
+    private void onReadable(final Side side) throws IOException
+    {
+        if (side.isClient)
+        {
+            if (Phase.HANDSHAKE == phase)
+            {
+                onHandshakeReadable();
+            }
+            else
+            {
+                pump(toUpstream);
+            }
+        }
+        else if (Phase.RELAY == phase)
+        {
+            pump(toClient);
+        }
+    }
+
+    private void pump(final Pipe pipe) throws IOException
+    {
+        for (int i = 0; i < MAX_READ_ROUNDS; i++)
+        {
+            final int n = pipe.read(reactor);
+            if (n > 0)
+            {
+                lastActivityNs = reactor.nowNs();
+                pipe.flush(reactor);
+            }
+            else
+            {
+                if (n < 0)
+                {
+                    pipe.flush(reactor);
+                }
+                return;
+            }
+        }
+    }
+
+    private void onHandshakeReadable() throws IOException
+    {
+        final int n = toUpstream.read(reactor);
+        if (n < 0)
+        {
+            close(CloseReason.BAD_HANDSHAKE);
+            return;
+        }
+        if (0 == n)
+        {
+            return;
+        }
+        final PooledBuffer buffer = toUpstream.buffer();
+        final HandshakeResult result = reactor.clientMode().onHandshakeBytes(buffer.buffer(), toUpstream.end());
+        if (HandshakeResult.NEED_MORE == result)
+        {
+            return;
+        }
+        if (!result.isAccepted())
+        {
+            close(CloseReason.BAD_HANDSHAKE);
+            return;
+        }
+        final UpstreamPlan plan = reactor.upstream().plan(result);
+        if (null == plan || plan.addresses().isEmpty())
+        {
+            close(CloseReason.DIAL_FAILED);
+            return;
+        }
+        dcIndex = result.dcIndex();
+        reactor.counters().onHandshake();
+        toUpstream.startRelay(reactor, result.consumed(), result.decryptor(), plan.encryptor());
+        toUpstream.header(plan.prologue());
+        toClient.startRelay(reactor, 0, plan.decryptor(), result.encryptor());
+        addresses = plan.addresses();
+        addressIndex = 0;
+        enter(Phase.CONNECTING);
+        dialNext();
+    }
+
+    /**
+     * Dial the next candidate address; close the session when none is left.
+     */
+    private void dialNext()
+    {
+        while (addressIndex < addresses.size())
+        {
+            final InetSocketAddress address = addresses.get(addressIndex++);
+            SocketChannel channel = null;
+            try
+            {
+                channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                upstream.channel = channel;
+                upstream.interestOps = SelectionKey.OP_CONNECT;
+                upstream.key = reactor.register(channel, SelectionKey.OP_CONNECT, upstream);
+                schedule(reactor.nowNs() + reactor.dialTimeoutNs());
+                if (channel.connect(address))
+                {
+                    onConnected();
+                }
+                return;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                logDialFailure(address, ex);
+                closeUpstreamChannel();
+            }
+        }
+        close(CloseReason.DIAL_FAILED);
+    }
+
+    private void onConnectable()
+    {
+        try
+        {
+            if (upstream.channel.finishConnect())
+            {
+                onConnected();
+            }
+        }
+        catch (final IOException ex)
+        {
+            logDialFailure(null, ex);
+            closeUpstreamChannel();
+            dialNext();
+        }
+    }
+
+    private void onConnected()
+    {
+        enter(Phase.RELAY);
+        upstream.interest(SelectionKey.OP_READ);
+        toUpstream.sinkReady();
+        toClient.sinkReady();
+        try
+        {
+            toUpstream.flush(reactor);
+        }
+        catch (final IOException ex)
+        {
+            close(CloseReason.IO_ERROR);
+            return;
+        }
+        afterEvent();
+    }
+
+    private void logDialFailure(final InetSocketAddress address, final Exception ex)
+    {
+        if (LOG.isLoggable(System.Logger.Level.DEBUG))
+        {
+            LOG.log(System.Logger.Level.DEBUG, "dial failed dc={0} address={1} error={2}",
+                dcIndex, null == address ? "" : address, ex.toString());
+        }
+    }
+
+    private void closeUpstreamChannel()
+    {
+        if (null != upstream.channel)
+        {
+            closeQuietly(upstream.channel);
+            upstream.channel = null;
+            upstream.key = null;
+            upstream.interestOps = 0;
+        }
+    }
+
+    /**
+     * The phase's deadline passed.
+     */
+    void onTimeout(final long nowNs)
+    {
+        timerId = Reactor.NO_TIMER;
+        switch (phase)
+        {
+            case HANDSHAKE:
+                close(CloseReason.HANDSHAKE_TIMEOUT);
+                break;
+            case CONNECTING:
+                logDialFailure(addresses.get(addressIndex - 1), new IOException("dial timeout"));
+                closeUpstreamChannel();
+                dialNext();
+                break;
+            case RELAY:
+                final long idleDeadlineNs = lastActivityNs + reactor.idleTimeoutNs();
+                if (nowNs - idleDeadlineNs >= 0)
+                {
+                    close(CloseReason.IDLE_TIMEOUT);
+                }
+                else
+                {
+                    schedule(idleDeadlineNs);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    /**
+     * End the session: timers, both sockets and both buffers, each exactly once.
+     */
+    void close(final CloseReason reason)
+    {
+        if (Phase.CLOSED == phase)
+        {
+            return;
+        }
+        enter(Phase.CLOSED);
+        closeQuietly(client.channel);
+        closeUpstreamChannel();
+        toUpstream.releaseAll();
+        toClient.releaseAll();
+        reactor.onSessionClosed(this, reason);
+        if (LOG.isLoggable(System.Logger.Level.DEBUG))
+        {
+            LOG.log(System.Logger.Level.DEBUG,
+                "client closed client={0} dc={1} reason={2} bytes_from_client={3} bytes_to_client={4} ms={5}",
+                remote, dcIndex, reason.name().toLowerCase(java.util.Locale.ROOT), toUpstream.bytes(),
+                toClient.bytes(), (reactor.nowNs() - openedNs) / 1_000_000L);
+        }
+    }
+
+    private static void closeQuietly(final SocketChannel channel)
+    {
+        if (null != channel)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // nothing useful left to do with a socket that fails to close
+            }
+        }
+    }
+}

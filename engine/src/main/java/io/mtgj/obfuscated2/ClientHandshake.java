@@ -1,0 +1,141 @@
+package io.mtgj.obfuscated2;
+
+import io.mtgj.crypto.AesCtr;
+import io.mtgj.crypto.Sha256;
+
+import java.util.Random;
+
+/**
+ * The initiator side of obfuscated2: the proxy dialing a DC (no secret, protocol.md 3.1) or a client dialing a
+ * proxy (with a secret, protocol.md 9.1). Builds the frame to send and both ciphers.
+ */
+public final class ClientHandshake
+{
+    private static final int[] FORBIDDEN_FIRST_WORDS =
+    {
+        0x44414548, // HEAD
+        0x54534f50, // POST
+        0x20544547, // GET
+        0x4954504f, // OPTI
+        0xdddddddd,
+        0xeeeeeeee,
+        0x02010316, // 16 03 01 02: TLS
+    };
+
+    private final byte[] wireFrame;
+    private final AesCtr encryptor;
+    private final AesCtr decryptor;
+
+    private ClientHandshake(final byte[] wireFrame, final AesCtr encryptor, final AesCtr decryptor)
+    {
+        this.wireFrame = wireFrame;
+        this.encryptor = encryptor;
+        this.decryptor = decryptor;
+    }
+
+    /**
+     * @param random    source of the frame; a SecureRandom outside tests.
+     * @param secretKey 16-byte key when dialing a proxy, null when dialing a DC.
+     * @param tagWire   the transport tag word to announce.
+     * @param dc        the signed DC index to announce.
+     * @return the frame to send and the ciphers.
+     */
+    public static ClientHandshake create(
+        final Random random, final byte[] secretKey, final int tagWire, final short dc)
+    {
+        final byte[] frame = new byte[HandshakeFrame.LENGTH];
+        do
+        {
+            random.nextBytes(frame);
+        }
+        while (isForbidden(frame));
+        return fromFrame(frame, secretKey, tagWire, dc);
+    }
+
+    /**
+     * Deterministic variant for vectors: {@code frame}'s bytes are used as they are, except tag and DC.
+     *
+     * @param frame     64 bytes; bytes 56..62 are overwritten with the tag and DC.
+     * @param secretKey 16-byte key, or null.
+     * @param tagWire   the tag word.
+     * @param dc        the DC index.
+     * @return the frame to send and the ciphers.
+     */
+    public static ClientHandshake fromFrame(
+        final byte[] frame, final byte[] secretKey, final int tagWire, final short dc)
+    {
+        final byte[] f = frame.clone();
+        f[HandshakeFrame.TAG_OFFSET] = (byte)tagWire;
+        f[HandshakeFrame.TAG_OFFSET + 1] = (byte)(tagWire >>> 8);
+        f[HandshakeFrame.TAG_OFFSET + 2] = (byte)(tagWire >>> 16);
+        f[HandshakeFrame.TAG_OFFSET + 3] = (byte)(tagWire >>> 24);
+        f[HandshakeFrame.DC_OFFSET] = (byte)dc;
+        f[HandshakeFrame.DC_OFFSET + 1] = (byte)(dc >>> 8);
+
+        final byte[] reversed = HandshakeFrame.reversedKeyIv(f);
+        final AesCtr encryptor;
+        final AesCtr decryptor;
+        if (null == secretKey)
+        {
+            encryptor = new AesCtr(f, HandshakeFrame.KEY_OFFSET, f, HandshakeFrame.IV_OFFSET);
+            decryptor = new AesCtr(reversed, 0, reversed, HandshakeFrame.KEY_LENGTH);
+        }
+        else
+        {
+            final byte[] writeKey = Sha256.digest(f, HandshakeFrame.KEY_OFFSET, HandshakeFrame.KEY_LENGTH, secretKey);
+            encryptor = new AesCtr(writeKey, 0, f, HandshakeFrame.IV_OFFSET);
+            final byte[] readKey = Sha256.digest(reversed, 0, HandshakeFrame.KEY_LENGTH, secretKey);
+            decryptor = new AesCtr(readKey, 0, reversed, HandshakeFrame.KEY_LENGTH);
+        }
+        final byte[] encrypted = encryptor.process(f);
+        // The first 56 bytes go in clear, only tag, DC and the last random bytes encrypted (protocol.md 3.1 step 6).
+        System.arraycopy(encrypted, HandshakeFrame.TAG_OFFSET, f, HandshakeFrame.TAG_OFFSET,
+            HandshakeFrame.LENGTH - HandshakeFrame.TAG_OFFSET);
+        return new ClientHandshake(f, encryptor, decryptor);
+    }
+
+    /**
+     * @param frame a candidate frame in clear.
+     * @return whether a server could mistake it for another protocol (protocol.md 2.3).
+     */
+    static boolean isForbidden(final byte[] frame)
+    {
+        if ((frame[0] & 0xff) == 0xef)
+        {
+            return true;
+        }
+        final int first = HandshakeFrame.readLe32(frame, 0);
+        for (final int word : FORBIDDEN_FIRST_WORDS)
+        {
+            if (first == word)
+            {
+                return true;
+            }
+        }
+        return 0 == HandshakeFrame.readLe32(frame, 4);
+    }
+
+    /**
+     * @return a copy of the 64 bytes to send.
+     */
+    public byte[] wireFrame()
+    {
+        return wireFrame.clone();
+    }
+
+    /**
+     * @return initiator to responder stream, positioned after the frame.
+     */
+    public AesCtr encryptor()
+    {
+        return encryptor;
+    }
+
+    /**
+     * @return responder to initiator stream, at offset 0.
+     */
+    public AesCtr decryptor()
+    {
+        return decryptor;
+    }
+}

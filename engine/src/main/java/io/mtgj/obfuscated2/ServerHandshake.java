@@ -1,0 +1,80 @@
+package io.mtgj.obfuscated2;
+
+import io.mtgj.crypto.AesCtr;
+import io.mtgj.crypto.Sha256;
+
+/**
+ * The responder side of obfuscated2: the proxy reading a client's 64-byte frame (protocol.md 2.2). Derives both
+ * ciphers, decrypts the tag and DC. Deciding whether the tag is acceptable is the caller's policy.
+ */
+public final class ServerHandshake
+{
+    private final AesCtr decryptor;
+    private final AesCtr encryptor;
+    private final int tagWire;
+    private final short dc;
+
+    private ServerHandshake(final AesCtr decryptor, final AesCtr encryptor, final int tagWire, final short dc)
+    {
+        this.decryptor = decryptor;
+        this.encryptor = encryptor;
+        this.tagWire = tagWire;
+        this.dc = dc;
+    }
+
+    /**
+     * @param frame     the 64 bytes exactly as received, at {@code offset}; not modified.
+     * @param offset    where the frame starts.
+     * @param secretKey the 16-byte key.
+     * @return ciphers (the decryptor already past the frame) with the decrypted tag and DC.
+     */
+    public static ServerHandshake accept(final byte[] frame, final int offset, final byte[] secretKey)
+    {
+        final byte[] f = new byte[HandshakeFrame.LENGTH];
+        System.arraycopy(frame, offset, f, 0, HandshakeFrame.LENGTH);
+        final byte[] readKey = Sha256.digest(f, HandshakeFrame.KEY_OFFSET, HandshakeFrame.KEY_LENGTH, secretKey);
+        final AesCtr decryptor = new AesCtr(readKey, 0, f, HandshakeFrame.IV_OFFSET);
+        final byte[] decrypted = decryptor.process(f);
+
+        final byte[] reversed = HandshakeFrame.reversedKeyIv(f);
+        final byte[] writeKey = Sha256.digest(reversed, 0, HandshakeFrame.KEY_LENGTH, secretKey);
+        final AesCtr encryptor = new AesCtr(writeKey, 0, reversed, HandshakeFrame.KEY_LENGTH);
+
+        final int tag = HandshakeFrame.readLe32(decrypted, HandshakeFrame.TAG_OFFSET);
+        final short dc = (short)((decrypted[HandshakeFrame.DC_OFFSET] & 0xff) |
+            (decrypted[HandshakeFrame.DC_OFFSET + 1] & 0xff) << 8);
+        return new ServerHandshake(decryptor, encryptor, tag, dc);
+    }
+
+    /**
+     * @return client to proxy stream, positioned after the frame.
+     */
+    public AesCtr decryptor()
+    {
+        return decryptor;
+    }
+
+    /**
+     * @return proxy to client stream, at offset 0.
+     */
+    public AesCtr encryptor()
+    {
+        return encryptor;
+    }
+
+    /**
+     * @return the decrypted tag word; compare with {@link io.mtgj.transport.ProtocolTag#fromWire(int)}.
+     */
+    public int tagWire()
+    {
+        return tagWire;
+    }
+
+    /**
+     * @return the signed DC index: negative for media, 0 for unset.
+     */
+    public short dc()
+    {
+        return dc;
+    }
+}

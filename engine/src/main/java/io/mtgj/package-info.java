@@ -1,0 +1,4 @@
+/**
+ * The engine's public entry: {@link io.mtgj.Proxy}.
+ */
+package io.mtgj;
