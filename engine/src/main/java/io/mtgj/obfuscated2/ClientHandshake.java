@@ -1,7 +1,6 @@
 package io.mtgj.obfuscated2;
 
 import io.mtgj.crypto.AesCtr;
-import io.mtgj.crypto.Sha256;
 
 import java.util.Random;
 
@@ -72,21 +71,8 @@ public final class ClientHandshake
         f[HandshakeFrame.DC_OFFSET] = (byte)dc;
         f[HandshakeFrame.DC_OFFSET + 1] = (byte)(dc >>> 8);
 
-        final byte[] reversed = HandshakeFrame.reversedKeyIv(f);
-        final AesCtr encryptor;
-        final AesCtr decryptor;
-        if (null == secretKey)
-        {
-            encryptor = new AesCtr(f, HandshakeFrame.KEY_OFFSET, f, HandshakeFrame.IV_OFFSET);
-            decryptor = new AesCtr(reversed, 0, reversed, HandshakeFrame.KEY_LENGTH);
-        }
-        else
-        {
-            final byte[] writeKey = Sha256.digest(f, HandshakeFrame.KEY_OFFSET, HandshakeFrame.KEY_LENGTH, secretKey);
-            encryptor = new AesCtr(writeKey, 0, f, HandshakeFrame.IV_OFFSET);
-            final byte[] readKey = Sha256.digest(reversed, 0, HandshakeFrame.KEY_LENGTH, secretKey);
-            decryptor = new AesCtr(readKey, 0, reversed, HandshakeFrame.KEY_LENGTH);
-        }
+        final AesCtr encryptor = HandshakeFrame.forwardStream(f, secretKey);
+        final AesCtr decryptor = HandshakeFrame.backwardStream(f, secretKey);
         final byte[] encrypted = encryptor.process(f);
         // The first 56 bytes go in clear, only tag, DC and the last random bytes encrypted (protocol.md 3.1 step 6).
         System.arraycopy(encrypted, HandshakeFrame.TAG_OFFSET, f, HandshakeFrame.TAG_OFFSET,

@@ -1,5 +1,8 @@
 package io.mtgj.obfuscated2;
 
+import io.mtgj.crypto.AesCtr;
+import io.mtgj.crypto.Sha256;
+
 /**
  * Layout of the 64-byte obfuscated2 initial frame (protocol.md 2.1).
  */
@@ -49,5 +52,34 @@ public final class HandshakeFrame
             out[i] = frame[KEY_OFFSET + KEY_IV_LENGTH - 1 - i];
         }
         return out;
+    }
+
+    /**
+     * @param frame     a 64-byte frame in clear.
+     * @param secretKey the 16-byte key, or null on the proxy to DC leg.
+     * @return the initiator to responder stream at offset 0 (protocol.md 2.2, 3.1).
+     */
+    static AesCtr forwardStream(final byte[] frame, final byte[] secretKey)
+    {
+        if (null == secretKey)
+        {
+            return new AesCtr(frame, KEY_OFFSET, frame, IV_OFFSET);
+        }
+        return new AesCtr(Sha256.digest(frame, KEY_OFFSET, KEY_LENGTH, secretKey), 0, frame, IV_OFFSET);
+    }
+
+    /**
+     * @param frame     a 64-byte frame in clear.
+     * @param secretKey the 16-byte key, or null on the proxy to DC leg.
+     * @return the responder to initiator stream at offset 0: key and IV from the reversed frame bytes.
+     */
+    static AesCtr backwardStream(final byte[] frame, final byte[] secretKey)
+    {
+        final byte[] reversed = reversedKeyIv(frame);
+        if (null == secretKey)
+        {
+            return new AesCtr(reversed, 0, reversed, KEY_LENGTH);
+        }
+        return new AesCtr(Sha256.digest(reversed, 0, KEY_LENGTH, secretKey), 0, reversed, KEY_LENGTH);
     }
 }

@@ -1,7 +1,6 @@
 package io.mtgj.obfuscated2;
 
 import io.mtgj.crypto.AesCtr;
-import io.mtgj.crypto.Sha256;
 
 /**
  * The responder side of obfuscated2: the proxy reading a client's 64-byte frame (protocol.md 2.2). Derives both
@@ -25,20 +24,16 @@ public final class ServerHandshake
     /**
      * @param frame     the 64 bytes exactly as received, at {@code offset}; not modified.
      * @param offset    where the frame starts.
-     * @param secretKey the 16-byte key.
+     * @param secretKey the 16-byte key, or null for a leg without a secret (a DC reading a proxy's frame).
      * @return ciphers (the decryptor already past the frame) with the decrypted tag and DC.
      */
     public static ServerHandshake accept(final byte[] frame, final int offset, final byte[] secretKey)
     {
         final byte[] f = new byte[HandshakeFrame.LENGTH];
         System.arraycopy(frame, offset, f, 0, HandshakeFrame.LENGTH);
-        final byte[] readKey = Sha256.digest(f, HandshakeFrame.KEY_OFFSET, HandshakeFrame.KEY_LENGTH, secretKey);
-        final AesCtr decryptor = new AesCtr(readKey, 0, f, HandshakeFrame.IV_OFFSET);
+        final AesCtr decryptor = HandshakeFrame.forwardStream(f, secretKey);
+        final AesCtr encryptor = HandshakeFrame.backwardStream(f, secretKey);
         final byte[] decrypted = decryptor.process(f);
-
-        final byte[] reversed = HandshakeFrame.reversedKeyIv(f);
-        final byte[] writeKey = Sha256.digest(reversed, 0, HandshakeFrame.KEY_LENGTH, secretKey);
-        final AesCtr encryptor = new AesCtr(writeKey, 0, reversed, HandshakeFrame.KEY_LENGTH);
 
         final int tag = HandshakeFrame.readLe32(decrypted, HandshakeFrame.TAG_OFFSET);
         final short dc = (short)((decrypted[HandshakeFrame.DC_OFFSET] & 0xff) |

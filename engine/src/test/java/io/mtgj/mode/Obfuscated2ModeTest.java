@@ -1,0 +1,66 @@
+package io.mtgj.mode;
+
+import io.mtgj.net.HandshakeResult;
+import io.mtgj.obfuscated2.ClientHandshake;
+import io.mtgj.secret.Secret;
+import io.mtgj.transport.ProtocolTag;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(5)
+class Obfuscated2ModeTest
+{
+    private static final String KEY = "367a189aee18fa31c190054efd4a8e95";
+    private final Random random = new Random(11);
+
+    private HandshakeResult offer(final Obfuscated2Mode mode, final String keyHex, final ProtocolTag tag,
+        final short dc, final int length)
+    {
+        final byte[] frame = ClientHandshake.create(random, io.mtgj.secret.Hex.decode(keyHex), tag.wire(), dc)
+            .wireFrame();
+        return mode.onHandshakeBytes(new UnsafeBuffer(frame), length);
+    }
+
+    @Test
+    void shouldAcceptOnlyPaddedIntermediateForSecuredSecrets()
+    {
+        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse("dd" + KEY));
+        final HandshakeResult ok = offer(mode, KEY, ProtocolTag.PADDED_INTERMEDIATE, (short)-3, 64);
+        assertTrue(ok.isAccepted());
+        assertEquals(-3, ok.dcIndex());
+        assertEquals(64, ok.consumed());
+        assertSame(HandshakeResult.REJECTED, offer(mode, KEY, ProtocolTag.ABRIDGED, (short)2, 64));
+        assertSame(HandshakeResult.REJECTED, offer(mode, KEY, ProtocolTag.INTERMEDIATE, (short)2, 64));
+    }
+
+    @Test
+    void shouldAcceptEveryTransportForSimpleSecrets()
+    {
+        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse(KEY));
+        for (final ProtocolTag tag : ProtocolTag.values())
+        {
+            final HandshakeResult result = offer(mode, KEY, tag, (short)2, 64);
+            assertTrue(result.isAccepted());
+            assertEquals(tag, result.tag());
+        }
+    }
+
+    @Test
+    void shouldRejectAnotherSecretAndWaitForShortFrames()
+    {
+        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse(KEY));
+        assertSame(HandshakeResult.REJECTED,
+            offer(mode, "00112233445566778899aabbccddeeff", ProtocolTag.INTERMEDIATE, (short)2, 64));
+        assertSame(HandshakeResult.NEED_MORE, offer(mode, KEY, ProtocolTag.INTERMEDIATE, (short)2, 63));
+        assertThrows(IllegalArgumentException.class,
+            () -> new Obfuscated2Mode(Secret.parse("ee" + KEY + "6162")));
+    }
+}

@@ -1,0 +1,270 @@
+package io.mtgj.perf;
+
+import io.mtgj.crypto.AesCtr;
+import io.mtgj.obfuscated2.HandshakeFrame;
+import io.mtgj.obfuscated2.ServerHandshake;
+import io.mtgj.transport.PacketFraming;
+import io.mtgj.transport.ProtocolTag;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stand-in for a Telegram DC on loopback: reads the proxy's obfuscated2 frame (no secret on this leg), then
+ * answers every transport packet deterministically by echoing it. A packet whose payload starts with
+ * {@link #CLOSE_COMMAND} makes it close the connection instead, so tests can watch a DC leave mid-stream.
+ * Thread per connection: it is a fixture, not the thing under test.
+ */
+public final class FakeDc implements AutoCloseable
+{
+    /** Payload prefix that asks the fake DC to close the connection. */
+    public static final byte[] CLOSE_COMMAND = "mtg:close".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerSocket server;
+    private final Thread acceptor;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong closedConnections = new AtomicLong();
+    private final AtomicLong bytesReceived = new AtomicLong();
+    private final AtomicLong packetsEchoed = new AtomicLong();
+    private final Set<Short> dcIndexesSeen = ConcurrentHashMap.newKeySet();
+    private final Set<ProtocolTag> tagsSeen = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+
+    private FakeDc(final ServerSocket server)
+    {
+        this.server = server;
+        this.acceptor = new Thread(this::acceptLoop, "fake-dc-acceptor");
+        this.acceptor.setDaemon(true);
+        this.acceptor.start();
+    }
+
+    /**
+     * @param bind where to listen; port 0 picks a free one.
+     * @return the running fake DC.
+     * @throws IOException when binding fails.
+     */
+    public static FakeDc start(final InetSocketAddress bind) throws IOException
+    {
+        final ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(bind, 1024);
+        return new FakeDc(server);
+    }
+
+    /**
+     * @return the listening address.
+     */
+    public InetSocketAddress address()
+    {
+        return (InetSocketAddress)server.getLocalSocketAddress();
+    }
+
+    /**
+     * @return connections accepted so far.
+     */
+    public long connections()
+    {
+        return connections.get();
+    }
+
+    /**
+     * @return connections that ended.
+     */
+    public long closedConnections()
+    {
+        return closedConnections.get();
+    }
+
+    /**
+     * @return every byte received on every connection, frames included.
+     */
+    public long bytesReceived()
+    {
+        return bytesReceived.get();
+    }
+
+    /**
+     * @return packets answered.
+     */
+    public long packetsEchoed()
+    {
+        return packetsEchoed.get();
+    }
+
+    /**
+     * @return DC indexes announced in proxies' frames.
+     */
+    public Set<Short> dcIndexesSeen()
+    {
+        return dcIndexesSeen;
+    }
+
+    /**
+     * @return transports announced in proxies' frames.
+     */
+    public Set<ProtocolTag> tagsSeen()
+    {
+        return tagsSeen;
+    }
+
+    private void acceptLoop()
+    {
+        while (running)
+        {
+            try
+            {
+                final Socket socket = server.accept();
+                connections.incrementAndGet();
+                open.add(socket);
+                final Thread worker = new Thread(() -> serve(socket), "fake-dc-conn");
+                worker.setDaemon(true);
+                worker.start();
+            }
+            catch (final IOException ex)
+            {
+                return;
+            }
+        }
+    }
+
+    private void serve(final Socket socket)
+    {
+        try (socket)
+        {
+            socket.setTcpNoDelay(true);
+            final CountingInput in = new CountingInput(socket.getInputStream(), bytesReceived);
+            final DataInputStream data = new DataInputStream(in);
+            final OutputStream out = socket.getOutputStream();
+            final byte[] frame = new byte[HandshakeFrame.LENGTH];
+            data.readFully(frame);
+            final ServerHandshake handshake = ServerHandshake.accept(frame, 0, null);
+            final ProtocolTag tag = ProtocolTag.fromWire(handshake.tagWire());
+            if (null == tag)
+            {
+                return;
+            }
+            tagsSeen.add(tag);
+            dcIndexesSeen.add(handshake.dc());
+            echoPackets(tag, data, out, handshake.decryptor(), handshake.encryptor());
+        }
+        catch (final EOFException | SocketException ex)
+        {
+            // the proxy went away: that is how connections end
+        }
+        catch (final IOException ex)
+        {
+            // same
+        }
+        finally
+        {
+            open.remove(socket);
+            closedConnections.incrementAndGet();
+        }
+    }
+
+    private void echoPackets(final ProtocolTag tag, final DataInputStream data, final OutputStream out,
+        final AesCtr decryptor, final AesCtr encryptor) throws IOException
+    {
+        final byte[] header = new byte[4];
+        final byte[] plainHeader = new byte[4];
+        while (true)
+        {
+            final int first = data.read();
+            if (first < 0)
+            {
+                return;
+            }
+            header[0] = (byte)first;
+            decryptor.update(header, 0, 1, plainHeader, 0);
+            int headerLength = 1;
+            if (PacketFraming.NEED_MORE == PacketFraming.headerLength(tag, plainHeader, 0, 1))
+            {
+                data.readFully(header, 1, 3);
+                decryptor.update(header, 1, 3, plainHeader, 1);
+                headerLength = 4;
+            }
+            final int bodyLength = PacketFraming.bodyLength(tag, plainHeader, 0);
+            if (bodyLength > PacketFraming.MAX_PACKET_LENGTH + 16)
+            {
+                return;
+            }
+            final byte[] body = new byte[bodyLength];
+            data.readFully(body);
+            final byte[] plainBody = decryptor.process(body);
+            if (startsWith(plainBody, CLOSE_COMMAND))
+            {
+                return;
+            }
+            final byte[] packet = new byte[headerLength + bodyLength];
+            System.arraycopy(plainHeader, 0, packet, 0, headerLength);
+            System.arraycopy(plainBody, 0, packet, headerLength, bodyLength);
+            out.write(encryptor.process(packet));
+            out.flush();
+            packetsEchoed.incrementAndGet();
+        }
+    }
+
+    private static boolean startsWith(final byte[] bytes, final byte[] prefix)
+    {
+        return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        running = false;
+        server.close();
+        for (final Socket socket : open)
+        {
+            socket.close();
+        }
+    }
+
+    /**
+     * Counts bytes as they are read.
+     */
+    private static final class CountingInput extends java.io.FilterInputStream
+    {
+        private final AtomicLong counter;
+
+        CountingInput(final java.io.InputStream in, final AtomicLong counter)
+        {
+            super(in);
+            this.counter = counter;
+        }
+
+        @Override
+        public int read() throws IOException
+        {
+            final int b = super.read();
+            if (b >= 0)
+            {
+                counter.incrementAndGet();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(final byte[] b, final int off, final int len) throws IOException
+        {
+            final int n = super.read(b, off, len);
+            if (n > 0)
+            {
+                counter.addAndGet(n);
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.mtgj.perf;
+
+import io.mtgj.crypto.AesCtr;
+import io.mtgj.obfuscated2.ClientHandshake;
+import io.mtgj.secret.Secret;
+import io.mtgj.transport.PacketFraming;
+import io.mtgj.transport.ProtocolTag;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Random;
+
+/**
+ * The client side of a simple or secured secret, as a Telegram app speaks it: an obfuscated2 frame with the
+ * secret, then framed packets under AES-CTR. Blocking and single-threaded per instance.
+ */
+public final class TestClient implements AutoCloseable
+{
+    private final Socket socket;
+    private final ProtocolTag tag;
+    private final Random random;
+    private final AesCtr encryptor;
+    private final AesCtr decryptor;
+    private final OutputStream out;
+    private final DataInputStream in;
+
+    private TestClient(final Socket socket, final ProtocolTag tag, final Random random, final ClientHandshake handshake)
+        throws IOException
+    {
+        this.socket = socket;
+        this.tag = tag;
+        this.random = random;
+        this.encryptor = handshake.encryptor();
+        this.decryptor = handshake.decryptor();
+        this.out = socket.getOutputStream();
+        this.in = new DataInputStream(socket.getInputStream());
+    }
+
+    /**
+     * Connect and send the handshake frame.
+     *
+     * @param proxy   the proxy.
+     * @param secret  the proxy's secret (its key is what matters).
+     * @param tag     transport to announce.
+     * @param dc      signed DC index to announce.
+     * @param random  frame and padding source.
+     * @param timeoutMs read timeout.
+     * @return a connected client.
+     * @throws IOException when the connection fails.
+     */
+    public static TestClient connect(final InetSocketAddress proxy, final Secret secret, final ProtocolTag tag,
+        final short dc, final Random random, final int timeoutMs) throws IOException
+    {
+        final Socket socket = new Socket();
+        try
+        {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(timeoutMs);
+            socket.connect(proxy, timeoutMs);
+            final ClientHandshake handshake = ClientHandshake.create(random, secret.key(), tag.wire(), dc);
+            final TestClient client = new TestClient(socket, tag, random, handshake);
+            client.out.write(handshake.wireFrame());
+            return client;
+        }
+        catch (final IOException ex)
+        {
+            socket.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Frame, encrypt and send one packet.
+     *
+     * @param payload packet bytes (a multiple of 4 for abridged).
+     * @throws IOException on a socket error.
+     */
+    public void send(final byte[] payload) throws IOException
+    {
+        out.write(encryptor.process(PacketFraming.encode(tag, payload, random)));
+        out.flush();
+    }
+
+    /**
+     * Read one packet.
+     *
+     * @return its body as framed (for padded intermediate, padding included), or null at end of stream.
+     * @throws IOException on a socket error or timeout.
+     */
+    public byte[] receive() throws IOException
+    {
+        final byte[] header = new byte[4];
+        final byte[] plain = new byte[4];
+        final int first = in.read();
+        if (first < 0)
+        {
+            return null;
+        }
+        header[0] = (byte)first;
+        decryptor.update(header, 0, 1, plain, 0);
+        if (PacketFraming.NEED_MORE == PacketFraming.headerLength(tag, plain, 0, 1))
+        {
+            in.readFully(header, 1, 3);
+            decryptor.update(header, 1, 3, plain, 1);
+        }
+        final byte[] body = new byte[PacketFraming.bodyLength(tag, plain, 0)];
+        in.readFully(body);
+        return decryptor.process(body);
+    }
+
+    /**
+     * Send bytes exactly as given, bypassing framing and encryption.
+     *
+     * @param bytes raw bytes.
+     * @throws IOException on a socket error.
+     */
+    public void sendRaw(final byte[] bytes) throws IOException
+    {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /**
+     * @return whether the proxy closed the connection: end of stream or a reset, within the read timeout.
+     */
+    public boolean isClosedByPeer()
+    {
+        return isClosedByPeer(in);
+    }
+
+    static boolean isClosedByPeer(final InputStream in)
+    {
+        try
+        {
+            return in.read() < 0;
+        }
+        catch (final java.net.SocketTimeoutException ex)
+        {
+            return false;
+        }
+        catch (final IOException ex)
+        {
+            return true;
+        }
+    }
+
+    /**
+     * Half-close: no more bytes from this side.
+     *
+     * @throws IOException on a socket error.
+     */
+    public void shutdownOutput() throws IOException
+    {
+        socket.shutdownOutput();
+    }
+
+    /**
+     * @return the socket, for raw tests.
+     */
+    public Socket socket()
+    {
+        return socket;
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        socket.close();
+    }
+}
