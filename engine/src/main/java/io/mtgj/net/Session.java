@@ -53,6 +53,7 @@ final class Session
         client.channel = clientChannel;
         clientChannel.configureBlocking(false);
         clientChannel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        clientChannel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
         client.key = reactor.register(clientChannel, SelectionKey.OP_READ, client);
         client.interestOps = SelectionKey.OP_READ;
         enter(Phase.HANDSHAKE);
@@ -244,6 +245,10 @@ final class Session
         final HandshakeResult result = reactor.clientMode().onHandshakeBytes(buffer.buffer(), toUpstream.end());
         if (HandshakeResult.NEED_MORE == result)
         {
+            if (toUpstream.end() == buffer.capacity())
+            {
+                close(CloseReason.BAD_HANDSHAKE); // a handshake larger than the buffer is not one of ours
+            }
             return;
         }
         if (!result.isAccepted())
