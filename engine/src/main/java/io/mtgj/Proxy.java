@@ -48,9 +48,15 @@ public final class Proxy implements AutoCloseable
         final ReactorGroup group = new ReactorGroup(config, mode, upstream);
         final Proxy proxy = new Proxy(config, group);
         LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
-            "write_buffer={4} prefer_ip={5}", proxy.localAddress(), config.secret().mode().cliName(),
+            "write_buffer={4} prefer_ip={5}", hostPort(proxy.localAddress()), config.secret().mode().cliName(),
             config.workers(), config.readBufferBytes(), config.writeBufferBytes(), config.preferIp().cliName());
         return proxy;
+    }
+
+    private static String hostPort(final InetSocketAddress address)
+    {
+        final String host = address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static ClientMode clientMode(final ProxyConfig config)

@@ -55,7 +55,11 @@ public final class ByteSize
             default:
                 throw new IllegalArgumentException("bad size '" + text + "': unknown unit (use B, KB, MB or GB)");
         }
-        return Math.multiplyExact(number, multiplier);
+        if (number > Long.MAX_VALUE / multiplier)
+        {
+            throw new IllegalArgumentException("bad size '" + text + "': too large");
+        }
+        return number * multiplier;
     }
 
     /**

@@ -21,7 +21,7 @@ class ConfigParsersTest
         assertEquals(512, ByteSize.parse("512"));
         assertEquals(512, ByteSize.parse("512B"));
         assertEquals("32KB", ByteSize.format(32 * 1024));
-        for (final String bad : new String[] {"", "KB", "12XB", "-1KB", "1.5MB", "99999999999999999KB"})
+        for (final String bad : new String[] {"", "KB", "12XB", "-1KB", "1.5MB", "99999999999999999KB", "999999999999GB"})
         {
             assertThrows(IllegalArgumentException.class, () -> ByteSize.parse(bad), bad);
         }

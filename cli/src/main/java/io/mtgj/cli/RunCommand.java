@@ -1,0 +1,698 @@
+package io.mtgj.cli;
+
+import io.mtgj.Proxy;
+import io.mtgj.config.ByteSize;
+import io.mtgj.config.Durations;
+import io.mtgj.config.HostPort;
+import io.mtgj.config.PreferIp;
+import io.mtgj.config.ProxyConfig;
+import io.mtgj.publicip.IpLiteral;
+import io.mtgj.publicip.PublicIpDetector;
+import io.mtgj.secret.Hex;
+import io.mtgj.secret.Secret;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.ParseException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import static io.mtgj.cli.CommandLineError.usage;
+
+/**
+ * {@code mtg run [flags] <secret> [adtag]}: reads flags and their {@code MTG_*} variables ({@link RunFlag}), starts
+ * the proxy, prints its links on stdout and blocks until the process is asked to stop. Every bad value ends the
+ * command before anything starts, with one line naming it.
+ */
+final class RunCommand
+{
+    private static final System.Logger LOG = System.getLogger("io.mtgj.cli");
+    private static final int AD_TAG_HEX_LENGTH = 32;
+    private static final int MAX_DC = Short.MAX_VALUE;
+
+    private RunCommand()
+    {
+    }
+
+    /**
+     * Run until {@link Running#close()} is called, by the shutdown hook {@code onStarted} registers in production.
+     *
+     * @param args      arguments after {@code run}.
+     * @param env       environment variables.
+     * @param out       where links (or the help) go.
+     * @param err       where an error line goes.
+     * @param onStarted told about the running proxy before this method blocks.
+     * @return exit status.
+     */
+    static int execute(
+        final String[] args,
+        final Map<String, String> env,
+        final PrintStream out,
+        final PrintStream err,
+        final Consumer<Running> onStarted)
+    {
+        final Running running;
+        try
+        {
+            final CommandLine commandLine = parse(args);
+            if (commandLine.hasOption(RunFlag.HELP.longName()))
+            {
+                out.print(RunFlag.usage());
+                return Main.STATUS_OK;
+            }
+            running = start(plan(commandLine, env), out);
+        }
+        catch (final CommandLineError ex)
+        {
+            err.println("mtg: " + ex.getMessage());
+            return ex.status();
+        }
+        onStarted.accept(running);
+        running.awaitStop();
+        return Main.STATUS_OK;
+    }
+
+    /**
+     * Start the proxy and print its links without blocking; {@code --help} is not handled here.
+     *
+     * @param args arguments after {@code run}.
+     * @param env  environment variables.
+     * @param out  where links go.
+     * @return the running proxy; the caller closes it.
+     * @throws CommandLineError when an input is bad or the proxy cannot listen.
+     */
+    static Running start(final String[] args, final Map<String, String> env, final PrintStream out)
+        throws CommandLineError
+    {
+        return start(plan(parse(args), env), out);
+    }
+
+    /**
+     * Read and check every input without starting anything (resolving {@code --bind} and {@code --dc-address} hosts).
+     *
+     * @param args arguments after {@code run}.
+     * @param env  environment variables.
+     * @return what to start.
+     * @throws CommandLineError naming the first bad value.
+     */
+    static Plan plan(final String[] args, final Map<String, String> env) throws CommandLineError
+    {
+        return plan(parse(args), env);
+    }
+
+    private static CommandLine parse(final String[] args) throws CommandLineError
+    {
+        try
+        {
+            return DefaultParser.builder().setAllowPartialMatching(false).get()
+                .parse(RunFlag.commandLineOptions(), args, false);
+        }
+        catch (final ParseException ex)
+        {
+            throw usage(ex.getMessage());
+        }
+    }
+
+    private static Plan plan(final CommandLine commandLine, final Map<String, String> env) throws CommandLineError
+    {
+        final List<String> positional = commandLine.getArgList();
+        if (positional.isEmpty())
+        {
+            throw usage("missing <secret> (usage: mtg run [flags] <secret> [adtag]; see mtg run --help)");
+        }
+        if (positional.size() > 2)
+        {
+            throw usage("unexpected argument '" + positional.get(2) + "' (usage: mtg run [flags] <secret> [adtag])");
+        }
+        final ProxyConfig.Builder builder = ProxyConfig.builder(parseSecret(positional.get(0)));
+        if (2 == positional.size())
+        {
+            builder.adTag(parseAdTag(positional.get(1)));
+        }
+
+        final boolean debug = isOn(RunFlag.DEBUG, commandLine, env);
+        final boolean verbose = isOn(RunFlag.VERBOSE, commandLine, env);
+
+        final Value bind = value(RunFlag.BIND, commandLine, env);
+        if (null != bind)
+        {
+            builder.bind(resolve(bind, parseHostPort(bind)));
+        }
+        final Value writeBuffer = value(RunFlag.WRITE_BUFFER, commandLine, env);
+        if (null != writeBuffer)
+        {
+            builder.writeBufferBytes(parseSize(writeBuffer));
+        }
+        final Value readBuffer = value(RunFlag.READ_BUFFER, commandLine, env);
+        if (null != readBuffer)
+        {
+            builder.readBufferBytes(parseSize(readBuffer));
+        }
+        final Value preferIp = value(RunFlag.PREFER_IP, commandLine, env);
+        if (null != preferIp)
+        {
+            builder.preferIp(parsePreferIp(preferIp));
+        }
+        for (final Value dcAddress : values(RunFlag.DC_ADDRESS, commandLine, env))
+        {
+            addDcAddress(builder, dcAddress);
+        }
+        final Value workers = value(RunFlag.WORKERS, commandLine, env);
+        if (null != workers)
+        {
+            builder.workers(parseWorkers(workers));
+        }
+        final Value handshakeTimeout = value(RunFlag.HANDSHAKE_TIMEOUT, commandLine, env);
+        if (null != handshakeTimeout)
+        {
+            builder.handshakeTimeoutMs(parseDuration(handshakeTimeout));
+        }
+        final Value dialTimeout = value(RunFlag.DIAL_TIMEOUT, commandLine, env);
+        if (null != dialTimeout)
+        {
+            builder.dialTimeoutMs(parseDuration(dialTimeout));
+        }
+        final Value idleTimeout = value(RunFlag.IDLE_TIMEOUT, commandLine, env);
+        if (null != idleTimeout)
+        {
+            builder.idleTimeoutMs(parseDuration(idleTimeout));
+        }
+
+        final Value ipv4 = value(RunFlag.PUBLIC_IPV4, commandLine, env);
+        final Value ipv6 = value(RunFlag.PUBLIC_IPV6, commandLine, env);
+        final Value url = value(RunFlag.PUBLIC_IP_URL, commandLine, env);
+
+        final ProxyConfig config;
+        try
+        {
+            config = builder.build();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw usage(ex.getMessage());
+        }
+        return new Plan(
+            config,
+            null == ipv4 ? null : parsePublicAddress(ipv4, false),
+            null == ipv6 ? null : parsePublicAddress(ipv6, true),
+            null == url ? PublicIpDetector.DEFAULT_URL : parseUrl(url),
+            debug ? System.Logger.Level.TRACE : verbose ? System.Logger.Level.DEBUG : System.Logger.Level.INFO);
+    }
+
+    private static Running start(final Plan plan, final PrintStream out) throws CommandLineError
+    {
+        ConsoleLoggerFinder.threshold(plan.logLevel());
+        final Proxy proxy;
+        try
+        {
+            proxy = Proxy.start(plan.config());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw usage(ex.getMessage());
+        }
+        catch (final IOException ex)
+        {
+            throw new CommandLineError(Main.STATUS_FAILURE,
+                "cannot listen on " + text(plan.config().bind()) + ": " + ex.getMessage());
+        }
+        try
+        {
+            final List<InetSocketAddress> servers = publicAddresses(plan, proxy.localAddress());
+            final List<String> links = LinkPrinter.links(servers, plan.config().secret().toHex());
+            for (final String link : links)
+            {
+                out.println(link);
+            }
+            out.flush();
+            return new Running(proxy, links);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            proxy.close();
+            throw ex;
+        }
+    }
+
+    private static List<InetSocketAddress> publicAddresses(final Plan plan, final InetSocketAddress bound)
+    {
+        final PublicIpDetector detector = new PublicIpDetector();
+        final CompletableFuture<InetAddress> detected6 = null != plan.publicIpv6() ?
+            CompletableFuture.completedFuture(null) :
+            CompletableFuture.supplyAsync(
+                () -> detector.detect(plan.publicIpUrl(), true, PublicIpDetector.DEFAULT_TIMEOUT),
+                RunCommand::startDetectionThread);
+        final InetAddress detected4 = null != plan.publicIpv4() ? null :
+            detector.detect(plan.publicIpUrl(), false, PublicIpDetector.DEFAULT_TIMEOUT);
+
+        final List<InetSocketAddress> servers = new ArrayList<>(2);
+        addPublicAddress(servers, plan.publicIpv4(), detected4, bound, plan.publicIpUrl(), "IPv4", "-4/--public-ipv4",
+            RunFlag.PUBLIC_IPV4);
+        addPublicAddress(servers, plan.publicIpv6(), detected6.join(), bound, plan.publicIpUrl(), "IPv6",
+            "-6/--public-ipv6", RunFlag.PUBLIC_IPV6);
+        if (servers.isEmpty())
+        {
+            InetAddress host = bound.getAddress();
+            if (host.isAnyLocalAddress())
+            {
+                host = InetAddress.getLoopbackAddress();
+                LOG.log(System.Logger.Level.WARNING, "no public address known and the proxy listens on every " +
+                    "address: the links use {0}, which only works on this machine; pass -4/-6 with the public " +
+                    "address", host.getHostAddress());
+            }
+            else
+            {
+                LOG.log(System.Logger.Level.WARNING, "no public address known: the links use the bind address {0}; " +
+                    "pass -4/-6 with the public address", host.getHostAddress());
+            }
+            servers.add(new InetSocketAddress(host, bound.getPort()));
+        }
+        return servers;
+    }
+
+    private static void startDetectionThread(final Runnable detection)
+    {
+        final Thread thread = new Thread(detection, "mtg-public-ip");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void addPublicAddress(
+        final List<InetSocketAddress> servers,
+        final PublicAddress given,
+        final InetAddress detected,
+        final InetSocketAddress bound,
+        final URI url,
+        final String family,
+        final String flags,
+        final RunFlag flag)
+    {
+        if (null != given)
+        {
+            servers.add(new InetSocketAddress(given.address(), given.hasPort() ? given.port() : bound.getPort()));
+        }
+        else if (null != detected)
+        {
+            LOG.log(System.Logger.Level.INFO, "public {0} address detected address={1}", family,
+                detected.getHostAddress());
+            servers.add(new InetSocketAddress(detected, bound.getPort()));
+        }
+        else
+        {
+            LOG.log(System.Logger.Level.WARNING, "could not detect the public {0} address from {1}; pass {2} " +
+                "(or {3}) to get {0} links", family, url, flags, flag.envName());
+        }
+    }
+
+    private static Secret parseSecret(final String text) throws CommandLineError
+    {
+        try
+        {
+            return Secret.parse(text);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw usage(ex.getMessage());
+        }
+    }
+
+    private static byte[] parseAdTag(final String text) throws CommandLineError
+    {
+        if (text.length() != AD_TAG_HEX_LENGTH)
+        {
+            throw usage("bad ad tag '" + text + "': expected " + AD_TAG_HEX_LENGTH + " hex characters, got " +
+                text.length());
+        }
+        try
+        {
+            return Hex.decode(text);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw usage("bad ad tag '" + text + "': not hex");
+        }
+    }
+
+    private static HostPort parseHostPort(final Value value) throws CommandLineError
+    {
+        try
+        {
+            return HostPort.parse(value.text(), false);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(value, ex);
+        }
+    }
+
+    private static InetSocketAddress resolve(final Value value, final HostPort hostPort) throws CommandLineError
+    {
+        try
+        {
+            return hostPort.resolve();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(value, ex);
+        }
+    }
+
+    private static long parseSize(final Value value) throws CommandLineError
+    {
+        try
+        {
+            return ByteSize.parse(value.text());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(value, ex);
+        }
+        catch (final ArithmeticException ex)
+        {
+            throw usage(value.origin() + ": bad size '" + value.text() + "': too large");
+        }
+    }
+
+    private static long parseDuration(final Value value) throws CommandLineError
+    {
+        try
+        {
+            return Durations.parseMs(value.text());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(value, ex);
+        }
+    }
+
+    private static PreferIp parsePreferIp(final Value value) throws CommandLineError
+    {
+        try
+        {
+            return PreferIp.fromCliName(value.text().trim().toLowerCase(Locale.ROOT));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw usage(value.origin() + ": bad value '" + value.text() +
+                "' (expected ipv4, ipv6, only-ipv4 or only-ipv6)");
+        }
+    }
+
+    private static int parseWorkers(final Value value) throws CommandLineError
+    {
+        try
+        {
+            return Integer.parseInt(value.text().trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw usage(value.origin() + ": bad worker count '" + value.text() + "': expected a whole number");
+        }
+    }
+
+    private static URI parseUrl(final Value value) throws CommandLineError
+    {
+        try
+        {
+            return PublicIpDetector.checkUrl(new URI(value.text().trim()));
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw usage(value.origin() + ": bad URL '" + value.text() + "': " + ex.getReason());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(value, ex);
+        }
+    }
+
+    private static void addDcAddress(final ProxyConfig.Builder builder, final Value value) throws CommandLineError
+    {
+        final String text = value.text().trim();
+        final int equals = text.indexOf('=');
+        if (equals < 0)
+        {
+            throw usage(value.origin() + ": bad DC address '" + text + "': expected DC=HOST:PORT, e.g. " +
+                "2=149.154.167.51:443");
+        }
+        final String dcText = text.substring(0, equals).trim();
+        final int dc;
+        try
+        {
+            dc = Integer.parseInt(dcText);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw usage(value.origin() + ": bad DC number '" + dcText + "' in '" + text + "': expected 1.." + MAX_DC);
+        }
+        if (dc < 1 || dc > MAX_DC)
+        {
+            throw usage(value.origin() + ": bad DC number '" + dcText + "' in '" + text + "': expected 1.." + MAX_DC);
+        }
+        final Value address = new Value(text.substring(equals + 1), value.origin());
+        final HostPort hostPort = parseHostPort(address);
+        if (0 == hostPort.port())
+        {
+            throw usage(value.origin() + ": bad port 0 in '" + text + "'");
+        }
+        builder.dcAddress(dc, resolve(address, hostPort));
+    }
+
+    private static PublicAddress parsePublicAddress(final Value value, final boolean ipv6) throws CommandLineError
+    {
+        final HostPort hostPort;
+        try
+        {
+            hostPort = HostPort.parse(value.text(), true);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(value, ex);
+        }
+        final InetAddress address = IpLiteral.parse(hostPort.host(), ipv6);
+        if (null == address)
+        {
+            throw usage(value.origin() + ": '" + hostPort.host() + "' is not an " + (ipv6 ? "IPv6" : "IPv4") +
+                " address (expected " + (ipv6 ? "IP or [IP]:PORT" : "IP or IP:PORT") + ")");
+        }
+        if (0 == hostPort.port())
+        {
+            throw usage(value.origin() + ": bad port 0 in '" + value.text() + "'");
+        }
+        return new PublicAddress(address, hostPort.port());
+    }
+
+    private static boolean isOn(final RunFlag flag, final CommandLine commandLine, final Map<String, String> env)
+        throws CommandLineError
+    {
+        if (commandLine.hasOption(flag.longName()))
+        {
+            return true;
+        }
+        final String text = env.get(flag.envName());
+        if (null == text || text.isBlank())
+        {
+            return false;
+        }
+        switch (text.trim().toLowerCase(Locale.ROOT))
+        {
+            case "true":
+            case "1":
+            case "yes":
+                return true;
+            case "false":
+            case "0":
+            case "no":
+                return false;
+            default:
+                throw usage(flag.envName() + ": bad boolean '" + text + "' (expected true, false, 1, 0, yes or no)");
+        }
+    }
+
+    /**
+     * @return the flag's value if given, else the variable's if set and not blank, else null for the default.
+     */
+    private static Value value(final RunFlag flag, final CommandLine commandLine, final Map<String, String> env)
+        throws CommandLineError
+    {
+        final String[] given = commandLine.getOptionValues(flag.longName());
+        if (null != given)
+        {
+            if (given.length > 1)
+            {
+                throw usage(flag.flagName() + " given more than once ('" + given[0] + "', '" + given[1] + "')");
+            }
+            return new Value(given[0], flag.flagName());
+        }
+        final String text = env.get(flag.envName());
+        return null == text || text.isBlank() ? null : new Value(text, flag.envName());
+    }
+
+    /**
+     * @return the values of a repeatable flag, or else the comma-separated items of its variable.
+     */
+    private static List<Value> values(final RunFlag flag, final CommandLine commandLine, final Map<String, String> env)
+    {
+        final List<Value> values = new ArrayList<>();
+        final String[] given = commandLine.getOptionValues(flag.longName());
+        if (null != given)
+        {
+            for (final String text : given)
+            {
+                values.add(new Value(text, flag.flagName()));
+            }
+            return values;
+        }
+        final String text = env.get(flag.envName());
+        if (null != text)
+        {
+            for (final String item : text.split(","))
+            {
+                if (!item.isBlank())
+                {
+                    values.add(new Value(item.trim(), flag.envName()));
+                }
+            }
+        }
+        return values;
+    }
+
+    private static CommandLineError bad(final Value value, final IllegalArgumentException ex)
+    {
+        final String message = ex.getMessage();
+        // engine messages name the value; say where it came from unless they already name the flag
+        return usage(message.contains(value.origin()) ? message : value.origin() + ": " + message);
+    }
+
+    private static String text(final InetSocketAddress address)
+    {
+        final String host = address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /**
+     * A flag's text and where it came from: the flag's name or the variable's, for error messages.
+     *
+     * @param text   the value as given.
+     * @param origin {@code --flag} or {@code MTG_FLAG}.
+     */
+    record Value(String text, String origin)
+    {
+    }
+
+    /**
+     * An address clients reach the proxy at, from {@code -4}/{@code -6}.
+     *
+     * @param address the public address.
+     * @param port    the public port, or -1 for the port the proxy is bound to.
+     */
+    record PublicAddress(InetAddress address, int port)
+    {
+        /**
+         * @return whether a port was given.
+         */
+        boolean hasPort()
+        {
+            return port > 0;
+        }
+    }
+
+    /**
+     * Everything read from the command line and the environment, checked, before anything starts.
+     *
+     * @param config      the proxy configuration.
+     * @param publicIpv4  the given IPv4 address, or null to detect it.
+     * @param publicIpv6  the given IPv6 address, or null to detect it.
+     * @param publicIpUrl the detection service.
+     * @param logLevel    the console threshold.
+     */
+    record Plan(
+        ProxyConfig config,
+        PublicAddress publicIpv4,
+        PublicAddress publicIpv6,
+        URI publicIpUrl,
+        System.Logger.Level logLevel)
+    {
+    }
+
+    /**
+     * A started proxy and the links printed for it. {@link #close()} stops the proxy and releases
+     * {@link #awaitStop()}.
+     */
+    static final class Running implements AutoCloseable
+    {
+        private final Proxy proxy;
+        private final List<String> links;
+        private final CountDownLatch stopped = new CountDownLatch(1);
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Running(final Proxy proxy, final List<String> links)
+        {
+            this.proxy = proxy;
+            this.links = List.copyOf(links);
+        }
+
+        /**
+         * @return the proxy.
+         */
+        Proxy proxy()
+        {
+            return proxy;
+        }
+
+        /**
+         * @return the links printed, in order.
+         */
+        List<String> links()
+        {
+            return links;
+        }
+
+        /**
+         * Block until {@link #close()}; an interrupt closes the proxy and returns.
+         */
+        void awaitStop()
+        {
+            try
+            {
+                stopped.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                close();
+            }
+        }
+
+        /**
+         * Stop the proxy, once; later calls do nothing.
+         */
+        @Override
+        public void close()
+        {
+            if (closed.compareAndSet(false, true))
+            {
+                try
+                {
+                    proxy.close();
+                }
+                finally
+                {
+                    stopped.countDown();
+                }
+            }
+        }
+    }
+}

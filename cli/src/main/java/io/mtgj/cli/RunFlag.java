@@ -1,0 +1,264 @@
+package io.mtgj.cli;
+
+import io.mtgj.config.ByteSize;
+import io.mtgj.config.Durations;
+import io.mtgj.config.PreferIp;
+import io.mtgj.config.ProxyConfig;
+import io.mtgj.publicip.PublicIpDetector;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * Every flag of {@code mtg run}, listed once with its environment variable, default and meaning: the parser, the
+ * {@code --help} text and the README table are all made from this list, so they cannot drift apart.
+ */
+enum RunFlag
+{
+    DEBUG("d", "debug", null, "MTG_DEBUG", "false",
+        "log everything, down to each connection's steps (TRACE)"),
+    VERBOSE("v", "verbose", null, "MTG_VERBOSE", "false",
+        "log connection events too (DEBUG)"),
+    BIND("b", "bind", "HOST:PORT", "MTG_BIND", ProxyConfig.DEFAULT_BIND,
+        "address to listen on; IPv6 as [addr]:port"),
+    PUBLIC_IPV4("4", "public-ipv4", "IP[:PORT]", "MTG_PUBLIC_IPV4", "detected",
+        "public IPv4 address (and port) for the links; skips IPv4 detection"),
+    PUBLIC_IPV6("6", "public-ipv6", "IP or [IP]:PORT", "MTG_PUBLIC_IPV6", "detected",
+        "public IPv6 address (and port) for the links; skips IPv6 detection"),
+    WRITE_BUFFER("w", "write-buffer", "SIZE", "MTG_WRITE_BUFFER", ByteSize.format(ProxyConfig.DEFAULT_BUFFER_BYTES),
+        "relay buffer for client to Telegram data, per connection"),
+    READ_BUFFER("r", "read-buffer", "SIZE", "MTG_READ_BUFFER", ByteSize.format(ProxyConfig.DEFAULT_BUFFER_BYTES),
+        "relay buffer for Telegram to client data, per connection"),
+    PREFER_IP(null, "prefer-ip", "FAMILY", "MTG_PREFER_IP", PreferIp.IPV6.cliName(),
+        "IP family to reach Telegram with: ipv4, ipv6 (each falls back to the other), only-ipv4 or only-ipv6"),
+    DC_ADDRESS(null, "dc-address", "DC=HOST:PORT", "MTG_DC_ADDRESS", "built-in table",
+        "dial HOST:PORT for Telegram DC number DC; repeatable (the variable takes a comma-separated list)"),
+    WORKERS(null, "workers", "N", "MTG_WORKERS", "number of CPUs",
+        "reactor threads"),
+    PUBLIC_IP_URL(null, "public-ip-url", "URL", "MTG_PUBLIC_IP_URL", PublicIpDetector.DEFAULT_URL.toString(),
+        "service asked for the public addresses when -4/-6 are not given"),
+    HANDSHAKE_TIMEOUT(null, "handshake-timeout", "DURATION", "MTG_HANDSHAKE_TIMEOUT",
+        Durations.format(ProxyConfig.DEFAULT_HANDSHAKE_TIMEOUT_MS),
+        "time a client has to complete its handshake"),
+    DIAL_TIMEOUT(null, "dial-timeout", "DURATION", "MTG_DIAL_TIMEOUT",
+        Durations.format(ProxyConfig.DEFAULT_DIAL_TIMEOUT_MS),
+        "time allowed to connect to one Telegram address"),
+    IDLE_TIMEOUT(null, "idle-timeout", "DURATION", "MTG_IDLE_TIMEOUT",
+        Durations.format(ProxyConfig.DEFAULT_IDLE_TIMEOUT_MS),
+        "a relay silent this long in both directions is closed"),
+    HELP("h", "help", null, null, null,
+        "show this help and exit");
+
+    /** First line of {@code mtg run --help}. */
+    static final String USAGE_LINE = "Usage: mtg run [flags] <secret> [adtag]";
+
+    private static final int WIDTH = 120;
+    private static final int INDENT = 2;
+    private static final int GAP = 2;
+
+    private final String shortName;
+    private final String longName;
+    private final String argName;
+    private final String envName;
+    private final String defaultText;
+    private final String help;
+
+    RunFlag(
+        final String shortName,
+        final String longName,
+        final String argName,
+        final String envName,
+        final String defaultText,
+        final String help)
+    {
+        this.shortName = shortName;
+        this.longName = longName;
+        this.argName = argName;
+        this.envName = envName;
+        this.defaultText = defaultText;
+        this.help = help;
+    }
+
+    /**
+     * @return the one-letter name, or null when the flag has none.
+     */
+    String shortName()
+    {
+        return shortName;
+    }
+
+    /**
+     * @return the long name, without dashes; what {@link org.apache.commons.cli.CommandLine} is queried with.
+     */
+    String longName()
+    {
+        return longName;
+    }
+
+    /**
+     * @return the environment variable, or null when the flag cannot be set from the environment.
+     */
+    String envName()
+    {
+        return envName;
+    }
+
+    /**
+     * @return the default as shown to users, or null when there is none to show.
+     */
+    String defaultText()
+    {
+        return defaultText;
+    }
+
+    /**
+     * @return whether the flag takes a value (else it is a switch).
+     */
+    boolean hasValue()
+    {
+        return null != argName;
+    }
+
+    /**
+     * @return whether the flag may be given more than once, each time adding a value.
+     */
+    boolean isRepeatable()
+    {
+        return this == DC_ADDRESS;
+    }
+
+    /**
+     * @return the flag as written on the command line, e.g. {@code -b, --bind HOST:PORT} or {@code --workers N}.
+     */
+    String synopsis()
+    {
+        final String names = null == shortName ? "--" + longName : "-" + shortName + ", --" + longName;
+        return hasValue() ? names + " " + argName : names;
+    }
+
+    /**
+     * @return the flag's name for messages: {@code --bind}.
+     */
+    String flagName()
+    {
+        return "--" + longName;
+    }
+
+    /**
+     * @return commons-cli options for every flag.
+     */
+    static Options commandLineOptions()
+    {
+        final Options options = new Options();
+        for (final RunFlag flag : values())
+        {
+            final Option.Builder builder = Option.builder(flag.shortName).longOpt(flag.longName).desc(flag.help);
+            if (flag.hasValue())
+            {
+                builder.hasArg().argName(flag.argName);
+            }
+            options.addOption(builder.get());
+        }
+        return options;
+    }
+
+    /**
+     * @return the text of {@code mtg run --help}, lines at most 120 columns.
+     */
+    static String usage()
+    {
+        final StringBuilder text = new StringBuilder(4096);
+        text.append(USAGE_LINE).append("\n\n");
+        wrap(text, "Runs the proxy and prints its tg:// and https://t.me links. <secret> is hex: 32 characters " +
+            "(simple), dd and 32 (secured) or ee, 32 and the hex of a hostname (tls), as made by " +
+            "'mtg generate-secret'. [adtag] is the 32 hex characters @MTProxybot gives to show a promoted channel.",
+            "", WIDTH);
+        text.append('\n');
+        wrap(text, "Every flag can also be set through its environment variable; a flag on the command line wins. " +
+            "Sizes take B, KB, MB or GB; durations ms, s, m or h.", "", WIDTH);
+        text.append("\nFlags:\n");
+
+        int column = 0;
+        for (final RunFlag flag : values())
+        {
+            column = Math.max(column, (null == flag.shortName ? 4 : 0) + flag.synopsis().length());
+        }
+        column += INDENT + GAP;
+        final String hanging = " ".repeat(column);
+        for (final RunFlag flag : values())
+        {
+            final String head = " ".repeat(INDENT) + (null == flag.shortName ? "    " : "") + flag.synopsis();
+            final StringBuilder line = new StringBuilder(head).append(" ".repeat(column - head.length()));
+            wrapFrom(text, line, flag.help, hanging, WIDTH);
+            if (null != flag.envName)
+            {
+                wrapFrom(text, new StringBuilder(hanging), "env " + flag.envName + ", default " + flag.defaultText,
+                    hanging, WIDTH);
+            }
+        }
+        return text.toString();
+    }
+
+    /**
+     * @return the flag table in Markdown: flag, environment variable, default, meaning.
+     */
+    static String markdownTable()
+    {
+        final StringBuilder text = new StringBuilder(2048);
+        text.append("| Flag | Environment | Default | Meaning |\n");
+        text.append("|---|---|---|---|\n");
+        for (final RunFlag flag : values())
+        {
+            text.append("| ").append(code(flag.synopsis().replace(", ", "`, `")))
+                .append(" | ").append(null == flag.envName ? "" : code(flag.envName))
+                .append(" | ").append(null == flag.defaultText ? "" : markdownDefault(flag.defaultText))
+                .append(" | ").append(escape(flag.help))
+                .append(" |\n");
+        }
+        return text.toString();
+    }
+
+    private static String markdownDefault(final String defaultText)
+    {
+        // "detected", "built-in table" and "number of CPUs" describe a default; the rest are literal values
+        return defaultText.indexOf(' ') >= 0 || "detected".equals(defaultText) ? escape(defaultText) :
+            code(defaultText);
+    }
+
+    private static String code(final String text)
+    {
+        return "`" + escape(text) + "`";
+    }
+
+    private static String escape(final String text)
+    {
+        return text.replace("|", "\\|");
+    }
+
+    private static void wrap(final StringBuilder out, final String text, final String hanging, final int width)
+    {
+        wrapFrom(out, new StringBuilder(), text, hanging, width);
+    }
+
+    private static void wrapFrom(
+        final StringBuilder out, final StringBuilder line, final String text, final String hanging, final int width)
+    {
+        boolean lineHasWord = false;
+        for (final String word : text.split(" "))
+        {
+            if (lineHasWord && line.length() + 1 + word.length() > width)
+            {
+                out.append(line).append('\n');
+                line.setLength(0);
+                line.append(hanging);
+                lineHasWord = false;
+            }
+            if (lineHasWord)
+            {
+                line.append(' ');
+            }
+            line.append(word);
+            lineHasWord = true;
+        }
+        out.append(line).append('\n');
+    }
+}

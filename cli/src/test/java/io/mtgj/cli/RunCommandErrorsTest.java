@@ -1,0 +1,175 @@
+package io.mtgj.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * Every malformed input ends {@code mtg run} with status 2 and one line naming the value. Each case also gets a
+ * loopback bind, public addresses and a loopback detection URL, so a case that wrongly passes starts nothing that
+ * reaches past this machine (and is closed at once).
+ */
+@Timeout(30)
+class RunCommandErrorsTest
+{
+    private static final String SECRET = "0123456789abcdef0123456789abcdef";
+    private static final String TLS_SECRET = "ee" + SECRET + "6578616d706c652e636f6d";
+    private static final String AD_TAG = "00112233445566778899aabbccddeeff";
+
+    static Stream<Arguments> malformed()
+    {
+        return Stream.of(
+            // secret and ad tag
+            arguments(List.of("0011"), Map.of(), "'0011'"),
+            arguments(List.of("not-a-secret!"), Map.of(), "not-a-secret!"),
+            arguments(List.of(SECRET + "00"), Map.of(), SECRET + "00"),
+            arguments(List.of("ee" + SECRET + "615f62"), Map.of(), "a_b"),
+            arguments(List.of(TLS_SECRET), Map.of(), "tls"),
+            arguments(List.of(SECRET, "abc"), Map.of(), "'abc'"),
+            arguments(List.of(SECRET, "zz" + AD_TAG.substring(2)), Map.of(), "zz" + AD_TAG.substring(2)),
+            arguments(List.of(SECRET, AD_TAG + "00"), Map.of(), AD_TAG + "00"),
+            arguments(List.of(), Map.of(), "missing <secret>"),
+            arguments(List.of(SECRET, AD_TAG, "extra"), Map.of(), "'extra'"),
+            // commons-cli
+            arguments(List.of("--nope", SECRET), Map.of(), "--nope"),
+            arguments(List.of("-x", SECRET), Map.of(), "-x"),
+            arguments(List.of("--verb", SECRET), Map.of(), "--verb"),
+            arguments(List.of(SECRET, "-w"), Map.of(), "w"),
+            arguments(List.of("-b", "127.0.0.1:0", "--bind", "127.0.0.1:1", SECRET), Map.of(), "--bind"),
+            // sizes and durations
+            arguments(List.of("-w", "12XB", SECRET), Map.of(), "12XB"),
+            arguments(List.of("--read-buffer", "999999999999GB", SECRET), Map.of(), "999999999999GB"),
+            arguments(List.of("-r", "512B", SECRET), Map.of(), "512B"),
+            arguments(List.of("-w", "1GB", SECRET), Map.of(), "1GB"),
+            arguments(List.of("--handshake-timeout", "5y", SECRET), Map.of(), "5y"),
+            arguments(List.of("--dial-timeout", "soon", SECRET), Map.of(), "soon"),
+            arguments(List.of("--idle-timeout", "0s", SECRET), Map.of(), "--idle-timeout"),
+            // addresses
+            arguments(List.of("-b", "nonsense", SECRET), Map.of(), "nonsense"),
+            arguments(List.of("-b", "127.0.0.1:99999", SECRET), Map.of(), "127.0.0.1:99999"),
+            arguments(List.of("-b", "::1:80", SECRET), Map.of(), "::1:80"),
+            arguments(List.of("-4", "2001:db8::1", SECRET), Map.of(), "2001:db8::1"),
+            arguments(List.of("-4", "example.com", SECRET), Map.of(), "example.com"),
+            arguments(List.of("-4", "1.2.3.4:0", SECRET), Map.of(), "1.2.3.4:0"),
+            arguments(List.of("-4", "1.2.3.4:http", SECRET), Map.of(), "1.2.3.4:http"),
+            arguments(List.of("-6", "1.2.3.4", SECRET), Map.of(), "1.2.3.4"),
+            arguments(List.of("--public-ipv6", "[2001:db8::1", SECRET), Map.of(), "[2001:db8::1"),
+            arguments(List.of("--prefer-ip", "ipv5", SECRET), Map.of(), "ipv5"),
+            // DC addresses
+            arguments(List.of("--dc-address", "2", SECRET), Map.of(), "'2'"),
+            arguments(List.of("--dc-address", "x=127.0.0.1:443", SECRET), Map.of(), "'x'"),
+            arguments(List.of("--dc-address", "0=127.0.0.1:443", SECRET), Map.of(), "0=127.0.0.1:443"),
+            arguments(List.of("--dc-address", "99999=127.0.0.1:443", SECRET), Map.of(), "99999"),
+            arguments(List.of("--dc-address", "2=127.0.0.1", SECRET), Map.of(), "127.0.0.1"),
+            arguments(List.of("--dc-address", "2=127.0.0.1:x", SECRET), Map.of(), "127.0.0.1:x"),
+            arguments(List.of("--dc-address", "2=127.0.0.1:0", SECRET), Map.of(), "2=127.0.0.1:0"),
+            arguments(List.of("--dc-address", "2=127.0.0.1:443", "--dc-address", "bad", SECRET), Map.of(), "bad"),
+            // others
+            arguments(List.of("--workers", "many", SECRET), Map.of(), "many"),
+            arguments(List.of("--workers", "0", SECRET), Map.of(), "--workers 0"),
+            arguments(List.of("--public-ip-url", "ftp://127.0.0.1/ip", SECRET), Map.of(), "ftp://127.0.0.1/ip"),
+            arguments(List.of("--public-ip-url", "http://[oops/", SECRET), Map.of(), "http://[oops/"),
+            // the environment
+            arguments(List.of(SECRET), Map.of("MTG_DEBUG", "maybe"), "MTG_DEBUG: bad boolean 'maybe'"),
+            arguments(List.of(SECRET), Map.of("MTG_VERBOSE", "2"), "MTG_VERBOSE: bad boolean '2'"),
+            arguments(List.of(SECRET), Map.of("MTG_WRITE_BUFFER", "huge"), "MTG_WRITE_BUFFER: bad size 'huge'"),
+            arguments(List.of(SECRET), Map.of("MTG_BIND", "nowhere"), "MTG_BIND: bad address 'nowhere'"),
+            arguments(List.of(SECRET), Map.of("MTG_PREFER_IP", "both"), "MTG_PREFER_IP: bad value 'both'"),
+            arguments(List.of(SECRET), Map.of("MTG_DC_ADDRESS", "2=127.0.0.1:443, bad"), "MTG_DC_ADDRESS"),
+            arguments(List.of(SECRET), Map.of("MTG_WORKERS", "-1"), "-1"),
+            arguments(List.of(SECRET), Map.of("MTG_PUBLIC_IPV4", "nope"), "MTG_PUBLIC_IPV4: 'nope'"),
+            arguments(List.of(SECRET), Map.of("MTG_IDLE_TIMEOUT", "5"), "MTG_IDLE_TIMEOUT: bad duration '5'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformed")
+    void shouldRejectWithOneLineNamingTheValue(
+        final List<String> args, final Map<String, String> env, final String named)
+    {
+        final Console console = new Console();
+
+        final int status = Main.run(safe(args, env), safe(env), console.out, console.err, RunCommand.Running::close);
+
+        assertEquals(2, status, console.err());
+        assertEquals(1, console.errLines().size(), console.err());
+        final String line = console.errLines().get(0);
+        assertTrue(line.startsWith("mtg: "), line);
+        assertTrue(line.contains(named), "'" + named + "' not in: " + line);
+        assertEquals("", console.out());
+    }
+
+    @Test
+    void shouldFailWithStatusOneWhenThePortIsTaken() throws IOException
+    {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")))
+        {
+            final Console console = new Console();
+            final String bind = "127.0.0.1:" + taken.getLocalPort();
+
+            final int status = Main.run(safe(List.of("-b", bind, SECRET), Map.of()), safe(Map.of()), console.out,
+                console.err, RunCommand.Running::close);
+
+            assertEquals(1, status, console.err());
+            assertEquals(1, console.errLines().size(), console.err());
+            assertTrue(console.errLines().get(0).startsWith("mtg: cannot listen on " + bind), console.err());
+        }
+    }
+
+    /**
+     * @return the arguments plus a loopback bind and public addresses, unless the case sets them itself.
+     */
+    private static String[] safe(final List<String> args, final Map<String, String> env)
+    {
+        final List<String> all = new ArrayList<>();
+        all.add("run");
+        all.addAll(args);
+        addUnlessSet(all, env, "-b", "--bind", "MTG_BIND", "127.0.0.1:0");
+        addUnlessSet(all, env, "-4", "--public-ipv4", "MTG_PUBLIC_IPV4", "192.0.2.1");
+        addUnlessSet(all, env, "-6", "--public-ipv6", "MTG_PUBLIC_IPV6", "2001:db8::1");
+        return all.toArray(new String[0]);
+    }
+
+    private static void addUnlessSet(
+        final List<String> args,
+        final Map<String, String> env,
+        final String shortFlag,
+        final String longFlag,
+        final String envName,
+        final String value)
+    {
+        for (final String arg : args)
+        {
+            if (arg.equals(shortFlag) || arg.equals(longFlag) || arg.startsWith(longFlag + "="))
+            {
+                return;
+            }
+        }
+        if (!env.containsKey(envName))
+        {
+            args.add(shortFlag);
+            args.add(value);
+        }
+    }
+
+    private static Map<String, String> safe(final Map<String, String> env)
+    {
+        final Map<String, String> all = new HashMap<>(env);
+        all.putIfAbsent("MTG_PUBLIC_IP_URL", "http://127.0.0.1:9/ip");
+        return all;
+    }
+}

@@ -1,0 +1,344 @@
+package io.mtgj.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import io.mtgj.config.PreferIp;
+import io.mtgj.config.ProxyConfig;
+import io.mtgj.publicip.PublicIpDetector;
+import io.mtgj.secret.Hex;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code mtg run} with good input: flags and variables, starting, links, detection, stopping. Every start binds
+ * 127.0.0.1 (or the wildcard once) on port 0 and either gives -4/-6 or a loopback detection URL.
+ */
+@Timeout(60)
+class RunCommandTest
+{
+    private static final String SECRET = "dd0123456789abcdef0123456789abcdef";
+    private static final String AD_TAG = "00112233445566778899aabbccddeeff";
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Console console = new Console();
+
+    @AfterEach
+    void closeAll() throws Exception
+    {
+        for (final AutoCloseable closeable : toClose)
+        {
+            closeable.close();
+        }
+        ConsoleLoggerFinder.threshold(System.Logger.Level.INFO);
+    }
+
+    @Test
+    void shouldUseDefaultsWhenNothingIsSet() throws Exception
+    {
+        final RunCommand.Plan plan = RunCommand.plan(new String[] {SECRET}, Map.of());
+
+        final ProxyConfig config = plan.config();
+        assertEquals(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 3128), config.bind());
+        assertEquals(32 * 1024, config.readBufferBytes());
+        assertEquals(32 * 1024, config.writeBufferBytes());
+        assertEquals(PreferIp.IPV6, config.preferIp());
+        assertTrue(config.dcAddresses().isEmpty());
+        assertEquals(Runtime.getRuntime().availableProcessors(), config.workers());
+        assertEquals(10_000, config.handshakeTimeoutMs());
+        assertEquals(10_000, config.dialTimeoutMs());
+        assertEquals(300_000, config.idleTimeoutMs());
+        assertNull(config.adTag());
+        assertNull(plan.publicIpv4());
+        assertNull(plan.publicIpv6());
+        assertEquals(PublicIpDetector.DEFAULT_URL, plan.publicIpUrl());
+        assertEquals(System.Logger.Level.INFO, plan.logLevel());
+        assertEquals(SECRET, config.secret().toHex());
+    }
+
+    @Test
+    void shouldApplyTheEnvironment() throws Exception
+    {
+        final RunCommand.Plan plan = RunCommand.plan(new String[] {SECRET, AD_TAG}, environment());
+
+        final ProxyConfig config = plan.config();
+        assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 4000), config.bind());
+        assertEquals(64 * 1024, config.writeBufferBytes());
+        assertEquals(16 * 1024, config.readBufferBytes());
+        assertEquals(PreferIp.ONLY_IPV4, config.preferIp());
+        assertEquals(Map.of(
+            2, List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 443)),
+            4, List.of(new InetSocketAddress(InetAddress.getByName("::1"), 8443),
+                new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 444))), config.dcAddresses());
+        assertEquals(3, config.workers());
+        assertEquals(3_000, config.handshakeTimeoutMs());
+        assertEquals(4_000, config.dialTimeoutMs());
+        assertEquals(60_000, config.idleTimeoutMs());
+        assertEquals(InetAddress.getByName("192.0.2.4"), plan.publicIpv4().address());
+        assertEquals(443, plan.publicIpv4().port());
+        assertEquals(InetAddress.getByName("2001:db8::6"), plan.publicIpv6().address());
+        assertFalse(plan.publicIpv6().hasPort());
+        assertEquals(URI.create("http://127.0.0.1:9/ip"), plan.publicIpUrl());
+        assertEquals(System.Logger.Level.DEBUG, plan.logLevel());
+        assertArrayEquals(Hex.decode(AD_TAG), config.adTag());
+    }
+
+    @Test
+    void shouldLetFlagsWinOverTheEnvironment() throws Exception
+    {
+        final String[] args =
+        {
+            "-b", "127.0.0.1:5000", "-w", "128KB", "--read-buffer=8KB", "--prefer-ip", "ipv4",
+            "--dc-address", "1=127.0.0.1:1", "--dc-address", "1=[::1]:2", "--workers", "2",
+            "--handshake-timeout", "1s", "--dial-timeout", "2s", "--idle-timeout", "3m",
+            "-4", "198.51.100.1", "-6", "[2001:db8::7]:8443", "--public-ip-url", "http://127.0.0.1:10/",
+            "-d", SECRET,
+        };
+
+        final RunCommand.Plan plan = RunCommand.plan(args, environment());
+
+        final ProxyConfig config = plan.config();
+        assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 5000), config.bind());
+        assertEquals(128 * 1024, config.writeBufferBytes());
+        assertEquals(8 * 1024, config.readBufferBytes());
+        assertEquals(PreferIp.IPV4, config.preferIp());
+        assertEquals(Map.of(1, List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 1),
+            new InetSocketAddress(InetAddress.getByName("::1"), 2))), config.dcAddresses());
+        assertEquals(2, config.workers());
+        assertEquals(1_000, config.handshakeTimeoutMs());
+        assertEquals(2_000, config.dialTimeoutMs());
+        assertEquals(180_000, config.idleTimeoutMs());
+        assertEquals(InetAddress.getByName("198.51.100.1"), plan.publicIpv4().address());
+        assertFalse(plan.publicIpv4().hasPort());
+        assertEquals(InetAddress.getByName("2001:db8::7"), plan.publicIpv6().address());
+        assertEquals(8443, plan.publicIpv6().port());
+        assertEquals(URI.create("http://127.0.0.1:10/"), plan.publicIpUrl());
+        assertEquals(System.Logger.Level.TRACE, plan.logLevel());
+        assertNull(config.adTag(), "the ad tag never comes from the environment");
+    }
+
+    @Test
+    void shouldReadBooleanVariables() throws Exception
+    {
+        for (final String on : new String[] {"true", "TRUE", "1", "yes", "Yes"})
+        {
+            assertEquals(System.Logger.Level.TRACE,
+                RunCommand.plan(new String[] {SECRET}, Map.of("MTG_DEBUG", on)).logLevel(), on);
+            assertEquals(System.Logger.Level.DEBUG,
+                RunCommand.plan(new String[] {SECRET}, Map.of("MTG_VERBOSE", on)).logLevel(), on);
+        }
+        for (final String off : new String[] {"false", "0", "no", "NO", ""})
+        {
+            assertEquals(System.Logger.Level.INFO,
+                RunCommand.plan(new String[] {SECRET}, Map.of("MTG_DEBUG", off, "MTG_VERBOSE", off)).logLevel(), off);
+        }
+        assertEquals(System.Logger.Level.DEBUG,
+            RunCommand.plan(new String[] {"-v", SECRET}, Map.of("MTG_VERBOSE", "no")).logLevel());
+    }
+
+    @Test
+    void shouldNeverTakeTheSecretFromTheEnvironment()
+    {
+        final CommandLineError error = assertThrows(CommandLineError.class,
+            () -> RunCommand.plan(new String[0], Map.of("MTG_SECRET", SECRET)));
+
+        assertEquals(2, error.status());
+        assertTrue(error.getMessage().startsWith("missing <secret>"), error.getMessage());
+    }
+
+    @Test
+    void shouldStartPrintLinksAndStop() throws Exception
+    {
+        final RunCommand.Running running = start(
+            "-b", "127.0.0.1:0", "-4", "1.2.3.4", "-6", "2001:db8::1", "--workers", "1", SECRET);
+
+        final int port = running.proxy().localAddress().getPort();
+        assertTrue(port > 0);
+        final List<String> expected = List.of(
+            "tg://proxy?server=1.2.3.4&port=" + port + "&secret=" + SECRET,
+            "https://t.me/proxy?server=1.2.3.4&port=" + port + "&secret=" + SECRET,
+            "tg://proxy?server=2001%3Adb8%3A%3A1&port=" + port + "&secret=" + SECRET,
+            "https://t.me/proxy?server=2001%3Adb8%3A%3A1&port=" + port + "&secret=" + SECRET);
+        assertEquals(expected, console.outLines());
+        assertEquals(expected, running.links());
+        assertTrue(running.proxy().isHealthy());
+        try (Socket client = new Socket(InetAddress.getByName("127.0.0.1"), port))
+        {
+            assertTrue(client.isConnected(), "the proxy accepts");
+        }
+
+        running.close();
+        running.close(); // idempotent
+
+        assertFalse(running.proxy().isHealthy());
+        try (ServerSocket again = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1")))
+        {
+            assertEquals(port, again.getLocalPort(), "the port is free again");
+        }
+    }
+
+    @Test
+    void shouldUseThePortsGivenWithThePublicAddresses() throws Exception
+    {
+        final RunCommand.Running running = start(
+            "-b", "127.0.0.1:0", "-4", "1.2.3.4:443", "-6", "[2001:db8::1]:8443", "--workers", "1", SECRET, AD_TAG);
+
+        assertEquals(List.of(
+            "tg://proxy?server=1.2.3.4&port=443&secret=" + SECRET,
+            "https://t.me/proxy?server=1.2.3.4&port=443&secret=" + SECRET,
+            "tg://proxy?server=2001%3Adb8%3A%3A1&port=8443&secret=" + SECRET,
+            "https://t.me/proxy?server=2001%3Adb8%3A%3A1&port=8443&secret=" + SECRET), console.outLines());
+        assertArrayEquals(Hex.decode(AD_TAG), running.proxy().config().adTag());
+    }
+
+    @Test
+    void shouldBlockInMainUntilStopped() throws Exception
+    {
+        final CompletableFuture<RunCommand.Running> started = new CompletableFuture<>();
+        final CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> Main.run(
+            new String[] {"run", "-b", "127.0.0.1:0", "-4", "1.2.3.4", "-6", "2001:db8::1", "--workers", "1", SECRET},
+            Map.of(), console.out, console.err, started::complete));
+
+        final RunCommand.Running running = started.get(10, TimeUnit.SECONDS);
+        assertEquals(4, console.outLines().size(), console.out());
+        Thread.sleep(100);
+        assertFalse(status.isDone(), "run blocks while the proxy runs");
+
+        running.close();
+
+        assertEquals(0, status.get(10, TimeUnit.SECONDS));
+        assertFalse(running.proxy().isHealthy());
+    }
+
+    @Test
+    void shouldDetectThePublicAddressThroughTheGivenUrl() throws Exception
+    {
+        final AtomicInteger asked = new AtomicInteger();
+        final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        server.createContext("/ip", exchange ->
+        {
+            asked.incrementAndGet();
+            final byte[] body = (exchange.getRemoteAddress().getAddress().getHostAddress() + "\n")
+                .getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody())
+            {
+                out.write(body);
+            }
+        });
+        server.start();
+        toClose.add(() -> server.stop(0));
+        final String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/ip";
+
+        final RunCommand.Running running = start("-b", "127.0.0.1:0", "--public-ip-url", url, "--workers", "1", SECRET);
+
+        final int port = running.proxy().localAddress().getPort();
+        assertEquals(List.of(
+            "tg://proxy?server=127.0.0.1&port=" + port + "&secret=" + SECRET,
+            "https://t.me/proxy?server=127.0.0.1&port=" + port + "&secret=" + SECRET), console.outLines());
+        assertEquals(1, asked.get(), "asked once, over IPv4: the URL's host has no IPv6 address");
+    }
+
+    @Test
+    void shouldDetectOnlyTheFamilyNotGiven() throws Exception
+    {
+        final RunCommand.Running running = start(
+            "-b", "127.0.0.1:0", "-4", "1.2.3.4", "--public-ip-url", closedUrl(), "--workers", "1", SECRET);
+
+        final int port = running.proxy().localAddress().getPort();
+        assertEquals(List.of(
+            "tg://proxy?server=1.2.3.4&port=" + port + "&secret=" + SECRET,
+            "https://t.me/proxy?server=1.2.3.4&port=" + port + "&secret=" + SECRET), console.outLines());
+    }
+
+    @Test
+    void shouldFallBackToTheBindAddressWhenDetectionFails() throws Exception
+    {
+        final RunCommand.Running running = start(
+            "-b", "127.0.0.1:0", "--public-ip-url", closedUrl(), "--workers", "1", SECRET);
+
+        final int port = running.proxy().localAddress().getPort();
+        assertEquals(List.of(
+            "tg://proxy?server=127.0.0.1&port=" + port + "&secret=" + SECRET,
+            "https://t.me/proxy?server=127.0.0.1&port=" + port + "&secret=" + SECRET), console.outLines());
+    }
+
+    @Test
+    void shouldUseLoopbackInLinksWhenBoundToTheWildcard() throws Exception
+    {
+        final RunCommand.Running running = start(
+            "-b", "0.0.0.0:0", "--public-ip-url", closedUrl(), "--workers", "1", SECRET);
+
+        final int port = running.proxy().localAddress().getPort();
+        assertEquals(List.of(
+            "tg://proxy?server=127.0.0.1&port=" + port + "&secret=" + SECRET,
+            "https://t.me/proxy?server=127.0.0.1&port=" + port + "&secret=" + SECRET), console.outLines());
+    }
+
+    @Test
+    void shouldSetTheLogThresholdBeforeStarting() throws Exception
+    {
+        start("-b", "127.0.0.1:0", "-4", "1.2.3.4", "-6", "::1", "-v", "--workers", "1", SECRET);
+
+        assertEquals(System.Logger.Level.DEBUG, ConsoleLoggerFinder.threshold());
+    }
+
+    private RunCommand.Running start(final String... args) throws CommandLineError
+    {
+        final RunCommand.Running running = RunCommand.start(args, Map.of(), console.out);
+        toClose.add(running);
+        return running;
+    }
+
+    private static Map<String, String> environment()
+    {
+        final Map<String, String> env = new HashMap<>();
+        env.put("MTG_BIND", "127.0.0.1:4000");
+        env.put("MTG_WRITE_BUFFER", "64KB");
+        env.put("MTG_READ_BUFFER", "16kb");
+        env.put("MTG_PREFER_IP", "only-ipv4");
+        env.put("MTG_DC_ADDRESS", "2=127.0.0.1:443, 4=[::1]:8443,4=127.0.0.1:444");
+        env.put("MTG_WORKERS", "3");
+        env.put("MTG_HANDSHAKE_TIMEOUT", "3s");
+        env.put("MTG_DIAL_TIMEOUT", "4000ms");
+        env.put("MTG_IDLE_TIMEOUT", "1m");
+        env.put("MTG_PUBLIC_IPV4", "192.0.2.4:443");
+        env.put("MTG_PUBLIC_IPV6", "2001:db8::6");
+        env.put("MTG_PUBLIC_IP_URL", "http://127.0.0.1:9/ip");
+        env.put("MTG_VERBOSE", "yes");
+        env.put("MTG_DEBUG", "no");
+        env.put("MTG_SECRET", "ignored");
+        env.put("MTG_AD_TAG", "ignored");
+        return env;
+    }
+
+    private static String closedUrl() throws IOException
+    {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
+        {
+            return "http://127.0.0.1:" + probe.getLocalPort() + "/ip";
+        }
+    }
+}
