@@ -28,6 +28,17 @@ public final class ProxyConfig
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 300_000;
     /** Default listening address. */
     public static final String DEFAULT_BIND = "0.0.0.0:3128";
+    /** Default port of the cloak (fronting) host: where a real website answers TLS. */
+    public static final int DEFAULT_CLOAK_PORT = 443;
+    /** Default bound of the anti-replay cache, as mtg v1's. */
+    public static final long DEFAULT_ANTI_REPLAY_MAX_BYTES = 128L * 1024 * 1024;
+    /** Default tolerated difference between a FakeTLS client's clock and ours (protocol.md 4.3 "Use"). */
+    public static final long DEFAULT_TOLERATE_TIME_SKEW_MS = 5_000;
+    /** Default SNTP servers, one picked at random per check, as mtg v1's. */
+    public static final List<String> DEFAULT_NTP_SERVERS =
+        List.of("0.pool.ntp.org", "1.pool.ntp.org", "2.pool.ntp.org", "3.pool.ntp.org");
+
+    private static final int NTP_PORT = 123;
 
     private final Secret secret;
     private final byte[] adTag;
@@ -40,6 +51,10 @@ public final class ProxyConfig
     private final long handshakeTimeoutMs;
     private final long dialTimeoutMs;
     private final long idleTimeoutMs;
+    private final HostPort cloak;
+    private final long antiReplayMaxBytes;
+    private final long tolerateTimeSkewMs;
+    private final List<HostPort> ntpServers;
 
     private ProxyConfig(final Builder b)
     {
@@ -68,7 +83,27 @@ public final class ProxyConfig
         handshakeTimeoutMs = checkPositive("--handshake-timeout", b.handshakeTimeoutMs);
         dialTimeoutMs = checkPositive("--dial-timeout", b.dialTimeoutMs);
         idleTimeoutMs = checkPositive("--idle-timeout", b.idleTimeoutMs);
+        final String cloakHost = null != b.cloakHost ? b.cloakHost : secret.host();
+        cloak = null == cloakHost ? null : new HostPort(cloakHost, b.cloakPort);
+        if (b.cloakPort < 1 || b.cloakPort > 65535)
+        {
+            throw new IllegalArgumentException("bad --cloak-port " + b.cloakPort + ": expected 1..65535");
+        }
+        if (b.antiReplayMaxBytes < 0)
+        {
+            throw new IllegalArgumentException("bad --anti-replay-max-size: must not be negative");
+        }
+        antiReplayMaxBytes = b.antiReplayMaxBytes;
+        tolerateTimeSkewMs = checkPositive("--tolerate-time-skewness", b.tolerateTimeSkewMs);
+        final List<HostPort> ntp = new ArrayList<>();
+        for (final String server : b.ntpServers)
+        {
+            final HostPort hostPort = HostPort.parse(server, true);
+            ntp.add(hostPort.hasPort() ? hostPort : new HostPort(hostPort.host(), NTP_PORT));
+        }
+        ntpServers = List.copyOf(ntp);
     }
+
 
     private static int checkBuffer(final String name, final long bytes)
     {
@@ -187,6 +222,41 @@ public final class ProxyConfig
     }
 
     /**
+     * @return where connections that are not our FakeTLS clients are forwarded: {@code --cloak-host} (default the
+     *         secret's hostname) and {@code --cloak-port}; null when the secret has no hostname and none was given.
+     *         Resolved by the engine, not here, so a start without DNS still works.
+     */
+    public HostPort cloak()
+    {
+        return cloak;
+    }
+
+    /**
+     * @return the anti-replay cache's bound in bytes; 0 disables the cache.
+     */
+    public long antiReplayMaxBytes()
+    {
+        return antiReplayMaxBytes;
+    }
+
+    /**
+     * @return how far a FakeTLS client's timestamp may be from our clock, and how far our clock may be from NTP's
+     *         before a warning.
+     */
+    public long tolerateTimeSkewMs()
+    {
+        return tolerateTimeSkewMs;
+    }
+
+    /**
+     * @return SNTP servers for the clock check (port 123 unless given); empty disables the check.
+     */
+    public List<HostPort> ntpServers()
+    {
+        return ntpServers;
+    }
+
+    /**
      * Mutable collector of settings; {@link #build()} validates.
      */
     public static final class Builder
@@ -202,6 +272,11 @@ public final class ProxyConfig
         private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
         private long dialTimeoutMs = DEFAULT_DIAL_TIMEOUT_MS;
         private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
+        private String cloakHost;
+        private int cloakPort = DEFAULT_CLOAK_PORT;
+        private long antiReplayMaxBytes = DEFAULT_ANTI_REPLAY_MAX_BYTES;
+        private long tolerateTimeSkewMs = DEFAULT_TOLERATE_TIME_SKEW_MS;
+        private List<String> ntpServers = DEFAULT_NTP_SERVERS;
 
         private Builder(final Secret secret)
         {
@@ -312,6 +387,56 @@ public final class ProxyConfig
         public Builder idleTimeoutMs(final long ms)
         {
             this.idleTimeoutMs = ms;
+            return this;
+        }
+
+        /**
+         * @param host where non-clients are forwarded instead of the secret's hostname.
+         * @return this.
+         */
+        public Builder cloakHost(final String host)
+        {
+            this.cloakHost = host;
+            return this;
+        }
+
+        /**
+         * @param port the cloak host's port.
+         * @return this.
+         */
+        public Builder cloakPort(final int port)
+        {
+            this.cloakPort = port;
+            return this;
+        }
+
+        /**
+         * @param bytes anti-replay cache bound; 0 disables it.
+         * @return this.
+         */
+        public Builder antiReplayMaxBytes(final long bytes)
+        {
+            this.antiReplayMaxBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param ms tolerated clock difference.
+         * @return this.
+         */
+        public Builder tolerateTimeSkewMs(final long ms)
+        {
+            this.tolerateTimeSkewMs = ms;
+            return this;
+        }
+
+        /**
+         * @param servers {@code host} or {@code host:port} of SNTP servers; empty disables the clock check.
+         * @return this.
+         */
+        public Builder ntpServers(final List<String> servers)
+        {
+            this.ntpServers = List.copyOf(servers);
             return this;
         }
 
