@@ -1,17 +1,27 @@
 package io.mtgj;
 
+import io.mtgj.antireplay.AntiReplayCache;
+import io.mtgj.clock.ClockCheck;
+import io.mtgj.cloak.CloakUpstream;
 import io.mtgj.config.ProxyConfig;
+import io.mtgj.mode.FakeTlsMode;
 import io.mtgj.mode.Obfuscated2Mode;
 import io.mtgj.net.ClientMode;
 import io.mtgj.net.CloseReason;
+import io.mtgj.net.HandshakeFailure;
 import io.mtgj.net.Reactor;
 import io.mtgj.net.ReactorGroup;
 import io.mtgj.secret.SecretMode;
 import io.mtgj.telegram.DcTable;
 import io.mtgj.telegram.DirectUpstream;
 
+import org.agrona.concurrent.SystemEpochClock;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running proxy: the one public entry of the engine. {@link #start(ProxyConfig)} binds and starts the reactors;
@@ -21,13 +31,20 @@ public final class Proxy implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger("io.mtgj.proxy");
 
+    /** How often the cloak host is resolved again. */
+    private static final long CLOAK_REFRESH_MS = TimeUnit.MINUTES.toMillis(5);
+    /** How often the clock is checked against NTP, as mtg v1. */
+    private static final long CLOCK_CHECK_MS = TimeUnit.MINUTES.toMillis(1);
+
     private final ProxyConfig config;
     private final ReactorGroup reactors;
+    private final ScheduledExecutorService control;
 
-    private Proxy(final ProxyConfig config, final ReactorGroup reactors)
+    private Proxy(final ProxyConfig config, final ReactorGroup reactors, final ScheduledExecutorService control)
     {
         this.config = config;
         this.reactors = reactors;
+        this.control = control;
     }
 
     /**
@@ -37,7 +54,8 @@ public final class Proxy implements AutoCloseable
      */
     public static Proxy start(final ProxyConfig config) throws IOException
     {
-        final ClientMode mode = clientMode(config);
+        final AntiReplayCache antiReplay = AntiReplayCache.create(config.antiReplayMaxBytes());
+        final ClientMode mode = clientMode(config, antiReplay);
         final DirectUpstream upstream = new DirectUpstream(DcTable.create(config.preferIp(), config.dcAddresses()));
         if (null != config.adTag())
         {
@@ -45,12 +63,40 @@ public final class Proxy implements AutoCloseable
                 "an ad tag was given but promoted-channel (middle proxy) mode is not available yet: " +
                 "running in direct mode, the sponsored channel will not be shown");
         }
-        final ReactorGroup group = new ReactorGroup(config, mode, upstream);
-        final Proxy proxy = new Proxy(config, group);
-        LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
-            "write_buffer={4} prefer_ip={5}", hostPort(proxy.localAddress()), config.secret().mode().cliName(),
-            config.workers(), config.readBufferBytes(), config.writeBufferBytes(), config.preferIp().cliName());
-        return proxy;
+        final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(task ->
+        {
+            final Thread thread = new Thread(task, "mtg-control");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try
+        {
+            CloakUpstream cloak = null;
+            if (mode.cloaksFailures() && null != config.cloak())
+            {
+                cloak = new CloakUpstream(config.cloak());
+                cloak.refresh();
+                control.scheduleWithFixedDelay(cloak::refresh, CLOAK_REFRESH_MS, CLOAK_REFRESH_MS,
+                    TimeUnit.MILLISECONDS);
+            }
+            if (SecretMode.FAKE_TLS == config.secret().mode() && !config.ntpServers().isEmpty())
+            {
+                new ClockCheck(config.ntpServers(), config.tolerateTimeSkewMs()).start(control, CLOCK_CHECK_MS);
+            }
+            final ReactorGroup group = new ReactorGroup(config, mode, upstream, cloak);
+            final Proxy proxy = new Proxy(config, group, control);
+            LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
+                "write_buffer={4} prefer_ip={5} anti_replay_bytes={6}{7}", hostPort(proxy.localAddress()),
+                config.secret().mode().cliName(), config.workers(), config.readBufferBytes(),
+                config.writeBufferBytes(), config.preferIp().cliName(), config.antiReplayMaxBytes(),
+                null == cloak ? "" : " cloak=" + cloak.target());
+            return proxy;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            control.shutdownNow();
+            throw ex;
+        }
     }
 
     private static String hostPort(final InetSocketAddress address)
@@ -59,13 +105,14 @@ public final class Proxy implements AutoCloseable
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
-    private static ClientMode clientMode(final ProxyConfig config)
+    private static ClientMode clientMode(final ProxyConfig config, final AntiReplayCache antiReplay)
     {
         if (SecretMode.FAKE_TLS == config.secret().mode())
         {
-            throw new IllegalArgumentException("tls secrets (FakeTLS) are not supported yet; use a simple or secured secret");
+            return new FakeTlsMode(config.secret(), config.tolerateTimeSkewMs(), SystemEpochClock.INSTANCE,
+                antiReplay);
         }
-        return new Obfuscated2Mode(config.secret());
+        return new Obfuscated2Mode(config.secret(), antiReplay);
     }
 
     /**
@@ -166,9 +213,37 @@ public final class Proxy implements AutoCloseable
         return reactors.isHealthy();
     }
 
+    /**
+     * @return connections fronted to the cloak host since start.
+     */
+    public long cloakedConnections()
+    {
+        long total = 0;
+        for (final Reactor reactor : reactors.reactors())
+        {
+            total += reactor.counters().cloaked();
+        }
+        return total;
+    }
+
+    /**
+     * @param failure a handshake failure.
+     * @return handshakes refused for it since start.
+     */
+    public long handshakeFailures(final HandshakeFailure failure)
+    {
+        long total = 0;
+        for (final Reactor reactor : reactors.reactors())
+        {
+            total += reactor.counters().handshakeFailures(failure);
+        }
+        return total;
+    }
+
     @Override
     public void close()
     {
+        control.shutdownNow();
         reactors.close();
         LOG.log(System.Logger.Level.INFO, "proxy stopped");
     }

@@ -1,6 +1,7 @@
 package io.mtgj.config;
 
 import io.mtgj.secret.Secret;
+import io.mtgj.secret.SecretMode;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ public final class ProxyConfig
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 300_000;
     /** Default listening address. */
     public static final String DEFAULT_BIND = "0.0.0.0:3128";
+    /** FakeTLS reads a whole ClientHello (up to one 16 KiB record) into the client to Telegram buffer. */
+    public static final int MIN_FAKE_TLS_WRITE_BUFFER_BYTES = 17 * 1024;
     /** Default port of the cloak (fronting) host: where a real website answers TLS. */
     public static final int DEFAULT_CLOAK_PORT = 443;
     /** Default bound of the anti-replay cache, as mtg v1's. */
@@ -71,6 +74,12 @@ public final class ProxyConfig
         bind = b.bind;
         readBufferBytes = checkBuffer("--read-buffer", b.readBufferBytes);
         writeBufferBytes = checkBuffer("--write-buffer", b.writeBufferBytes);
+        if (SecretMode.FAKE_TLS == secret.mode() && writeBufferBytes < MIN_FAKE_TLS_WRITE_BUFFER_BYTES)
+        {
+            throw new IllegalArgumentException("bad --write-buffer " + ByteSize.format(writeBufferBytes) +
+                ": tls secrets need at least " + ByteSize.format(MIN_FAKE_TLS_WRITE_BUFFER_BYTES) +
+                " to hold a ClientHello");
+        }
         preferIp = b.preferIp;
         final Map<Integer, List<InetSocketAddress>> dcs = new TreeMap<>();
         b.dcAddresses.forEach((dc, list) -> dcs.put(dc, List.copyOf(list)));

@@ -4,16 +4,47 @@ import io.mtgj.crypto.AesCtr;
 import io.mtgj.transport.ProtocolTag;
 
 /**
- * What a {@link ClientMode} made of the client's first bytes: wait for more, reject, or an accepted client with its
- * ciphers. Accepted results are created once per connection (handshake paths may allocate).
+ * What a {@link ClientMode} made of the client's bytes: wait, refuse (close or front), answer and continue, or an
+ * accepted client with its ciphers. Results other than the shared constants are created once per connection
+ * (handshake paths may allocate).
  */
 public final class HandshakeResult
 {
-    /** Not enough bytes yet. */
-    public static final HandshakeResult NEED_MORE = new HandshakeResult(null, null, (short)0, null, 0);
-    /** Not a client of this secret and mode: close without a byte upstream. */
-    public static final HandshakeResult REJECTED = new HandshakeResult(null, null, (short)0, null, 0);
+    /** The kinds of result. */
+    public enum Kind
+    {
+        /** Not enough bytes yet. */
+        NEED_MORE,
+        /** Not our client: close without a byte upstream. */
+        REJECTED,
+        /** Not our client: relay it, untouched, to the cloak host. */
+        CLOAK,
+        /** Send {@link #reply()} to the client, drop {@link #consumed()} bytes, then continue with record framing. */
+        REPLY,
+        /** Our client. */
+        ACCEPTED
+    }
 
+    /** Not enough bytes yet. */
+    public static final HandshakeResult NEED_MORE = new HandshakeResult(Kind.NEED_MORE, null, null, null, (short)0,
+        null, 0, null);
+
+    private static final HandshakeResult[] REJECTIONS = new HandshakeResult[HandshakeFailure.values().length];
+    private static final HandshakeResult[] CLOAKS = new HandshakeResult[HandshakeFailure.values().length];
+
+    static
+    {
+        for (final HandshakeFailure failure : HandshakeFailure.values())
+        {
+            REJECTIONS[failure.ordinal()] =
+                new HandshakeResult(Kind.REJECTED, failure, null, null, (short)0, null, 0, null);
+            CLOAKS[failure.ordinal()] = new HandshakeResult(Kind.CLOAK, failure, null, null, (short)0, null, 0, null);
+        }
+    }
+
+    private final Kind kind;
+    private final HandshakeFailure failure;
+    private final byte[] reply;
     private final AesCtr decryptor;
     private final AesCtr encryptor;
     private final short dcIndex;
@@ -21,13 +52,51 @@ public final class HandshakeResult
     private final int consumed;
 
     private HandshakeResult(
-        final AesCtr decryptor, final AesCtr encryptor, final short dcIndex, final ProtocolTag tag, final int consumed)
+        final Kind kind,
+        final HandshakeFailure failure,
+        final AesCtr decryptor,
+        final AesCtr encryptor,
+        final short dcIndex,
+        final ProtocolTag tag,
+        final int consumed,
+        final byte[] reply)
     {
+        this.kind = kind;
+        this.failure = failure;
         this.decryptor = decryptor;
         this.encryptor = encryptor;
         this.dcIndex = dcIndex;
         this.tag = tag;
         this.consumed = consumed;
+        this.reply = reply;
+    }
+
+    /**
+     * @param failure why.
+     * @return a shared result: close the client.
+     */
+    public static HandshakeResult rejected(final HandshakeFailure failure)
+    {
+        return REJECTIONS[failure.ordinal()];
+    }
+
+    /**
+     * @param failure why.
+     * @return a shared result: front the client to the cloak host.
+     */
+    public static HandshakeResult cloak(final HandshakeFailure failure)
+    {
+        return CLOAKS[failure.ordinal()];
+    }
+
+    /**
+     * @param reply    bytes to send to the client now.
+     * @param consumed handshake bytes to drop from the client's stream.
+     * @return a result: answer, then frame records both ways and continue the handshake inside them.
+     */
+    public static HandshakeResult reply(final byte[] reply, final int consumed)
+    {
+        return new HandshakeResult(Kind.REPLY, null, null, null, (short)0, null, consumed, reply);
     }
 
     /**
@@ -35,13 +104,21 @@ public final class HandshakeResult
      * @param encryptor proxy to client stream.
      * @param dcIndex   signed DC index from the frame.
      * @param tag       the client's transport.
-     * @param consumed  handshake bytes at the start of the stream that must not be relayed.
+     * @param consumed  handshake bytes, from where the examined bytes start, that must not be relayed.
      * @return an accepted result.
      */
     public static HandshakeResult accepted(
         final AesCtr decryptor, final AesCtr encryptor, final short dcIndex, final ProtocolTag tag, final int consumed)
     {
-        return new HandshakeResult(decryptor, encryptor, dcIndex, tag, consumed);
+        return new HandshakeResult(Kind.ACCEPTED, null, decryptor, encryptor, dcIndex, tag, consumed, null);
+    }
+
+    /**
+     * @return the kind.
+     */
+    public Kind kind()
+    {
+        return kind;
     }
 
     /**
@@ -49,7 +126,23 @@ public final class HandshakeResult
      */
     public boolean isAccepted()
     {
-        return null != tag;
+        return Kind.ACCEPTED == kind;
+    }
+
+    /**
+     * @return why a client was rejected or cloaked; null otherwise.
+     */
+    public HandshakeFailure failure()
+    {
+        return failure;
+    }
+
+    /**
+     * @return bytes to send for {@link Kind#REPLY}.
+     */
+    public byte[] reply()
+    {
+        return reply;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.mtgj.net;
 
 import io.mtgj.crypto.AesCtr;
+import io.mtgj.faketls.RecordFraming;
+import io.mtgj.faketls.RecordUnwrapper;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,18 +11,28 @@ import java.nio.ByteBuffer;
  * One direction of a session: reads from the source side into a leased off-heap buffer, transcodes the new bytes
  * in place (source cipher off, sink cipher on) and writes them to the sink with a gathering write behind an
  * optional header. The buffer is the high-water mark: while it is full the source is not read (style.md 7).
+ * <p>
+ * Indexes: {@code [start, payloadEnd)} is ready for the sink; {@code [payloadEnd, end)} holds the few bytes of a
+ * record header cut by a read (FakeTLS from the client only). Optional stages: records unwrapped from the source
+ * (client to proxy) or framed for the sink (proxy to client), both in place.
  */
 final class Pipe
 {
+    /** {@link #read} result: the source broke the record stream. */
+    static final int BROKEN = -2;
+
     private final Side source;
     private final Side sink;
     private final BufferPool pool;
     private PooledBuffer buffer;
     private int start;
+    private int payloadEnd;
     private int end;
     private ByteBuffer header;
     private AesCtr sourceCipher;
     private AesCtr sinkCipher;
+    private RecordUnwrapper unwrapper;
+    private boolean framesRecords;
     private boolean sinkReady;
     private boolean sourceEof;
     private long bytes;
@@ -43,19 +55,41 @@ final class Pipe
         if (null != buffer)
         {
             start = fromIndex;
-            if (end > start)
+            if (payloadEnd > start)
             {
-                reactor.transcoder().transcode(buffer.buffer(), start, end - start, sourceCipher, sinkCipher);
+                reactor.transcoder().transcode(buffer.buffer(), start, payloadEnd - start, sourceCipher, sinkCipher);
             }
         }
     }
 
     /**
-     * @param header bytes to write before any data, e.g. the proxy's frame to the DC.
+     * Unwrap TLS records from the source from now on, dropping the {@code consumed} bytes before them.
+     *
+     * @return false when what already arrived is not a record stream.
+     */
+    boolean startUnwrapping(final int consumed)
+    {
+        unwrapper = new RecordUnwrapper();
+        start = consumed;
+        payloadEnd = consumed;
+        return unwrapNew();
+    }
+
+    /**
+     * Frame what goes to the sink as TLS records from now on.
+     */
+    void startFramingRecords()
+    {
+        framesRecords = true;
+    }
+
+    /**
+     * @param header bytes to write before any data, e.g. the proxy's frame to the DC or the ServerHello; null for
+     *               none.
      */
     void header(final byte[] header)
     {
-        this.header = ByteBuffer.wrap(header);
+        this.header = null == header ? null : ByteBuffer.wrap(header);
     }
 
     void sinkReady()
@@ -64,7 +98,8 @@ final class Pipe
     }
 
     /**
-     * @return bytes read, 0 when nothing was available or the buffer is full, -1 at end of stream.
+     * @return bytes read, 0 when nothing was available or the buffer is full, -1 at end of stream, or
+     *         {@link #BROKEN}.
      */
     int read(final Reactor reactor) throws IOException
     {
@@ -72,27 +107,67 @@ final class Pipe
         {
             buffer = pool.lease();
             start = 0;
+            payloadEnd = 0;
             end = 0;
         }
-        if (end == buffer.capacity())
+        final int reserve = framesRecords ? RecordFraming.HEADER_LENGTH : 0;
+        final int room = buffer.capacity() - end - reserve;
+        if (room <= 0)
         {
             return 0;
         }
-        final int n = source.channel.read(buffer.view(end, buffer.capacity()));
-        if (n > 0)
-        {
-            if (null != sourceCipher)
-            {
-                reactor.transcoder().transcode(buffer.buffer(), end, n, sourceCipher, sinkCipher);
-            }
-            end += n;
-            bytes += n;
-        }
-        else if (n < 0)
+        final int readAt = end + reserve;
+        final int limit = framesRecords ? Math.min(room, RecordFraming.MAX_PAYLOAD) : room;
+        final int n = source.channel.read(buffer.view(readAt, readAt + limit));
+        if (n < 0)
         {
             sourceEof = true;
+            return n;
+        }
+        if (0 == n)
+        {
+            return 0;
+        }
+        bytes += n;
+        if (framesRecords)
+        {
+            RecordFraming.writeHeader(buffer.buffer(), end, n);
+        }
+        final int transcodeFrom = framesRecords ? readAt : payloadEnd;
+        end = readAt + n;
+        if (null != unwrapper)
+        {
+            if (!unwrapNew())
+            {
+                return BROKEN;
+            }
+        }
+        else
+        {
+            payloadEnd = end;
+        }
+        if (null != sourceCipher && payloadEnd > transcodeFrom)
+        {
+            reactor.transcoder().transcode(
+                buffer.buffer(), transcodeFrom, payloadEnd - transcodeFrom, sourceCipher, sinkCipher);
         }
         return n;
+    }
+
+    private boolean unwrapNew()
+    {
+        if (null == buffer)
+        {
+            return true;
+        }
+        final int unwrapped = unwrapper.unwrap(buffer.buffer(), payloadEnd, end);
+        if (RecordUnwrapper.ERROR == unwrapped)
+        {
+            return false;
+        }
+        payloadEnd = unwrapped;
+        end = unwrapped + unwrapper.tailLength();
+        return true;
     }
 
     /**
@@ -114,9 +189,9 @@ final class Pipe
                 headerBefore = header.remaining();
                 gather[count++] = header;
             }
-            if (null != buffer && end > start)
+            if (null != buffer && payloadEnd > start)
             {
-                gather[count++] = buffer.view(start, end);
+                gather[count++] = buffer.view(start, payloadEnd);
             }
             final long written = sink.channel.write(gather, 0, count);
             gather[0] = null;
@@ -131,10 +206,9 @@ final class Pipe
                 }
             }
             start += (int)dataWritten;
-            if (start == end)
+            if (start == payloadEnd)
             {
-                start = 0;
-                end = 0;
+                rewind();
             }
         }
         if (sourceEof && !hasPending() && !sink.outputShut)
@@ -144,14 +218,30 @@ final class Pipe
         }
     }
 
+    /**
+     * Everything ready was written: move a cut header's bytes, if any, to the front and start over.
+     */
+    private void rewind()
+    {
+        final int tail = end - payloadEnd;
+        if (tail > 0)
+        {
+            buffer.buffer().putBytes(0, buffer.buffer(), payloadEnd, tail);
+        }
+        start = 0;
+        payloadEnd = 0;
+        end = tail;
+    }
+
     boolean hasPending()
     {
-        return null != header || (null != buffer && end > start);
+        return null != header || (null != buffer && payloadEnd > start);
     }
 
     boolean wantsRead()
     {
-        return !sourceEof && (null == buffer || end < buffer.capacity());
+        final int reserve = framesRecords ? RecordFraming.HEADER_LENGTH : 0;
+        return !sourceEof && (null == buffer || end + reserve < buffer.capacity());
     }
 
     boolean wantsWrite()
@@ -164,14 +254,24 @@ final class Pipe
         return sink.outputShut;
     }
 
-    boolean isSourceEof()
+    boolean isFull()
     {
-        return sourceEof;
+        return null != buffer && !wantsRead() && !sourceEof;
     }
 
     PooledBuffer buffer()
     {
         return buffer;
+    }
+
+    int start()
+    {
+        return start;
+    }
+
+    int payloadEnd()
+    {
+        return payloadEnd;
     }
 
     int end()
@@ -194,6 +294,7 @@ final class Pipe
             pool.release(buffer);
             buffer = null;
             start = 0;
+            payloadEnd = 0;
             end = 0;
         }
     }
@@ -206,6 +307,7 @@ final class Pipe
             buffer = null;
         }
         start = 0;
+        payloadEnd = 0;
         end = 0;
         header = null;
     }

@@ -50,6 +50,7 @@ public final class Reactor implements Runnable
     private final ServerSocketChannel listener;
     private final ClientMode clientMode;
     private final Upstream upstream;
+    private final Upstream cloak;
     private final BufferPool readPool;
     private final BufferPool writePool;
     private final CtrTranscoder transcoder;
@@ -79,6 +80,7 @@ public final class Reactor implements Runnable
      * @param listener   the shared non-blocking listening socket; every reactor accepts from it.
      * @param clientMode how clients authenticate.
      * @param upstream   how Telegram is reached.
+     * @param cloak      where clients that are not ours are fronted, or null when the mode never fronts.
      * @throws IOException when the selector cannot be opened.
      */
     public Reactor(
@@ -86,12 +88,14 @@ public final class Reactor implements Runnable
         final ProxyConfig config,
         final ServerSocketChannel listener,
         final ClientMode clientMode,
-        final Upstream upstream) throws IOException
+        final Upstream upstream,
+        final Upstream cloak) throws IOException
     {
         this.index = index;
         this.listener = listener;
         this.clientMode = clientMode;
         this.upstream = upstream;
+        this.cloak = cloak;
         this.readPool = new BufferPool(config.readBufferBytes(), MAX_POOLED_BUFFERS);
         this.writePool = new BufferPool(config.writeBufferBytes(), MAX_POOLED_BUFFERS);
         this.transcoder = new CtrTranscoder(Math.max(config.readBufferBytes(), config.writeBufferBytes()));
@@ -498,6 +502,11 @@ public final class Reactor implements Runnable
     Upstream upstream()
     {
         return upstream;
+    }
+
+    Upstream cloak()
+    {
+        return cloak;
     }
 
     /**

@@ -12,9 +12,11 @@ public final class ReactorCounters
     private static final int ACTIVE = 2;
     private static final int CRASHES = 3;
     private static final int SELECTOR_REBUILDS = 4;
-    private static final int CLOSED_BASE = 5;
+    private static final int CLOAKED = 5;
+    private static final int CLOSED_BASE = 6;
+    private static final int FAILURE_BASE = CLOSED_BASE + CloseReason.values().length;
 
-    private final AtomicLongArray values = new AtomicLongArray(CLOSED_BASE + CloseReason.values().length);
+    private final AtomicLongArray values = new AtomicLongArray(FAILURE_BASE + HandshakeFailure.values().length);
 
     private void increment(final int index, final long delta)
     {
@@ -40,6 +42,16 @@ public final class ReactorCounters
         {
             increment(CRASHES, 1);
         }
+    }
+
+    void onHandshakeFailure(final HandshakeFailure failure)
+    {
+        increment(FAILURE_BASE + failure.ordinal(), 1);
+    }
+
+    void onCloaked()
+    {
+        increment(CLOAKED, 1);
     }
 
     void onSelectorRebuilt()
@@ -85,6 +97,23 @@ public final class ReactorCounters
     public long selectorRebuilds()
     {
         return values.get(SELECTOR_REBUILDS);
+    }
+
+    /**
+     * @return connections fronted to the cloak host.
+     */
+    public long cloaked()
+    {
+        return values.get(CLOAKED);
+    }
+
+    /**
+     * @param failure a handshake failure.
+     * @return handshakes refused for it (replays included).
+     */
+    public long handshakeFailures(final HandshakeFailure failure)
+    {
+        return values.get(FAILURE_BASE + failure.ordinal());
     }
 
     /**

@@ -27,9 +27,11 @@ public final class ReactorGroup implements AutoCloseable
      * @param config     configuration.
      * @param clientMode the secret mode's strategy.
      * @param upstream   the upstream strategy.
+     * @param cloak      where clients that are not ours are fronted, or null.
      * @throws IOException when binding fails.
      */
-    public ReactorGroup(final ProxyConfig config, final ClientMode clientMode, final Upstream upstream)
+    public ReactorGroup(
+        final ProxyConfig config, final ClientMode clientMode, final Upstream upstream, final Upstream cloak)
         throws IOException
     {
         listener = ServerSocketChannel.open();
@@ -40,7 +42,7 @@ public final class ReactorGroup implements AutoCloseable
             listener.configureBlocking(false);
             for (int i = 0; i < config.workers(); i++)
             {
-                reactors.add(new Reactor(i, config, listener, clientMode, upstream));
+                reactors.add(new Reactor(i, config, listener, clientMode, upstream, cloak));
             }
         }
         catch (final IOException | RuntimeException ex)

@@ -39,6 +39,8 @@ final class Session
     private List<InetSocketAddress> addresses;
     private int addressIndex;
     private short dcIndex;
+    private boolean recordsStarted;
+    private boolean cloaked;
 
     Session(final Reactor reactor, final SocketChannel clientChannel, final long nowNs) throws IOException
     {
@@ -220,7 +222,11 @@ final class Session
             }
             else
             {
-                if (n < 0)
+                if (Pipe.BROKEN == n)
+                {
+                    close(CloseReason.BAD_HANDSHAKE);
+                }
+                else if (n < 0)
                 {
                     pipe.flush(reactor);
                 }
@@ -232,30 +238,76 @@ final class Session
     private void onHandshakeReadable() throws IOException
     {
         final int n = toUpstream.read(reactor);
-        if (n < 0)
-        {
-            close(CloseReason.BAD_HANDSHAKE);
-            return;
-        }
         if (0 == n)
         {
             return;
         }
-        final PooledBuffer buffer = toUpstream.buffer();
-        final HandshakeResult result = reactor.clientMode().onHandshakeBytes(buffer.buffer(), toUpstream.end());
-        if (HandshakeResult.NEED_MORE == result)
+        if (n < 0)
         {
-            if (toUpstream.end() == buffer.capacity())
-            {
-                close(CloseReason.BAD_HANDSHAKE); // a handshake larger than the buffer is not one of ours
-            }
+            fail(Pipe.BROKEN == n ? HandshakeFailure.MALFORMED : HandshakeFailure.INCOMPLETE);
             return;
         }
-        if (!result.isAccepted())
+        examineHandshake();
+    }
+
+    /**
+     * Ask the client mode about what arrived and act on its answer; loops when a reply leaves a frame to examine.
+     */
+    private void examineHandshake() throws IOException
+    {
+        final PooledBuffer buffer = toUpstream.buffer();
+        final HandshakeResult result = recordsStarted ?
+            reactor.clientMode().onFrame(buffer.buffer(), toUpstream.start(),
+                toUpstream.payloadEnd() - toUpstream.start()) :
+            reactor.clientMode().onFirstBytes(buffer.buffer(), toUpstream.end());
+        switch (result.kind())
         {
+            case NEED_MORE:
+                if (toUpstream.isFull())
+                {
+                    fail(HandshakeFailure.MALFORMED); // larger than any handshake of ours
+                }
+                break;
+            case REJECTED:
+                reactor.counters().onHandshakeFailure(result.failure());
+                close(CloseReason.BAD_HANDSHAKE);
+                break;
+            case CLOAK:
+                startCloak(result.failure());
+                break;
+            case REPLY:
+                onReply(result);
+                break;
+            default:
+                onAccepted(result);
+                break;
+        }
+    }
+
+    /**
+     * FakeTLS: the hello was ours. Answer it, then read the client's records for the obfuscated2 frame.
+     */
+    private void onReply(final HandshakeResult result) throws IOException
+    {
+        recordsStarted = true;
+        toClient.header(result.reply());
+        toClient.sinkReady();
+        toClient.startFramingRecords();
+        toClient.flush(reactor);
+        if (!toUpstream.startUnwrapping(result.consumed()))
+        {
+            reactor.counters().onHandshakeFailure(HandshakeFailure.MALFORMED);
             close(CloseReason.BAD_HANDSHAKE);
             return;
         }
+        if (toUpstream.payloadEnd() > toUpstream.start())
+        {
+            examineHandshake();
+        }
+    }
+
+    private void onAccepted(final HandshakeResult result)
+    {
         final UpstreamPlan plan = reactor.upstream().plan(result);
         if (null == plan || plan.addresses().isEmpty())
         {
@@ -264,9 +316,55 @@ final class Session
         }
         dcIndex = result.dcIndex();
         reactor.counters().onHandshake();
-        toUpstream.startRelay(reactor, result.consumed(), result.decryptor(), plan.encryptor());
+        toUpstream.startRelay(reactor, toUpstream.start() + result.consumed(), result.decryptor(), plan.encryptor());
         toUpstream.header(plan.prologue());
         toClient.startRelay(reactor, 0, plan.decryptor(), result.encryptor());
+        connect(plan);
+    }
+
+    /**
+     * Not our client and the mode fronts such clients: send everything read so far, untouched, to the cloak host and
+     * relay both ways from then on (protocol.md 6).
+     */
+    private void startCloak(final HandshakeFailure failure)
+    {
+        reactor.counters().onHandshakeFailure(failure);
+        final Upstream cloak = reactor.cloak();
+        final UpstreamPlan plan = null == cloak ? null : cloak.plan(null);
+        if (null == plan || plan.addresses().isEmpty())
+        {
+            close(CloseReason.BAD_HANDSHAKE);
+            return;
+        }
+        cloaked = true;
+        reactor.counters().onCloaked();
+        if (LOG.isLoggable(System.Logger.Level.DEBUG))
+        {
+            LOG.log(System.Logger.Level.DEBUG, "cloaking client={0} reason={1}", remote,
+                failure.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        toUpstream.startRelay(reactor, 0, null, null);
+        connect(plan);
+    }
+
+    /**
+     * The handshake failed before the client proved it is ours: front it or close it, as the mode wants.
+     */
+    private void fail(final HandshakeFailure failure)
+    {
+        if (!recordsStarted && reactor.clientMode().cloaksFailures())
+        {
+            startCloak(failure);
+        }
+        else
+        {
+            reactor.counters().onHandshakeFailure(failure);
+            close(CloseReason.BAD_HANDSHAKE);
+        }
+    }
+
+    private void connect(final UpstreamPlan plan)
+    {
         addresses = plan.addresses();
         addressIndex = 0;
         enter(Phase.CONNECTING);
@@ -371,7 +469,14 @@ final class Session
         switch (phase)
         {
             case HANDSHAKE:
-                close(CloseReason.HANDSHAKE_TIMEOUT);
+                if (!recordsStarted && reactor.clientMode().cloaksFailures())
+                {
+                    startCloak(HandshakeFailure.INCOMPLETE); // a real server would still be waiting: let it decide
+                }
+                else
+                {
+                    close(CloseReason.HANDSHAKE_TIMEOUT);
+                }
                 break;
             case CONNECTING:
                 logDialFailure(addresses.get(addressIndex - 1), new IOException("dial timeout"));
@@ -412,8 +517,8 @@ final class Session
         if (LOG.isLoggable(System.Logger.Level.DEBUG))
         {
             LOG.log(System.Logger.Level.DEBUG,
-                "client closed client={0} dc={1} reason={2} bytes_from_client={3} bytes_to_client={4} ms={5}",
-                remote, dcIndex, reason.name().toLowerCase(java.util.Locale.ROOT), toUpstream.bytes(),
+                "client closed client={0} dc={1} cloaked={2} reason={3} bytes_from_client={4} bytes_to_client={5} " +
+                "ms={6}", remote, dcIndex, cloaked, reason.name().toLowerCase(java.util.Locale.ROOT), toUpstream.bytes(),
                 toClient.bytes(), (reactor.nowNs() - openedNs) / 1_000_000L);
         }
     }

@@ -1,0 +1,192 @@
+package io.mtgj.clock;
+
+import io.mtgj.config.HostPort;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
+import java.util.function.LongSupplier;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * Checks the local clock against SNTP servers (protocol.md 8.1) and warns loudly when it is further off than the
+ * FakeTLS tolerance (protocol.md 4.3): clients stamp their hello with Telegram's clock, so a proxy whose clock is
+ * off rejects them all. It only measures and logs; it never corrects the clock or stops the proxy.
+ * <p>
+ * Each {@link #check()} asks one server chosen at random and falls back to the others in turn, each at most once.
+ * Servers are resolved at each check, not at construction, since DNS may be down at start. Run it on the control
+ * thread: a check blocks for up to one timeout per server.
+ */
+public final class ClockCheck
+{
+    /** Time allowed for one server's answer. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
+    /** The standard NTP port, used for a server given without one. */
+    public static final int NTP_PORT = 123;
+
+    private final List<HostPort> servers;
+    private final long toleranceMs;
+    private final Duration timeout;
+    private final System.Logger log;
+    private final LongSupplier nowMs;
+    private final IntUnaryOperator pickFirst;
+
+    /**
+     * A check with the default timeout, logging to {@code System.getLogger("io.mtgj.clock")}.
+     *
+     * @param servers     SNTP servers, {@link #NTP_PORT} where no port is given; at least one.
+     * @param toleranceMs largest tolerated offset in milliseconds.
+     */
+    public ClockCheck(final List<HostPort> servers, final long toleranceMs)
+    {
+        this(servers, toleranceMs, DEFAULT_TIMEOUT, System.getLogger("io.mtgj.clock"));
+    }
+
+    /**
+     * A check on the system clock.
+     *
+     * @param servers     SNTP servers, {@link #NTP_PORT} where no port is given; at least one.
+     * @param toleranceMs largest tolerated offset in milliseconds.
+     * @param timeout     time allowed for one server's answer.
+     * @param log         where the results go: WARNING when the clock is off or no server answered, else DEBUG.
+     */
+    public ClockCheck(
+        final List<HostPort> servers, final long toleranceMs, final Duration timeout, final System.Logger log)
+    {
+        this(servers, toleranceMs, timeout, log, System::currentTimeMillis,
+            (bound) -> ThreadLocalRandom.current().nextInt(bound));
+    }
+
+    /**
+     * A check with an injected clock and server choice, for tests.
+     *
+     * @param pickFirst given the number of servers, the index of the first one to ask.
+     */
+    ClockCheck(
+        final List<HostPort> servers,
+        final long toleranceMs,
+        final Duration timeout,
+        final System.Logger log,
+        final LongSupplier nowMs,
+        final IntUnaryOperator pickFirst)
+    {
+        if (servers.isEmpty())
+        {
+            throw new IllegalArgumentException("a clock check needs at least one SNTP server");
+        }
+        if (toleranceMs < 0)
+        {
+            throw new IllegalArgumentException("bad clock tolerance " + toleranceMs + " ms: must not be negative");
+        }
+        this.servers = List.copyOf(servers);
+        this.toleranceMs = toleranceMs;
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.log = Objects.requireNonNull(log, "log");
+        this.nowMs = Objects.requireNonNull(nowMs, "nowMs");
+        this.pickFirst = Objects.requireNonNull(pickFirst, "pickFirst");
+    }
+
+    /**
+     * Measure the offset now: one server chosen at random, then each other one in turn until one answers.
+     *
+     * @return the servers' clock minus ours in milliseconds, or null when no server answered.
+     */
+    public Long check()
+    {
+        final int count = servers.size();
+        final int first = Math.floorMod(pickFirst.applyAsInt(count), count);
+        String lastFailure = "";
+        for (int i = 0; i < count; i++)
+        {
+            final HostPort server = servers.get((first + i) % count);
+            try
+            {
+                final long offsetMs = SntpClient.offsetMs(resolve(server), timeout, nowMs);
+                report(server, offsetMs);
+                return offsetMs;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                lastFailure = String.valueOf(ex.getMessage());
+                log.log(DEBUG, "clock check: no usable answer from " + server + ": " + lastFailure);
+            }
+        }
+        log.log(WARNING, "clock check: none of " + count + " SNTP server(s) " + servers +
+            " answered; the local clock is unchecked (last error: " + lastFailure + ")");
+        return null;
+    }
+
+    /**
+     * Run {@link #check()} at once, then every {@code periodMs} after the previous check ends.
+     *
+     * @param executor the caller's executor (the {@code mtg-control} thread); it stays the caller's to shut down.
+     * @param periodMs delay between the end of one check and the start of the next, in milliseconds.
+     * @return the scheduled task, to cancel it.
+     */
+    public ScheduledFuture<?> start(final ScheduledExecutorService executor, final long periodMs)
+    {
+        if (periodMs <= 0)
+        {
+            throw new IllegalArgumentException("bad clock check period " + periodMs + " ms: must be positive");
+        }
+        return executor.scheduleWithFixedDelay(this::checkQuietly, 0, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @return the largest tolerated offset in milliseconds.
+     */
+    public long toleranceMs()
+    {
+        return toleranceMs;
+    }
+
+    private void checkQuietly()
+    {
+        // An exception escaping a periodic task would silently cancel every later run.
+        try
+        {
+            check();
+        }
+        catch (final RuntimeException ex)
+        {
+            log.log(WARNING, "clock check failed", ex);
+        }
+    }
+
+    private void report(final HostPort server, final long offsetMs)
+    {
+        final long absoluteMs = Math.abs(offsetMs);
+        if (absoluteMs > toleranceMs)
+        {
+            log.log(WARNING, "the local clock is off by " + offsetMs + " ms, more than the tolerated " + toleranceMs +
+                " ms: FakeTLS clients will be rejected; fix the clock (NTP) (measured against " + server + ")");
+        }
+        else if (log.isLoggable(DEBUG))
+        {
+            log.log(DEBUG, "clock check: the local clock is off by " + offsetMs + " ms, within the tolerated " +
+                toleranceMs + " ms (measured against " + server + ")");
+        }
+    }
+
+    private static InetSocketAddress resolve(final HostPort server)
+    {
+        // HostPort.resolve queries DNS each time it is called; that is wanted here.
+        final InetSocketAddress address = server.resolve();
+        return server.hasPort() ? address : new InetSocketAddress(address.getAddress(), NTP_PORT);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ClockCheck{servers=" + servers + ", toleranceMs=" + toleranceMs + '}';
+    }
+}
