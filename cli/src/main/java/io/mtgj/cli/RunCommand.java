@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -145,49 +146,35 @@ final class RunCommand
         final boolean debug = isOn(RunFlag.DEBUG, commandLine, env);
         final boolean verbose = isOn(RunFlag.VERBOSE, commandLine, env);
 
-        final Value bind = value(RunFlag.BIND, commandLine, env);
-        if (null != bind)
-        {
-            builder.bind(resolve(bind, parseHostPort(bind)));
-        }
-        final Value writeBuffer = value(RunFlag.WRITE_BUFFER, commandLine, env);
-        if (null != writeBuffer)
-        {
-            builder.writeBufferBytes(parseSize(writeBuffer));
-        }
-        final Value readBuffer = value(RunFlag.READ_BUFFER, commandLine, env);
-        if (null != readBuffer)
-        {
-            builder.readBufferBytes(parseSize(readBuffer));
-        }
-        final Value preferIp = value(RunFlag.PREFER_IP, commandLine, env);
-        if (null != preferIp)
-        {
-            builder.preferIp(parsePreferIp(preferIp));
-        }
+        ifGiven(RunFlag.BIND, commandLine, env,
+            v -> builder.bind(resolve(v, parse(v, text -> HostPort.parse(text, false)))));
+        ifGiven(RunFlag.WRITE_BUFFER, commandLine, env, v -> builder.writeBufferBytes(parse(v, ByteSize::parse)));
+        ifGiven(RunFlag.READ_BUFFER, commandLine, env, v -> builder.readBufferBytes(parse(v, ByteSize::parse)));
+        ifGiven(RunFlag.PREFER_IP, commandLine, env, v -> builder.preferIp(parsePreferIp(v)));
         for (final Value dcAddress : values(RunFlag.DC_ADDRESS, commandLine, env))
         {
             addDcAddress(builder, dcAddress);
         }
-        final Value workers = value(RunFlag.WORKERS, commandLine, env);
-        if (null != workers)
+        ifGiven(RunFlag.WORKERS, commandLine, env, v -> builder.workers(parseWholeNumber(v, "worker count")));
+        ifGiven(RunFlag.HANDSHAKE_TIMEOUT, commandLine, env,
+            v -> builder.handshakeTimeoutMs(parse(v, Durations::parseMs)));
+        ifGiven(RunFlag.DIAL_TIMEOUT, commandLine, env, v -> builder.dialTimeoutMs(parse(v, Durations::parseMs)));
+        ifGiven(RunFlag.IDLE_TIMEOUT, commandLine, env, v -> builder.idleTimeoutMs(parse(v, Durations::parseMs)));
+        ifGiven(RunFlag.CLOAK_HOST, commandLine, env, v -> builder.cloakHost(parseCloakHost(v)));
+        ifGiven(RunFlag.CLOAK_PORT, commandLine, env, v -> builder.cloakPort(parseWholeNumber(v, "port")));
+        ifGiven(RunFlag.ANTI_REPLAY_MAX_SIZE, commandLine, env,
+            v -> builder.antiReplayMaxBytes(parse(v, ByteSize::parse)));
+        ifGiven(RunFlag.TOLERATE_TIME_SKEWNESS, commandLine, env,
+            v -> builder.tolerateTimeSkewMs(parse(v, Durations::parseMs)));
+        final List<Value> ntpServers = values(RunFlag.NTP_SERVER, commandLine, env);
+        if (!ntpServers.isEmpty())
         {
-            builder.workers(parseWorkers(workers));
-        }
-        final Value handshakeTimeout = value(RunFlag.HANDSHAKE_TIMEOUT, commandLine, env);
-        if (null != handshakeTimeout)
-        {
-            builder.handshakeTimeoutMs(parseDuration(handshakeTimeout));
-        }
-        final Value dialTimeout = value(RunFlag.DIAL_TIMEOUT, commandLine, env);
-        if (null != dialTimeout)
-        {
-            builder.dialTimeoutMs(parseDuration(dialTimeout));
-        }
-        final Value idleTimeout = value(RunFlag.IDLE_TIMEOUT, commandLine, env);
-        if (null != idleTimeout)
-        {
-            builder.idleTimeoutMs(parseDuration(idleTimeout));
+            final List<String> servers = new ArrayList<>();
+            for (final Value server : ntpServers)
+            {
+                servers.add(parse(server, text -> HostPort.parse(text, true)).toString());
+            }
+            builder.ntpServers(servers);
         }
 
         final Value ipv4 = value(RunFlag.PUBLIC_IPV4, commandLine, env);
@@ -345,18 +332,6 @@ final class RunCommand
         }
     }
 
-    private static HostPort parseHostPort(final Value value) throws CommandLineError
-    {
-        try
-        {
-            return HostPort.parse(value.text(), false);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw bad(value, ex);
-        }
-    }
-
     private static InetSocketAddress resolve(final Value value, final HostPort hostPort) throws CommandLineError
     {
         try
@@ -369,32 +344,64 @@ final class RunCommand
         }
     }
 
-    private static long parseSize(final Value value) throws CommandLineError
+    /**
+     * Read a value with an engine parser, whose IllegalArgumentException names the bad value.
+     */
+    private static <T> T parse(final Value value, final Function<String, T> parser) throws CommandLineError
     {
         try
         {
-            return ByteSize.parse(value.text());
+            return parser.apply(value.text().trim());
         }
         catch (final IllegalArgumentException ex)
         {
             throw bad(value, ex);
-        }
-        catch (final ArithmeticException ex)
-        {
-            throw usage(value.origin() + ": bad size '" + value.text() + "': too large");
         }
     }
 
-    private static long parseDuration(final Value value) throws CommandLineError
+    private static int parseWholeNumber(final Value value, final String what) throws CommandLineError
     {
         try
         {
-            return Durations.parseMs(value.text());
+            return Integer.parseInt(value.text().trim());
         }
-        catch (final IllegalArgumentException ex)
+        catch (final NumberFormatException ex)
         {
-            throw bad(value, ex);
+            throw usage(value.origin() + ": bad " + what + " '" + value.text() + "': expected a whole number");
         }
+    }
+
+    private static String parseCloakHost(final Value value) throws CommandLineError
+    {
+        final HostPort hostPort = parse(value, text -> HostPort.parse(text, true));
+        if (hostPort.hasPort())
+        {
+            throw usage(value.origin() + ": bad host '" + value.text() + "': give the port with --cloak-port");
+        }
+        return hostPort.host();
+    }
+
+    /**
+     * Apply a flag's (or its variable's) value when one is given.
+     */
+    private static void ifGiven(
+        final RunFlag flag, final CommandLine commandLine, final Map<String, String> env, final ValueConsumer consumer)
+        throws CommandLineError
+    {
+        final Value value = value(flag, commandLine, env);
+        if (null != value)
+        {
+            consumer.accept(value);
+        }
+    }
+
+    /**
+     * Applies one value; may fail with a command-line error.
+     */
+    @FunctionalInterface
+    private interface ValueConsumer
+    {
+        void accept(Value value) throws CommandLineError;
     }
 
     private static PreferIp parsePreferIp(final Value value) throws CommandLineError
@@ -407,18 +414,6 @@ final class RunCommand
         {
             throw usage(value.origin() + ": bad value '" + value.text() +
                 "' (expected ipv4, ipv6, only-ipv4 or only-ipv6)");
-        }
-    }
-
-    private static int parseWorkers(final Value value) throws CommandLineError
-    {
-        try
-        {
-            return Integer.parseInt(value.text().trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw usage(value.origin() + ": bad worker count '" + value.text() + "': expected a whole number");
         }
     }
 
@@ -462,7 +457,7 @@ final class RunCommand
             throw usage(value.origin() + ": bad DC number '" + dcText + "' in '" + text + "': expected 1.." + MAX_DC);
         }
         final Value address = new Value(text.substring(equals + 1), value.origin());
-        final HostPort hostPort = parseHostPort(address);
+        final HostPort hostPort = parse(address, hostAndPort -> HostPort.parse(hostAndPort, false));
         if (0 == hostPort.port())
         {
             throw usage(value.origin() + ": bad port 0 in '" + text + "'");
@@ -472,15 +467,7 @@ final class RunCommand
 
     private static PublicAddress parsePublicAddress(final Value value, final boolean ipv6) throws CommandLineError
     {
-        final HostPort hostPort;
-        try
-        {
-            hostPort = HostPort.parse(value.text(), true);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw bad(value, ex);
-        }
+        final HostPort hostPort = parse(value, text -> HostPort.parse(text, true));
         final InetAddress address = IpLiteral.parse(hostPort.host(), ipv6);
         if (null == address)
         {

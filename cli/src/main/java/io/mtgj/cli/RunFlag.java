@@ -45,6 +45,19 @@ enum RunFlag
     IDLE_TIMEOUT(null, "idle-timeout", "DURATION", "MTG_IDLE_TIMEOUT",
         Durations.format(ProxyConfig.DEFAULT_IDLE_TIMEOUT_MS),
         "a relay silent this long in both directions is closed"),
+    CLOAK_HOST(null, "cloak-host", "HOST", "MTG_CLOAK_HOST", "the secret's host",
+        "tls: where connections that are not our clients are forwarded, untouched"),
+    CLOAK_PORT(null, "cloak-port", "PORT", "MTG_CLOAK_PORT", String.valueOf(ProxyConfig.DEFAULT_CLOAK_PORT),
+        "tls: port of the cloak host"),
+    ANTI_REPLAY_MAX_SIZE(null, "anti-replay-max-size", "SIZE", "MTG_ANTI_REPLAY_MAX_SIZE",
+        ByteSize.format(ProxyConfig.DEFAULT_ANTI_REPLAY_MAX_BYTES),
+        "memory bound of the cache of seen handshakes that refuses replays; 0 disables it"),
+    TOLERATE_TIME_SKEWNESS(null, "tolerate-time-skewness", "DURATION", "MTG_TOLERATE_TIME_SKEWNESS",
+        Durations.format(ProxyConfig.DEFAULT_TOLERATE_TIME_SKEW_MS),
+        "tls: how far a client's clock may be from ours; also the NTP warning threshold"),
+    NTP_SERVER(null, "ntp-server", "HOST[:PORT]", "MTG_NTP_SERVER", "[0-3].pool.ntp.org",
+        "tls: SNTP servers for the clock check, one asked at a time; repeatable (the variable takes a comma-separated "
+        + "list)"),
     HELP("h", "help", null, null, null,
         "show this help and exit");
 
@@ -123,7 +136,7 @@ enum RunFlag
      */
     boolean isRepeatable()
     {
-        return this == DC_ADDRESS;
+        return this == DC_ADDRESS || this == NTP_SERVER;
     }
 
     /**

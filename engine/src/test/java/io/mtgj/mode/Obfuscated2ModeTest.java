@@ -1,5 +1,7 @@
 package io.mtgj.mode;
 
+import io.mtgj.antireplay.AntiReplayCache;
+import io.mtgj.net.HandshakeFailure;
 import io.mtgj.net.HandshakeResult;
 import io.mtgj.obfuscated2.ClientHandshake;
 import io.mtgj.secret.Secret;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,25 +29,42 @@ class Obfuscated2ModeTest
     {
         final byte[] frame = ClientHandshake.create(random, io.mtgj.secret.Hex.decode(keyHex), tag.wire(), dc)
             .wireFrame();
-        return mode.onHandshakeBytes(new UnsafeBuffer(frame), length);
+        return mode.onFirstBytes(new UnsafeBuffer(frame), length);
+    }
+
+    private static void assertRejected(final HandshakeResult result)
+    {
+        assertSame(HandshakeResult.Kind.REJECTED, result.kind());
+    }
+
+    @Test
+    void shouldRefuseAReplayedFrame()
+    {
+        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse(KEY), AntiReplayCache.create(1 << 20));
+        final byte[] frame = ClientHandshake.create(random, io.mtgj.secret.Hex.decode(KEY),
+            ProtocolTag.INTERMEDIATE.wire(), (short)2).wireFrame();
+        assertTrue(mode.onFirstBytes(new UnsafeBuffer(frame), 64).isAccepted());
+        final HandshakeResult again = mode.onFirstBytes(new UnsafeBuffer(frame), 64);
+        assertSame(HandshakeFailure.REPLAY, again.failure());
+        assertFalse(mode.cloaksFailures());
     }
 
     @Test
     void shouldAcceptOnlyPaddedIntermediateForSecuredSecrets()
     {
-        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse("dd" + KEY));
+        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse("dd" + KEY), null);
         final HandshakeResult ok = offer(mode, KEY, ProtocolTag.PADDED_INTERMEDIATE, (short)-3, 64);
         assertTrue(ok.isAccepted());
         assertEquals(-3, ok.dcIndex());
         assertEquals(64, ok.consumed());
-        assertSame(HandshakeResult.REJECTED, offer(mode, KEY, ProtocolTag.ABRIDGED, (short)2, 64));
-        assertSame(HandshakeResult.REJECTED, offer(mode, KEY, ProtocolTag.INTERMEDIATE, (short)2, 64));
+        assertRejected(offer(mode, KEY, ProtocolTag.ABRIDGED, (short)2, 64));
+        assertRejected(offer(mode, KEY, ProtocolTag.INTERMEDIATE, (short)2, 64));
     }
 
     @Test
     void shouldAcceptEveryTransportForSimpleSecrets()
     {
-        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse(KEY));
+        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse(KEY), null);
         for (final ProtocolTag tag : ProtocolTag.values())
         {
             final HandshakeResult result = offer(mode, KEY, tag, (short)2, 64);
@@ -56,11 +76,11 @@ class Obfuscated2ModeTest
     @Test
     void shouldRejectAnotherSecretAndWaitForShortFrames()
     {
-        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse(KEY));
-        assertSame(HandshakeResult.REJECTED,
+        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse(KEY), null);
+        assertRejected(
             offer(mode, "00112233445566778899aabbccddeeff", ProtocolTag.INTERMEDIATE, (short)2, 64));
         assertSame(HandshakeResult.NEED_MORE, offer(mode, KEY, ProtocolTag.INTERMEDIATE, (short)2, 63));
         assertThrows(IllegalArgumentException.class,
-            () -> new Obfuscated2Mode(Secret.parse("ee" + KEY + "6162")));
+            () -> new Obfuscated2Mode(Secret.parse("ee" + KEY + "6162"), null));
     }
 }

@@ -3,6 +3,7 @@ package io.mtgj.net;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.secret.Secret;
 import io.mtgj.transport.ProtocolTag;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,14 +30,30 @@ class ReactorCrashTest
     private static final byte POISON = 0x42;
 
     /** Accepts 4 magic bytes and relays in plain text; throws on the poison byte. */
-    private static final ClientMode PLAIN_OR_CRASH = (buffer, length) ->
+    private static final ClientMode PLAIN_OR_CRASH = new ClientMode()
     {
-        if (buffer.getByte(0) == POISON)
+        @Override
+        public HandshakeResult onFirstBytes(final UnsafeBuffer buffer, final int length)
         {
-            throw new IllegalStateException("boom");
+            if (buffer.getByte(0) == POISON)
+            {
+                throw new IllegalStateException("boom");
+            }
+            return length < 4 ? HandshakeResult.NEED_MORE :
+                HandshakeResult.accepted(null, null, (short)2, ProtocolTag.INTERMEDIATE, 4);
         }
-        return length < 4 ? HandshakeResult.NEED_MORE :
-            HandshakeResult.accepted(null, null, (short)2, ProtocolTag.INTERMEDIATE, 4);
+
+        @Override
+        public HandshakeResult onFrame(final UnsafeBuffer buffer, final int offset, final int length)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean cloaksFailures()
+        {
+            return false;
+        }
     };
 
     @Test
@@ -52,7 +69,7 @@ class ReactorCrashTest
                 List.of((InetSocketAddress)echo.getLocalSocketAddress()), new byte[0], null, null);
             final ProxyConfig config = ProxyConfig.builder(Secret.parse("00112233445566778899aabbccddeeff"))
                 .bind(new InetSocketAddress(loopback, 0)).workers(1).build();
-            try (ReactorGroup group = new ReactorGroup(config, PLAIN_OR_CRASH, upstream);
+            try (ReactorGroup group = new ReactorGroup(config, PLAIN_OR_CRASH, upstream, null);
                 Socket good = new Socket(loopback, group.localAddress().getPort());
                 Socket bad = new Socket(loopback, group.localAddress().getPort()))
             {
