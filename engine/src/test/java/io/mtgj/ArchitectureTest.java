@@ -17,6 +17,7 @@ class ArchitectureTest
     private static final String[] CODECS =
     {
         "io.mtgj.crypto..", "io.mtgj.obfuscated2..", "io.mtgj.transport..", "io.mtgj.secret..", "io.mtgj.config..",
+        "io.mtgj.faketls..", "io.mtgj.antireplay..",
     };
 
     private final JavaClasses classes = new ClassFileImporter()
@@ -27,6 +28,23 @@ class ArchitectureTest
     void shouldKeepCodecsAwayFromTheReactorAndSockets()
     {
         noClasses().that().resideInAnyPackage(CODECS)
+            .should().dependOnClassesThat().resideInAnyPackage("io.mtgj.net..", "io.mtgj.mode..",
+                "io.mtgj.telegram..", "java.nio.channels..")
+            .check(classes);
+    }
+
+    @Test
+    void shouldKeepTheAntiReplayCacheOffTheNetwork()
+    {
+        noClasses().that().resideInAPackage("io.mtgj.antireplay..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.mtgj.clock..", "java.net..")
+            .check(classes);
+    }
+
+    @Test
+    void shouldKeepTheClockCheckAwayFromTheReactor()
+    {
+        noClasses().that().resideInAPackage("io.mtgj.clock..")
             .should().dependOnClassesThat().resideInAnyPackage("io.mtgj.net..", "io.mtgj.mode..",
                 "io.mtgj.telegram..", "java.nio.channels..")
             .check(classes);

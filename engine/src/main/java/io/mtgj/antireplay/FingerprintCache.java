@@ -48,7 +48,7 @@ import java.util.Objects;
 public final class FingerprintCache implements AntiReplayCache
 {
     /** The smallest accepted bound in bytes. */
-    public static final long MIN_MAX_BYTES = 1024;
+    public static final long MIN_MAX_BYTES = io.mtgj.config.ProxyConfig.MIN_ANTI_REPLAY_BYTES;
 
     /** Slots of a fresh table (8 KiB), or the generation's maximum when smaller. */
     static final int INITIAL_SLOTS = 1024;

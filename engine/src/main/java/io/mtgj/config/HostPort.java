@@ -102,7 +102,7 @@ public record HostPort(String host, int port)
     }
 
     /**
-     * Resolve now (start-up only: this may query DNS).
+     * Resolve now. This may query DNS and block: call it at start-up or on the control thread, never on a reactor.
      *
      * @return a resolved socket address.
      * @throws IllegalArgumentException naming the host when it does not resolve.

@@ -35,6 +35,8 @@ public final class ProxyConfig
     public static final int DEFAULT_CLOAK_PORT = 443;
     /** Default bound of the anti-replay cache, as mtg v1's. */
     public static final long DEFAULT_ANTI_REPLAY_MAX_BYTES = 128L * 1024 * 1024;
+    /** Smallest anti-replay cache worth having (the cache's own minimum). */
+    public static final long MIN_ANTI_REPLAY_BYTES = 1024;
     /** Default tolerated difference between a FakeTLS client's clock and ours (protocol.md 4.3 "Use"). */
     public static final long DEFAULT_TOLERATE_TIME_SKEW_MS = 5_000;
     /** Default SNTP servers, one picked at random per check, as mtg v1's. */
@@ -98,9 +100,10 @@ public final class ProxyConfig
         {
             throw new IllegalArgumentException("bad --cloak-port " + b.cloakPort + ": expected 1..65535");
         }
-        if (b.antiReplayMaxBytes < 0)
+        if (b.antiReplayMaxBytes < 0 || (b.antiReplayMaxBytes > 0 && b.antiReplayMaxBytes < MIN_ANTI_REPLAY_BYTES))
         {
-            throw new IllegalArgumentException("bad --anti-replay-max-size: must not be negative");
+            throw new IllegalArgumentException("bad --anti-replay-max-size " + ByteSize.format(b.antiReplayMaxBytes) +
+                ": expected 0 (off) or at least " + ByteSize.format(MIN_ANTI_REPLAY_BYTES));
         }
         antiReplayMaxBytes = b.antiReplayMaxBytes;
         tolerateTimeSkewMs = checkPositive("--tolerate-time-skewness", b.tolerateTimeSkewMs);
