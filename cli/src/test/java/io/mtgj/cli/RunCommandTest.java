@@ -298,6 +298,24 @@ class RunCommandTest
     }
 
     @Test
+    void shouldRunATlsSecretWithItsCloakAndClockSettings() throws Exception
+    {
+        final String tlsSecret = "ee" + SECRET.substring(2) + Hex.encode("example.com".getBytes());
+        // Loopback only: the cloak host is 127.0.0.1 and the NTP server a local UDP port where nothing answers.
+        final RunCommand.Running running = start("-b", "127.0.0.1:0", "-4", "1.2.3.4", "-6", "::1", "--workers", "1",
+            "--cloak-host", "127.0.0.1", "--cloak-port", "8443", "--ntp-server", "127.0.0.1:9",
+            "--tolerate-time-skewness", "3s", "--anti-replay-max-size", "1MB", tlsSecret);
+
+        final io.mtgj.config.ProxyConfig config = running.proxy().config();
+        assertEquals(new io.mtgj.config.HostPort("127.0.0.1", 8443), config.cloak());
+        assertEquals(List.of(new io.mtgj.config.HostPort("127.0.0.1", 9)), config.ntpServers());
+        assertEquals(3000, config.tolerateTimeSkewMs());
+        assertEquals(1 << 20, config.antiReplayMaxBytes());
+        final int port = running.proxy().localAddress().getPort();
+        assertEquals("tg://proxy?server=1.2.3.4&port=" + port + "&secret=" + tlsSecret, console.outLines().get(0));
+    }
+
+    @Test
     void shouldSetTheLogThresholdBeforeStarting() throws Exception
     {
         start("-b", "127.0.0.1:0", "-4", "1.2.3.4", "-6", "::1", "-v", "--workers", "1", SECRET);

@@ -46,6 +46,15 @@ class RunFlagTest
     }
 
     @Test
+    void shouldBeTheTableInTheReadme() throws java.io.IOException
+    {
+        // Surefire runs in the module folder; the README is the project's.
+        final String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        assertTrue(readme.contains(RunFlag.markdownTable()),
+            "README.md's flag table is out of date; replace it with:\n" + RunFlag.markdownTable());
+    }
+
+    @Test
     void shouldKeepNamesUnique()
     {
         final Set<String> longNames = new HashSet<>();

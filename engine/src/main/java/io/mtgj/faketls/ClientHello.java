@@ -22,6 +22,7 @@ public final class ClientHello
     static final int RANDOM_OFFSET = 11;
     static final int RANDOM_LENGTH = 32;
     private static final int MAX_FRAGMENTS = 10;
+    private static final int SSL3_VERSION = 0x0300;
     private static final int MAX_HANDSHAKE_LENGTH = 64 * 1024;
     private static final int HANDSHAKE_TYPE_CLIENT_HELLO = 1;
     private static final int HANDSHAKE_HEADER_LENGTH = 4;
@@ -72,7 +73,9 @@ public final class ClientHello
             {
                 return NEED_MORE;
             }
-            if (raw[offset] != TlsRecord.TYPE_HANDSHAKE || u16(raw, offset + 1) != TlsRecord.VERSION_TLS10)
+            // Any TLS record version here: ours send 03 01, browsers and JDKs 03 01 or 03 03; the HMAC decides.
+            final int version = u16(raw, offset + 1);
+            if (raw[offset] != TlsRecord.TYPE_HANDSHAKE || version < SSL3_VERSION || version > TlsRecord.VERSION_TLS12)
             {
                 return 0 == fragment && raw[offset] != TlsRecord.TYPE_HANDSHAKE ? NOT_TLS : MALFORMED;
             }

@@ -1,5 +1,6 @@
 package io.mtgj.obfuscated2;
 
+import io.mtgj.VectorFile;
 import io.mtgj.secret.Hex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -36,10 +36,15 @@ final class ProxyFixture implements AutoCloseable
         final FakeDc dc = FakeDc.start(new InetSocketAddress(loopback, 0));
         try
         {
+            // Never leave loopback: no NTP, and a cloak host on 127.0.0.1 (port 1: nothing listens) unless a test
+            // gives its own.
             final ProxyConfig config = tweak.apply(ProxyConfig.builder(secret)
                 .bind(new InetSocketAddress(loopback, 0))
                 .workers(2)
-                .dcAddress(2, dc.address()))
+                .dcAddress(2, dc.address())
+                .ntpServers(java.util.List.of())
+                .cloakHost("127.0.0.1")
+                .cloakPort(1))
                 .build();
             return new ProxyFixture(dc, Proxy.start(config), secret);
         }

@@ -1,4 +1,4 @@
-package io.mtgj.obfuscated2;
+package io.mtgj;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,13 +12,18 @@ import java.util.Map;
  * Reads the {@code key=value} blocks of the vector files under {@code vectors/}: one case per block, blank lines
  * between cases, {@code #} comments.
  */
-final class VectorFile
+public final class VectorFile
 {
     private VectorFile()
     {
     }
 
-    static List<Map<String, String>> load(final String resource) throws IOException
+    /**
+     * @param resource a classpath resource, e.g. {@code /vectors/obfuscated2/client-handshakes.txt}.
+     * @return one map per case, in file order.
+     * @throws IOException when the resource is missing.
+     */
+    public static List<Map<String, String>> load(final String resource) throws IOException
     {
         try (InputStream in = VectorFile.class.getResourceAsStream(resource))
         {
