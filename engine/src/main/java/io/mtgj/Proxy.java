@@ -10,6 +10,7 @@ import io.mtgj.net.ClientMode;
 import io.mtgj.net.CloseReason;
 import io.mtgj.net.HandshakeFailure;
 import io.mtgj.net.Reactor;
+import io.mtgj.net.ReactorCounters;
 import io.mtgj.net.ReactorGroup;
 import io.mtgj.secret.SecretMode;
 import io.mtgj.telegram.DcTable;
@@ -22,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * A running proxy: the one public entry of the engine. {@link #start(ProxyConfig)} binds and starts the reactors;
@@ -149,12 +151,7 @@ public final class Proxy implements AutoCloseable
      */
     public long activeConnections()
     {
-        long total = 0;
-        for (final Reactor reactor : reactors.reactors())
-        {
-            total += reactor.counters().active();
-        }
-        return total;
+        return sum(ReactorCounters::active);
     }
 
     /**
@@ -162,12 +159,7 @@ public final class Proxy implements AutoCloseable
      */
     public long acceptedConnections()
     {
-        long total = 0;
-        for (final Reactor reactor : reactors.reactors())
-        {
-            total += reactor.counters().accepted();
-        }
-        return total;
+        return sum(ReactorCounters::accepted);
     }
 
     /**
@@ -175,12 +167,7 @@ public final class Proxy implements AutoCloseable
      */
     public long handshakes()
     {
-        long total = 0;
-        for (final Reactor reactor : reactors.reactors())
-        {
-            total += reactor.counters().handshakes();
-        }
-        return total;
+        return sum(ReactorCounters::handshakes);
     }
 
     /**
@@ -189,12 +176,7 @@ public final class Proxy implements AutoCloseable
      */
     public long closed(final CloseReason reason)
     {
-        long total = 0;
-        for (final Reactor reactor : reactors.reactors())
-        {
-            total += reactor.counters().closed(reason);
-        }
-        return total;
+        return sum(counters -> counters.closed(reason));
     }
 
     /**
@@ -218,12 +200,7 @@ public final class Proxy implements AutoCloseable
      */
     public long cloakedConnections()
     {
-        long total = 0;
-        for (final Reactor reactor : reactors.reactors())
-        {
-            total += reactor.counters().cloaked();
-        }
-        return total;
+        return sum(ReactorCounters::cloaked);
     }
 
     /**
@@ -232,10 +209,15 @@ public final class Proxy implements AutoCloseable
      */
     public long handshakeFailures(final HandshakeFailure failure)
     {
+        return sum(counters -> counters.handshakeFailures(failure));
+    }
+
+    private long sum(final ToLongFunction<ReactorCounters> counter)
+    {
         long total = 0;
         for (final Reactor reactor : reactors.reactors())
         {
-            total += reactor.counters().handshakeFailures(failure);
+            total += counter.applyAsLong(reactor.counters());
         }
         return total;
     }

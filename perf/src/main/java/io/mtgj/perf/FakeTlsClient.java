@@ -36,7 +36,7 @@ import java.util.Random;
  * </ol>
  * Blocking and single-threaded per instance, like {@link TestClient}, whose API it mirrors.
  */
-public final class FakeTlsClient implements AutoCloseable
+public final class FakeTlsClient extends ClientConnection
 {
     /** tdlib's largest ApplicationData payload (protocol.md 4.6). */
     public static final int MAX_CLIENT_RECORD_PAYLOAD = 2878;
@@ -52,13 +52,10 @@ public final class FakeTlsClient implements AutoCloseable
     private static final int RECORD_HEADER_LENGTH = ClientHelloBuilder.RECORD_HEADER_LENGTH;
     private static final int MAX_EMPTY_RECORDS_IN_A_ROW = 1024;
 
-    private final Socket socket;
     private final ProtocolTag tag;
     private final Random random;
     private final AesCtr encryptor;
     private final AesCtr decryptor;
-    private final OutputStream out;
-    private final DataInputStream in;
     private final int maxRecordPayload;
     private final ClientHelloBuilder.Hello hello;
     private final byte[] serverHello;
@@ -69,13 +66,11 @@ public final class FakeTlsClient implements AutoCloseable
         final ClientHandshake handshake, final DataInputStream in, final ClientHelloBuilder.Hello hello,
         final byte[] serverHello) throws IOException
     {
-        this.socket = socket;
+        super(socket, in);
         this.tag = options.tag;
         this.random = random;
         this.encryptor = handshake.encryptor();
         this.decryptor = handshake.decryptor();
-        this.out = socket.getOutputStream();
-        this.in = in;
         this.maxRecordPayload = options.maxRecordPayload;
         this.hello = hello;
         this.serverHello = serverHello;
@@ -431,15 +426,6 @@ public final class FakeTlsClient implements AutoCloseable
     }
 
     /**
-     * @return whether the proxy closed the connection: end of stream or a reset, within the read timeout. Reads
-     *         the socket below the records, so call it only when nothing more is expected.
-     */
-    public boolean isClosedByPeer()
-    {
-        return TestClient.isClosedByPeer(in);
-    }
-
-    /**
      * @return a copy of the proxy's three-record reply as received.
      */
     public byte[] serverHelloBytes()
@@ -461,30 +447,6 @@ public final class FakeTlsClient implements AutoCloseable
     public ProtocolTag tag()
     {
         return tag;
-    }
-
-    /**
-     * Half-close: no more bytes from this side.
-     *
-     * @throws IOException on a socket error.
-     */
-    public void shutdownOutput() throws IOException
-    {
-        socket.shutdownOutput();
-    }
-
-    /**
-     * @return the socket, for raw tests.
-     */
-    public Socket socket()
-    {
-        return socket;
-    }
-
-    @Override
-    public void close() throws IOException
-    {
-        socket.close();
     }
 
     /**

@@ -8,8 +8,6 @@ import io.mtgj.transport.ProtocolTag;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Random;
@@ -18,26 +16,21 @@ import java.util.Random;
  * The client side of a simple or secured secret, as a Telegram app speaks it: an obfuscated2 frame with the
  * secret, then framed packets under AES-CTR. Blocking and single-threaded per instance.
  */
-public final class TestClient implements AutoCloseable
+public final class TestClient extends ClientConnection
 {
-    private final Socket socket;
     private final ProtocolTag tag;
     private final Random random;
     private final AesCtr encryptor;
     private final AesCtr decryptor;
-    private final OutputStream out;
-    private final DataInputStream in;
 
     private TestClient(final Socket socket, final ProtocolTag tag, final Random random, final ClientHandshake handshake)
         throws IOException
     {
-        this.socket = socket;
+        super(socket, new DataInputStream(socket.getInputStream()));
         this.tag = tag;
         this.random = random;
         this.encryptor = handshake.encryptor();
         this.decryptor = handshake.decryptor();
-        this.out = socket.getOutputStream();
-        this.in = new DataInputStream(socket.getInputStream());
     }
 
     /**
@@ -124,51 +117,4 @@ public final class TestClient implements AutoCloseable
         out.flush();
     }
 
-    /**
-     * @return whether the proxy closed the connection: end of stream or a reset, within the read timeout.
-     */
-    public boolean isClosedByPeer()
-    {
-        return isClosedByPeer(in);
-    }
-
-    static boolean isClosedByPeer(final InputStream in)
-    {
-        try
-        {
-            return in.read() < 0;
-        }
-        catch (final java.net.SocketTimeoutException ex)
-        {
-            return false;
-        }
-        catch (final IOException ex)
-        {
-            return true;
-        }
-    }
-
-    /**
-     * Half-close: no more bytes from this side.
-     *
-     * @throws IOException on a socket error.
-     */
-    public void shutdownOutput() throws IOException
-    {
-        socket.shutdownOutput();
-    }
-
-    /**
-     * @return the socket, for raw tests.
-     */
-    public Socket socket()
-    {
-        return socket;
-    }
-
-    @Override
-    public void close() throws IOException
-    {
-        socket.close();
-    }
 }

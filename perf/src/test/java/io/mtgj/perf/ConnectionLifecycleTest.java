@@ -86,11 +86,7 @@ class ConnectionLifecycleTest
     void shouldFallBackToTheNextAddressWhenDialingFails() throws Exception
     {
         final InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        final int deadPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, loopback))
-        {
-            deadPort = probe.getLocalPort();
-        }
+        final int deadPort = deadPort(loopback);
         try (FakeDc dc4 = FakeDc.start(new InetSocketAddress(loopback, 0));
             ProxyFixture fixture = ProxyFixture.start(secret, b -> b
                 .dcAddress(4, new InetSocketAddress(loopback, deadPort))
@@ -110,11 +106,7 @@ class ConnectionLifecycleTest
     void shouldCloseTheClientWhenNoAddressAnswers() throws Exception
     {
         final InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        final int deadPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, loopback))
-        {
-            deadPort = probe.getLocalPort();
-        }
+        final int deadPort = deadPort(loopback);
         try (ProxyFixture fixture = ProxyFixture.start(secret, b -> b
                 .dcAddress(3, new InetSocketAddress(loopback, deadPort)));
             TestClient client = TestClient.connect(
@@ -195,6 +187,17 @@ class ConnectionLifecycleTest
             assertTrue(client.isClosedByPeer());
             assertEquals(0, fixture.proxy.buffersInUse());
             assertEquals(0, fixture.proxy.activeConnections());
+        }
+    }
+
+    /**
+     * @return a loopback port where nothing listens (it was free a moment ago).
+     */
+    private static int deadPort(final InetAddress loopback) throws java.io.IOException
+    {
+        try (ServerSocket probe = new ServerSocket(0, 1, loopback))
+        {
+            return probe.getLocalPort();
         }
     }
 }

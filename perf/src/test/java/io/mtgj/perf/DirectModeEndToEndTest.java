@@ -27,7 +27,6 @@ class DirectModeEndToEndTest
 {
     private static final int CLIENTS = 200;
     private static final int PACKETS_PER_CLIENT = 3;
-    private static final int MAX_PAYLOAD = 1 << 20;
     private static final int READ_TIMEOUT_MS = 30_000;
 
     @Test
@@ -103,24 +102,9 @@ class DirectModeEndToEndTest
         return bytes;
     }
 
-    /**
-     * Log-uniform from 1 byte to 1 MiB, with client 0 pinned to both extremes.
-     */
     private static int payloadSize(final Random random, final int id, final int packet, final ProtocolTag tag)
     {
-        int size;
-        if (0 == id)
-        {
-            size = packet == 0 ? 1 : MAX_PAYLOAD;
-        }
-        else
-        {
-            size = (int)Math.max(1, Math.min(MAX_PAYLOAD, Math.round(Math.exp(random.nextDouble() * Math.log(MAX_PAYLOAD)))));
-        }
-        if (ProtocolTag.ABRIDGED == tag)
-        {
-            size = Math.max(4, size & ~3); // abridged counts 4-byte words
-        }
-        return size;
+        final int size = Payloads.size(random, id, packet);
+        return ProtocolTag.ABRIDGED == tag ? Math.max(4, size & ~3) : size; // abridged counts 4-byte words
     }
 }

@@ -70,20 +70,20 @@ class HandshakeRejectionTest
             try (Socket socket = rawClient(fixture))
             {
                 socket.getOutputStream().write(garbage);
-                assertTrue(TestClient.isClosedByPeer(socket.getInputStream()));
+                assertTrue(ClientConnection.isClosedByPeer(socket.getInputStream()));
             }
             try (Socket socket = rawClient(fixture))
             {
                 final String request = "GET / HTTP/1.1\r\nHost: example.com\r\nUser-Agent: curl/8.0\r\n" +
                     "Accept: */*\r\n\r\n";
                 socket.getOutputStream().write(request.getBytes());
-                assertTrue(TestClient.isClosedByPeer(socket.getInputStream()));
+                assertTrue(ClientConnection.isClosedByPeer(socket.getInputStream()));
             }
             try (Socket socket = rawClient(fixture))
             {
                 socket.getOutputStream().write(garbage, 0, 30);
                 socket.shutdownOutput();
-                assertTrue(TestClient.isClosedByPeer(socket.getInputStream()));
+                assertTrue(ClientConnection.isClosedByPeer(socket.getInputStream()));
             }
             assertNothingReachedTheDc(fixture, 3);
         }
@@ -99,7 +99,7 @@ class HandshakeRejectionTest
             socket.getOutputStream().write(new byte[10]);
             final long startNs = System.nanoTime();
             final InputStream in = socket.getInputStream();
-            assertTrue(TestClient.isClosedByPeer(in));
+            assertTrue(ClientConnection.isClosedByPeer(in));
             assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(4));
             Await.until("the timeout to be counted", 5_000,
                 () -> fixture.proxy.closed(CloseReason.HANDSHAKE_TIMEOUT) == 1);
