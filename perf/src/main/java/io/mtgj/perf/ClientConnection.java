@@ -1,11 +1,17 @@
 package io.mtgj.perf;
 
+import io.mtgj.secret.Secret;
+import io.mtgj.secret.SecretMode;
+import io.mtgj.transport.ProtocolTag;
+
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.Random;
 
 /**
  * What every test client shares: one blocking socket and how it ends.
@@ -29,6 +35,46 @@ public abstract class ClientConnection implements AutoCloseable
         this.socket = socket;
         this.in = in;
         this.out = socket.getOutputStream();
+    }
+
+    /**
+     * Frame, encrypt and send one packet.
+     *
+     * @param payload packet bytes (a multiple of 4 for abridged).
+     * @throws IOException on a socket error.
+     */
+    public abstract void send(byte[] payload) throws IOException;
+
+    /**
+     * Read one packet.
+     *
+     * @return its body as framed (for padded intermediate, padding included), or null at end of stream.
+     * @throws IOException on a socket error or timeout.
+     */
+    public abstract byte[] receive() throws IOException;
+
+    /**
+     * Connect with any kind of secret, the way a Telegram client of that secret does.
+     *
+     * @param target    proxy (or, with a null secret, a DC or a plain relay to one).
+     * @param secret    simple, secured or tls secret; null to speak to a DC directly.
+     * @param tag       transport (ignored for secured and tls secrets, which use padded intermediate).
+     * @param dc        signed DC index.
+     * @param random    frame source.
+     * @param timeoutMs connect and read timeout.
+     * @return a client past its handshake (the obfuscated2 frame may go out with the first packet).
+     * @throws IOException when the connection or handshake fails.
+     */
+    public static ClientConnection connect(final InetSocketAddress target, final Secret secret, final ProtocolTag tag,
+        final short dc, final Random random, final int timeoutMs) throws IOException
+    {
+        if (null != secret && SecretMode.FAKE_TLS == secret.mode())
+        {
+            return FakeTlsClient.connect(target, secret, dc, random, timeoutMs, System.currentTimeMillis() / 1000);
+        }
+        final ProtocolTag effective = null != secret && SecretMode.SECURED == secret.mode() ?
+            ProtocolTag.PADDED_INTERMEDIATE : tag;
+        return TestClient.connect(target, secret, effective, dc, random, timeoutMs);
     }
 
     /**

@@ -22,14 +22,22 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in for a Telegram DC on loopback: reads the proxy's obfuscated2 frame (no secret on this leg), then
- * answers every transport packet deterministically by echoing it. A packet whose payload starts with
- * {@link #CLOSE_COMMAND} makes it close the connection instead, so tests can watch a DC leave mid-stream.
- * Thread per connection: it is a fixture, not the thing under test.
+ * answers every transport packet deterministically by echoing it. Packets whose payload starts with a command
+ * change that: {@link #CLOSE_COMMAND} closes the connection (tests watch a DC leave mid-stream),
+ * {@link #BULK_COMMAND} followed by a little-endian 64-bit count streams that many bytes back (download
+ * throughput), {@link #SINK_COMMAND} swallows everything after it without decrypting (upload throughput). Thread per
+ * connection: it is a fixture, not the thing under test.
  */
 public final class FakeDc implements AutoCloseable
 {
     /** Payload prefix that asks the fake DC to close the connection. */
     public static final byte[] CLOSE_COMMAND = "mtg:close".getBytes(StandardCharsets.US_ASCII);
+    /** Payload prefix, then LE64 byte count: stream that many bytes back in packets. */
+    public static final byte[] BULK_COMMAND = "mtg:bulk".getBytes(StandardCharsets.US_ASCII);
+    /** Payload prefix: count and drop every byte that follows. */
+    public static final byte[] SINK_COMMAND = "mtg:sink".getBytes(StandardCharsets.US_ASCII);
+    /** Payload bytes per packet when streaming. */
+    public static final int BULK_PACKET_LENGTH = 64 * 1024;
 
     private final ServerSocket server;
     private final Thread acceptor;
@@ -38,6 +46,7 @@ public final class FakeDc implements AutoCloseable
     private final AtomicLong closedConnections = new AtomicLong();
     private final AtomicLong bytesReceived = new AtomicLong();
     private final AtomicLong packetsEchoed = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
     private final Set<Short> dcIndexesSeen = ConcurrentHashMap.newKeySet();
     private final Set<ProtocolTag> tagsSeen = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
@@ -93,6 +102,14 @@ public final class FakeDc implements AutoCloseable
     public long bytesReceived()
     {
         return bytesReceived.get();
+    }
+
+    /**
+     * @return bytes written on every connection.
+     */
+    public long bytesSent()
+    {
+        return bytesSent.get();
     }
 
     /**
@@ -207,13 +224,60 @@ public final class FakeDc implements AutoCloseable
             {
                 return;
             }
+            if (startsWith(plainBody, SINK_COMMAND))
+            {
+                drain(data);
+                return;
+            }
+            if (startsWith(plainBody, BULK_COMMAND) && plainBody.length >= BULK_COMMAND.length + 8)
+            {
+                stream(tag, out, encryptor, readLe64(plainBody, BULK_COMMAND.length));
+                continue;
+            }
             final byte[] packet = new byte[headerLength + bodyLength];
             System.arraycopy(plainHeader, 0, packet, 0, headerLength);
             System.arraycopy(plainBody, 0, packet, headerLength, bodyLength);
             out.write(encryptor.process(packet));
             out.flush();
+            bytesSent.addAndGet(packet.length);
             packetsEchoed.incrementAndGet();
         }
+    }
+
+    private static void drain(final DataInputStream data) throws IOException
+    {
+        final byte[] sink = new byte[BULK_PACKET_LENGTH];
+        while (data.read(sink) >= 0)
+        {
+            // counted by CountingInput
+        }
+    }
+
+    private void stream(final ProtocolTag tag, final OutputStream out, final AesCtr encryptor, final long total)
+        throws IOException
+    {
+        final byte[] packet = PacketFraming.encode(tag, new byte[BULK_PACKET_LENGTH], new java.util.Random(0));
+        final byte[] wire = new byte[packet.length];
+        long left = total;
+        while (left > 0)
+        {
+            // Whole packets only: the client counts payload; the last one may exceed the request by < 64 KiB.
+            encryptor.update(packet, 0, packet.length, wire, 0);
+            out.write(wire);
+            bytesSent.addAndGet(wire.length);
+            left -= BULK_PACKET_LENGTH;
+        }
+        out.flush();
+    }
+
+    private static long readLe64(final byte[] bytes, final int offset)
+    {
+        long value = 0;
+        for (int i = 7; i >= 0; i--)
+        {
+            value = value << 8 | (bytes[offset + i] & 0xff);
+        }
+        return value;
     }
 
     private static boolean startsWith(final byte[] bytes, final byte[] prefix)

@@ -256,6 +256,7 @@ public final class FakeTlsClient extends ClientConnection
      * @param payload packet bytes (a multiple of 4 for abridged).
      * @throws IOException on a socket error.
      */
+    @Override
     public void send(final byte[] payload) throws IOException
     {
         sendStream(encryptor.process(PacketFraming.encode(tag, payload, random)));
@@ -340,6 +341,7 @@ public final class FakeTlsClient extends ClientConnection
      * @return its body as framed (for padded intermediate, padding included), or null at end of stream.
      * @throws IOException on a socket error, a timeout, or a record tdlib would refuse ("bad record").
      */
+    @Override
     public byte[] receive() throws IOException
     {
         final byte[] header = new byte[4];

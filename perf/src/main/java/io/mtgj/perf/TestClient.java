@@ -37,7 +37,8 @@ public final class TestClient extends ClientConnection
      * Connect and send the handshake frame.
      *
      * @param proxy   the proxy.
-     * @param secret  the proxy's secret (its key is what matters).
+     * @param secret  the proxy's secret (its key is what matters), or null to speak to a DC (or a plain relay in
+     *                front of one) directly, as a proxy does.
      * @param tag     transport to announce.
      * @param dc      signed DC index to announce.
      * @param random  frame and padding source.
@@ -54,7 +55,7 @@ public final class TestClient extends ClientConnection
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(timeoutMs);
             socket.connect(proxy, timeoutMs);
-            final ClientHandshake handshake = ClientHandshake.create(random, secret.key(), tag.wire(), dc);
+            final ClientHandshake handshake = ClientHandshake.create(random, null == secret ? null : secret.key(), tag.wire(), dc);
             final TestClient client = new TestClient(socket, tag, random, handshake);
             client.out.write(handshake.wireFrame());
             return client;
@@ -72,6 +73,7 @@ public final class TestClient extends ClientConnection
      * @param payload packet bytes (a multiple of 4 for abridged).
      * @throws IOException on a socket error.
      */
+    @Override
     public void send(final byte[] payload) throws IOException
     {
         out.write(encryptor.process(PacketFraming.encode(tag, payload, random)));
@@ -84,6 +86,7 @@ public final class TestClient extends ClientConnection
      * @return its body as framed (for padded intermediate, padding included), or null at end of stream.
      * @throws IOException on a socket error or timeout.
      */
+    @Override
     public byte[] receive() throws IOException
     {
         final byte[] header = new byte[4];

@@ -1,0 +1,332 @@
+package io.mtgj.perf;
+
+import io.mtgj.config.Durations;
+import io.mtgj.crypto.AesCtr;
+import io.mtgj.secret.Secret;
+import io.mtgj.secret.SecretMode;
+import io.mtgj.transport.ProtocolTag;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code make bench}: the fixed suite on loopback. Starts a fake DC, the plain relay and the proxy (one process per
+ * secret mode), drives them with the load generator, and prints one table of medians measured side by side.
+ */
+final class Bench
+{
+    private static final String CLOAK_TEST_HOST = "bench.mtgj.test";
+    private static final int THROUGHPUT_CONNECTIONS = 2;
+    private static final int HANDSHAKE_CONNECTIONS = 8;
+    private static final int ECHO_CONNECTIONS = 50;
+    private static final double ECHO_RATE = 5_000;
+    private static final int ECHO_PAYLOAD = 1024;
+    private static final int ACTIVE_RATE_PER_CONNECTION = 5;
+    private static final long AES_MEASURE_NS = 2_000_000_000L;
+
+    private final CommandLine line;
+    private final PrintStream out;
+    private final int runs;
+    private final long durationMs;
+    private final Path logDir;
+    private final List<String> rows = new ArrayList<>();
+
+    private Bench(final CommandLine line, final PrintStream out) throws IOException
+    {
+        this.line = line;
+        this.out = out;
+        this.runs = Integer.parseInt(line.getOptionValue("runs", "3"));
+        this.durationMs = Durations.parseMs(line.getOptionValue("duration", "5s"));
+        this.logDir = Files.createDirectories(Path.of(line.getOptionValue("logs", "perf/target/bench-logs")));
+    }
+
+    static Options options()
+    {
+        final Options options = new Options();
+        options.addOption(PerfMain.option("proxy-jar", "JAR", "the proxy (default cli/target/mtg.jar)"));
+        options.addOption(PerfMain.option("perf-jar", "JAR", "this harness (default perf/target/mtg-perf.jar)"));
+        options.addOption(PerfMain.option("java", "PATH", "java binary for the proxy (default: this JVM's)"));
+        options.addOption(PerfMain.option("proxy-java-opts", "OPTS",
+            "JVM options for the proxy, space separated (default -XX:+UseSerialGC -Xmx256m)"));
+        options.addOption(PerfMain.option("runs", "N", "runs per figure; the median is reported (default 3)"));
+        options.addOption(PerfMain.option("duration", "DURATION", "measured time per run (default 5s)"));
+        options.addOption(PerfMain.option("idle-connections", "N", "idle connections for the memory figure " +
+            "(default 10000, or what the file descriptor limit allows: the proxy holds two sockets each)"));
+        options.addOption(PerfMain.option("active-connections", "N", "active connections for the memory figure " +
+            "(default 1000)"));
+        options.addOption(PerfMain.option("logs", "DIR", "where the processes' output goes (default " +
+            "perf/target/bench-logs)"));
+        return options;
+    }
+
+    static int run(final CommandLine line, final PrintStream out) throws IOException, InterruptedException
+    {
+        return new Bench(line, out).run();
+    }
+
+    private int run() throws IOException, InterruptedException
+    {
+        out.printf(Locale.ROOT, "bench: %d runs of %d ms per figure; java %s on %d CPUs%n", runs, durationMs,
+            System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        final double aesBytesPerSecond = aesCtrRate();
+        final InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        final SecureRandom random = new SecureRandom();
+        final Secret simple = Secret.generate(SecretMode.SIMPLE, null, random);
+        final Secret secured = Secret.generate(SecretMode.SECURED, null, random);
+        final Secret tls = Secret.generate(SecretMode.FAKE_TLS, CLOAK_TEST_HOST, random);
+        try (ManagedProcess dc = startFakeDc(loopback);
+            ManagedProcess relay = startRelay(dc.address());
+            ManagedProcess simpleProxy = startProxy("proxy-simple", simple, dc.address());
+            ManagedProcess securedProxy = startProxy("proxy-secured", secured, dc.address());
+            ManagedProcess tlsProxy = startProxy("proxy-tls", tls, dc.address()))
+        {
+            throughput(relay, simpleProxy, simple, LoadMode.DOWNLOAD, aesBytesPerSecond);
+            throughput(relay, simpleProxy, simple, LoadMode.UPLOAD, aesBytesPerSecond);
+            throughput(relay, tlsProxy, tls, LoadMode.DOWNLOAD, aesBytesPerSecond);
+            handshakes(simpleProxy, simple);
+            handshakes(securedProxy, secured);
+            handshakes(tlsProxy, tls);
+            latency(relay, securedProxy, secured);
+            out.println("measuring memory");
+            memory(securedProxy, secured);
+        }
+        out.println();
+        out.println("| figure | value |");
+        out.println("|---|---|");
+        for (final String row : rows)
+        {
+            out.println(row);
+        }
+        return 0;
+    }
+
+    private void row(final String figure, final String format, final Object... values)
+    {
+        final String row = "| " + figure + " | " + String.format(Locale.ROOT, format, values) + " |";
+        rows.add(row);
+        out.println(row);
+    }
+
+    /**
+     * Single-core AES-256-CTR in place-like use (distinct heap arrays, 16 KiB calls), as the proxy calls it.
+     */
+    private double aesCtrRate()
+    {
+        final byte[] key = new byte[AesCtr.KEY_LENGTH];
+        final byte[] iv = new byte[AesCtr.IV_LENGTH];
+        final AesCtr cipher = new AesCtr(key, 0, iv, 0);
+        final byte[] a = new byte[16 * 1024];
+        final byte[] b = new byte[16 * 1024];
+        final double[] rates = new double[runs];
+        for (int r = 0; r < runs; r++)
+        {
+            long bytes = 0;
+            final long startNs = System.nanoTime();
+            while (System.nanoTime() - startNs < AES_MEASURE_NS / runs)
+            {
+                cipher.update(a, 0, a.length, b, 0);
+                bytes += a.length;
+            }
+            rates[r] = bytes / ((System.nanoTime() - startNs) / 1e9);
+        }
+        final double rate = median(rates);
+        row("AES-256-CTR, one core (JCE, 16 KiB calls)", "%.0f MB/s", rate / 1e6);
+        return rate;
+    }
+
+    /**
+     * The fake DC runs in its own process too: with thousands of connections each process stays within its file
+     * descriptor limit.
+     */
+    private ManagedProcess startFakeDc(final InetAddress loopback) throws IOException, InterruptedException
+    {
+        final InetSocketAddress address = new InetSocketAddress(loopback, ManagedProcess.freePort());
+        final List<String> command = new ArrayList<>(javaCommand());
+        command.addAll(List.of("-Xss256k", "-jar", line.getOptionValue("perf-jar", "perf/target/mtg-perf.jar"),
+            "fake-dc", "--listen", PerfMain.text(address)));
+        return ManagedProcess.start("fake-dc", command, address, logDir.resolve("fake-dc.log"));
+    }
+
+    private ManagedProcess startRelay(final InetSocketAddress dc) throws IOException, InterruptedException
+    {
+        final InetSocketAddress address = new InetSocketAddress(dc.getAddress(), ManagedProcess.freePort());
+        final List<String> command = new ArrayList<>(javaCommand());
+        command.addAll(List.of("-jar", line.getOptionValue("perf-jar", "perf/target/mtg-perf.jar"),
+            "relay-baseline", "--listen", PerfMain.text(address), "--target", PerfMain.text(dc)));
+        return ManagedProcess.start("relay", command, address, logDir.resolve("relay.log"));
+    }
+
+    private ManagedProcess startProxy(final String name, final Secret secret, final InetSocketAddress dc)
+        throws IOException, InterruptedException
+    {
+        final InetSocketAddress address = new InetSocketAddress(dc.getAddress(), ManagedProcess.freePort());
+        final List<String> command = new ArrayList<>(javaCommand());
+        command.addAll(List.of("-jar", line.getOptionValue("proxy-jar", "cli/target/mtg.jar"), "run",
+            "-b", PerfMain.text(address), "--dc-address", "2=" + PerfMain.text(dc), "-4", "127.0.0.1", "-6", "::1",
+            // loopback only: the cloak host and the NTP server are local ports where nothing answers
+            "--cloak-host", "127.0.0.1", "--cloak-port", "1", "--ntp-server", "127.0.0.1:9", secret.toHex()));
+        return ManagedProcess.start(name, command, address, logDir.resolve(name + ".log"));
+    }
+
+    private List<String> javaCommand()
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(line.getOptionValue("java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(Arrays.asList(line.getOptionValue("proxy-java-opts", "-XX:+UseSerialGC -Xmx256m")
+            .trim().split("\\s+")));
+        return command;
+    }
+
+    private LoadResult load(final InetSocketAddress target, final Secret secret, final LoadMode mode,
+        final int connections, final double rate, final int payload) throws InterruptedException
+    {
+        return new LoadGenerator(new LoadSettings(target, secret, ProtocolTag.INTERMEDIATE, (short)2, connections,
+            durationMs, Math.min(2000, durationMs / 2), payload, payload, mode, rate, 10_000)).run(null);
+    }
+
+    private void throughput(final ManagedProcess relay, final ManagedProcess proxy, final Secret secret,
+        final LoadMode mode, final double aesBytesPerSecond) throws InterruptedException
+    {
+        final double[] relayMBps = new double[runs];
+        final double[] proxyMBps = new double[runs];
+        for (int r = 0; r < runs; r++)
+        {
+            relayMBps[r] = check(load(relay.address(), null, mode, THROUGHPUT_CONNECTIONS, 0, 64 * 1024))
+                .throughputMBps();
+            proxyMBps[r] = check(load(proxy.address(), secret, mode, THROUGHPUT_CONNECTIONS, 0, 64 * 1024))
+                .throughputMBps();
+        }
+        final double relayMedian = median(relayMBps);
+        final double proxyMedian = median(proxyMBps);
+        final String what = mode.cliName() + ", " + secret.mode().cliName();
+        row("bulk " + what + ": proxy / plain relay", "%.2f (%.0f / %.0f MB/s)", proxyMedian / relayMedian,
+            proxyMedian, relayMedian);
+        row("bulk " + what + ": proxy / (AES-CTR rate / 2)", "%.2f", proxyMedian * 1e6 / (aesBytesPerSecond / 2));
+    }
+
+    private void handshakes(final ManagedProcess proxy, final Secret secret) throws InterruptedException
+    {
+        final double[] perSecond = measureRuns(r -> check(load(proxy.address(), secret, LoadMode.HANDSHAKE_ONLY,
+            HANDSHAKE_CONNECTIONS, 0, 16)).handshakesPerSecond());
+        row("handshakes per second, " + secret.mode().cliName() + " (" + HANDSHAKE_CONNECTIONS + " clients)",
+            "%.0f", median(perSecond));
+    }
+
+    private void latency(final ManagedProcess relay, final ManagedProcess proxy, final Secret secret)
+        throws InterruptedException
+    {
+        final double[] relayP99 = measureRuns(r -> check(load(relay.address(), null, LoadMode.ECHO, ECHO_CONNECTIONS,
+            ECHO_RATE, ECHO_PAYLOAD)).latencyMs(99));
+        final double[] proxyP99 = measureRuns(r -> check(load(proxy.address(), secret, LoadMode.ECHO, ECHO_CONNECTIONS,
+            ECHO_RATE, ECHO_PAYLOAD)).latencyMs(99));
+        row(String.format(Locale.ROOT, "echo p99 at %.0f req/s, %d B, %d clients: proxy (relay)", ECHO_RATE,
+            ECHO_PAYLOAD, ECHO_CONNECTIONS), "%.2f ms (%.2f ms)", median(proxyP99), median(relayP99));
+    }
+
+    private void memory(final ManagedProcess proxy, final Secret secret) throws IOException, InterruptedException
+    {
+        final int idleCount = Integer.parseInt(line.getOptionValue("idle-connections",
+            String.valueOf(defaultIdleConnections())));
+        final int activeCount = Integer.parseInt(line.getOptionValue("active-connections", "1000"));
+        final long idleRss = proxy.residentBytes();
+        row("proxy RSS, idle (after the runs above)", "%.1f MB", idleRss / 1e6);
+        try (IdleConnections idle = IdleConnections.open(proxy.address(), secret, idleCount, 10_000, null))
+        {
+            Thread.sleep(1000);
+            final long rss = proxy.residentBytes();
+            row("proxy RSS with " + idle.size() + " idle connections", "%.1f MB, %.1f KB per connection", rss / 1e6,
+                (rss - idleRss) / 1e3 / idle.size());
+        }
+        Thread.sleep(2000);
+        final long beforeActive = proxy.residentBytes();
+        final LoadGenerator active = new LoadGenerator(new LoadSettings(proxy.address(), secret,
+            ProtocolTag.INTERMEDIATE, (short)2, activeCount, durationMs, Math.min(3000, durationMs), ECHO_PAYLOAD,
+            ECHO_PAYLOAD, LoadMode.ECHO, (double)activeCount * ACTIVE_RATE_PER_CONNECTION, 10_000));
+        final long[] peak = new long[1];
+        final Thread sampler = new Thread(() ->
+        {
+            while (!Thread.currentThread().isInterrupted())
+            {
+                try
+                {
+                    peak[0] = Math.max(peak[0], proxy.residentBytes());
+                    Thread.sleep(200);
+                }
+                catch (final IOException | InterruptedException ex)
+                {
+                    return;
+                }
+            }
+        }, "rss-sampler");
+        sampler.start();
+        final LoadResult result = check(active.run(null));
+        sampler.interrupt();
+        sampler.join();
+        row("proxy RSS with " + activeCount + " active connections (" + ACTIVE_RATE_PER_CONNECTION +
+            " req/s each)", "%.1f MB peak, %.1f KB per connection; p99 %.2f ms", peak[0] / 1e6,
+            (peak[0] - beforeActive) / 1e3 / activeCount, result.latencyMs(99));
+    }
+
+    /**
+     * 10,000, or fewer where the file descriptor limit would not let the proxy (two sockets per client) hold them.
+     */
+    private static int defaultIdleConnections() throws IOException
+    {
+        for (final String limit : Files.readAllLines(Path.of("/proc/self/limits")))
+        {
+            if (limit.startsWith("Max open files"))
+            {
+                final long soft = Long.parseLong(limit.substring("Max open files".length()).trim().split("\\s+")[0]);
+                return (int)Math.min(10_000, (soft - 256) / 2);
+            }
+        }
+        return 10_000;
+    }
+
+    private LoadResult check(final LoadResult result)
+    {
+        if (result.errorCount() > 0)
+        {
+            out.println("  warning: errors during a run: " + result.errors());
+        }
+        return result;
+    }
+
+    private double[] measureRuns(final ToDoubleFunctionChecked measure) throws InterruptedException
+    {
+        final double[] values = new double[runs];
+        for (int r = 0; r < runs; r++)
+        {
+            values[r] = measure.apply(r);
+        }
+        return values;
+    }
+
+    private static double median(final double[] values)
+    {
+        final double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return 0 == sorted.length % 2 ? (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2 :
+            sorted[sorted.length / 2];
+    }
+
+    /**
+     * One measured run; may be interrupted.
+     */
+    @FunctionalInterface
+    private interface ToDoubleFunctionChecked
+    {
+        double apply(int run) throws InterruptedException;
+    }
+}

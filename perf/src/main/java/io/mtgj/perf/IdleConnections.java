@@ -1,0 +1,90 @@
+package io.mtgj.perf;
+
+import io.mtgj.secret.Secret;
+import io.mtgj.transport.ProtocolTag;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Opens connections that complete their handshake and one round trip (so the proxy has dialed Telegram for each),
+ * then sit idle: what an idle connection costs a proxy.
+ */
+public final class IdleConnections implements AutoCloseable
+{
+    private final List<ClientConnection> clients;
+
+    private IdleConnections(final List<ClientConnection> clients)
+    {
+        this.clients = clients;
+    }
+
+    /**
+     * @param target    the proxy.
+     * @param secret    its secret (null for a secretless target).
+     * @param count     connections to open.
+     * @param timeoutMs per-connection timeout.
+     * @param progress  where to report every 1000 connections, or null.
+     * @return the open connections.
+     * @throws IOException when one fails (the others are closed).
+     */
+    public static IdleConnections open(final InetSocketAddress target, final Secret secret, final int count,
+        final int timeoutMs, final PrintStream progress) throws IOException
+    {
+        final List<ClientConnection> clients = new ArrayList<>(count);
+        final Random random = new Random(count);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final ClientConnection client = ClientConnection.connect(
+                    target, secret, ProtocolTag.INTERMEDIATE, (short)2, random, timeoutMs);
+                clients.add(client);
+                client.send(new byte[16]);
+                if (null == client.receive())
+                {
+                    throw new IOException("connection " + i + " was closed by the proxy");
+                }
+                if (null != progress && 0 == (i + 1) % 1000)
+                {
+                    progress.println("idle: " + (i + 1) + " connections open");
+                }
+            }
+            return new IdleConnections(clients);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            new IdleConnections(clients).close();
+            throw ex;
+        }
+    }
+
+    /**
+     * @return connections held.
+     */
+    public int size()
+    {
+        return clients.size();
+    }
+
+    @Override
+    public void close()
+    {
+        for (final ClientConnection client : clients)
+        {
+            try
+            {
+                client.close();
+            }
+            catch (final IOException ignore)
+            {
+                // closing anyway
+            }
+        }
+        clients.clear();
+    }
+}

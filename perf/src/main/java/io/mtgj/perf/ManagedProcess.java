@@ -1,0 +1,110 @@
+package io.mtgj.perf;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A proxy or relay started as its own process for the bench, so that its resident memory is its own and it shares
+ * nothing with the load generator but the machine.
+ */
+final class ManagedProcess implements AutoCloseable
+{
+    private static final long START_TIMEOUT_MS = 30_000;
+
+    private final Process process;
+    private final InetSocketAddress address;
+    private final String name;
+
+    private ManagedProcess(final Process process, final InetSocketAddress address, final String name)
+    {
+        this.process = process;
+        this.address = address;
+        this.name = name;
+    }
+
+    /**
+     * Start a command that will listen on {@code address}, and wait until it accepts connections.
+     */
+    static ManagedProcess start(final String name, final List<String> command, final InetSocketAddress address,
+        final Path log) throws IOException, InterruptedException
+    {
+        final Process process = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+        final ManagedProcess managed = new ManagedProcess(process, address, name);
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
+        while (true)
+        {
+            try (Socket probe = new Socket())
+            {
+                probe.connect(address, 200);
+                return managed;
+            }
+            catch (final IOException notYet)
+            {
+                if (!process.isAlive() || System.nanoTime() > deadlineNs)
+                {
+                    managed.close();
+                    throw new IOException(name + " did not start listening on " + address + "; see " + log);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /**
+     * @return a loopback port that was free a moment ago.
+     */
+    static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    InetSocketAddress address()
+    {
+        return address;
+    }
+
+    /**
+     * @return resident set size in bytes, from /proc (Linux).
+     */
+    long residentBytes() throws IOException
+    {
+        for (final String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")))
+        {
+            if (line.startsWith("VmRSS:"))
+            {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for " + name);
+    }
+
+    @Override
+    public void close()
+    {
+        process.destroy();
+        try
+        {
+            if (!process.waitFor(10, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
