@@ -27,6 +27,8 @@ import java.util.Locale;
 final class Bench
 {
     private static final String CLOAK_TEST_HOST = "bench.mtgj.test";
+    /** A small fixed-size heap, so resident memory tracks what connections cost, not how far the heap grew. */
+    private static final String DEFAULT_PROXY_JAVA_OPTS = "-XX:+UseSerialGC -Xmx128m -Xss256k";
     private static final int THROUGHPUT_CONNECTIONS = 2;
     private static final int HANDSHAKE_CONNECTIONS = 8;
     private static final int ECHO_CONNECTIONS = 50;
@@ -58,7 +60,7 @@ final class Bench
         options.addOption(PerfMain.option("perf-jar", "JAR", "this harness (default perf/target/mtg-perf.jar)"));
         options.addOption(PerfMain.option("java", "PATH", "java binary for the proxy (default: this JVM's)"));
         options.addOption(PerfMain.option("proxy-java-opts", "OPTS",
-            "JVM options for the proxy, space separated (default -XX:+UseSerialGC -Xmx256m)"));
+            "JVM options for the proxy, space separated (default " + DEFAULT_PROXY_JAVA_OPTS + ")"));
         options.addOption(PerfMain.option("runs", "N", "runs per figure; the median is reported (default 3)"));
         options.addOption(PerfMain.option("duration", "DURATION", "measured time per run (default 5s)"));
         options.addOption(PerfMain.option("idle-connections", "N", "idle connections for the memory figure " +
@@ -98,8 +100,18 @@ final class Bench
             handshakes(securedProxy, secured);
             handshakes(tlsProxy, tls);
             latency(relay, securedProxy, secured);
-            out.println("measuring memory");
-            memory(securedProxy, secured);
+        }
+        // Fresh proxies for memory, so earlier runs do not inflate their figures.
+        try (ManagedProcess dc = startFakeDc(loopback))
+        {
+            try (ManagedProcess proxy = startProxy("proxy-idle-memory", secured, dc.address()))
+            {
+                idleMemory(proxy, secured);
+            }
+            try (ManagedProcess proxy = startProxy("proxy-active-memory", secured, dc.address()))
+            {
+                activeMemory(proxy, secured);
+            }
         }
         out.println();
         out.println("| figure | value |");
@@ -183,7 +195,7 @@ final class Bench
     {
         final List<String> command = new ArrayList<>();
         command.add(line.getOptionValue("java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(Arrays.asList(line.getOptionValue("proxy-java-opts", "-XX:+UseSerialGC -Xmx256m")
+        command.addAll(Arrays.asList(line.getOptionValue("proxy-java-opts", DEFAULT_PROXY_JAVA_OPTS)
             .trim().split("\\s+")));
         return command;
     }
@@ -234,13 +246,23 @@ final class Bench
             ECHO_PAYLOAD, ECHO_CONNECTIONS), "%.2f ms (%.2f ms)", median(proxyP99), median(relayP99));
     }
 
-    private void memory(final ManagedProcess proxy, final Secret secret) throws IOException, InterruptedException
+    /**
+     * Resident memory of a proxy that has served a few connections and holds none.
+     */
+    private long settledRss(final ManagedProcess proxy, final Secret secret) throws IOException, InterruptedException
+    {
+        // A few connections first, so the classes and pools every connection needs are already there.
+        IdleConnections.open(proxy.address(), secret, 10, 10_000, null).close();
+        Thread.sleep(1000);
+        return proxy.residentBytes();
+    }
+
+    private void idleMemory(final ManagedProcess proxy, final Secret secret) throws IOException, InterruptedException
     {
         final int idleCount = Integer.parseInt(line.getOptionValue("idle-connections",
             String.valueOf(defaultIdleConnections())));
-        final int activeCount = Integer.parseInt(line.getOptionValue("active-connections", "1000"));
-        final long idleRss = proxy.residentBytes();
-        row("proxy RSS, idle (after the runs above)", "%.1f MB", idleRss / 1e6);
+        final long idleRss = settledRss(proxy, secret);
+        row("proxy RSS, idle (fresh process, after 10 connections)", "%.1f MB", idleRss / 1e6);
         try (IdleConnections idle = IdleConnections.open(proxy.address(), secret, idleCount, 10_000, null))
         {
             Thread.sleep(1000);
@@ -248,8 +270,13 @@ final class Bench
             row("proxy RSS with " + idle.size() + " idle connections", "%.1f MB, %.1f KB per connection", rss / 1e6,
                 (rss - idleRss) / 1e3 / idle.size());
         }
-        Thread.sleep(2000);
-        final long beforeActive = proxy.residentBytes();
+    }
+
+    private void activeMemory(final ManagedProcess proxy, final Secret secret)
+        throws IOException, InterruptedException
+    {
+        final int activeCount = Integer.parseInt(line.getOptionValue("active-connections", "1000"));
+        final long beforeActive = settledRss(proxy, secret);
         final LoadGenerator active = new LoadGenerator(new LoadSettings(proxy.address(), secret,
             ProtocolTag.INTERMEDIATE, (short)2, activeCount, durationMs, Math.min(3000, durationMs), ECHO_PAYLOAD,
             ECHO_PAYLOAD, LoadMode.ECHO, (double)activeCount * ACTIVE_RATE_PER_CONNECTION, 10_000));

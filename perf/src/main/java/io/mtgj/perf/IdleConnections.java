@@ -36,7 +36,7 @@ public final class IdleConnections implements AutoCloseable
         final int timeoutMs, final PrintStream progress) throws IOException
     {
         final List<ClientConnection> clients = new ArrayList<>(count);
-        final Random random = new Random(count);
+        final Random random = new java.security.SecureRandom();
         try
         {
             for (int i = 0; i < count; i++)

@@ -142,7 +142,8 @@ public final class LoadGenerator
 
     private void connectionLoop(final int id)
     {
-        final Random random = new Random(0x5eed + id);
+        // Fresh seeds every run: a proxy's anti-replay cache rightly refuses a frame it has seen before.
+        final Random random = new Random(java.util.concurrent.ThreadLocalRandom.current().nextLong() ^ id);
         final long intervalNs = settings.rate() > 0 ?
             (long)(1e9 * settings.connections() / settings.rate()) : 0;
         // Spread the connections' schedules over one interval so they do not fire together.
