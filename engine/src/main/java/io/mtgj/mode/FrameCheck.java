@@ -50,6 +50,6 @@ final class FrameCheck
             return HandshakeResult.rejected(HandshakeFailure.REPLAY);
         }
         return HandshakeResult.accepted(
-            handshake.decryptor(), handshake.encryptor(), handshake.dc(), tag, HandshakeFrame.LENGTH);
+            handshake.decryptor(), handshake.encryptorKeyIv(), handshake.dc(), tag, HandshakeFrame.LENGTH);
     }
 }

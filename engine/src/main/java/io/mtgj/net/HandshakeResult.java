@@ -46,7 +46,8 @@ public final class HandshakeResult
     private final HandshakeFailure failure;
     private final byte[] reply;
     private final AesCtr decryptor;
-    private final AesCtr encryptor;
+    private final byte[] encryptorKeyIv;
+    private AesCtr encryptor;
     private final short dcIndex;
     private final ProtocolTag tag;
     private final int consumed;
@@ -55,7 +56,7 @@ public final class HandshakeResult
         final Kind kind,
         final HandshakeFailure failure,
         final AesCtr decryptor,
-        final AesCtr encryptor,
+        final byte[] encryptorKeyIv,
         final short dcIndex,
         final ProtocolTag tag,
         final int consumed,
@@ -64,7 +65,7 @@ public final class HandshakeResult
         this.kind = kind;
         this.failure = failure;
         this.decryptor = decryptor;
-        this.encryptor = encryptor;
+        this.encryptorKeyIv = encryptorKeyIv;
         this.dcIndex = dcIndex;
         this.tag = tag;
         this.consumed = consumed;
@@ -100,17 +101,21 @@ public final class HandshakeResult
     }
 
     /**
-     * @param decryptor client to proxy stream, positioned after the handshake.
-     * @param encryptor proxy to client stream.
-     * @param dcIndex   signed DC index from the frame.
-     * @param tag       the client's transport.
-     * @param consumed  handshake bytes, from where the examined bytes start, that must not be relayed.
+     * @param decryptor      client to proxy stream, positioned after the handshake; null relays plain bytes.
+     * @param encryptorKeyIv proxy to client key (32 bytes) and IV (16 bytes) at stream offset 0; null for plain.
+     * @param dcIndex        signed DC index from the frame.
+     * @param tag            the client's transport.
+     * @param consumed       handshake bytes, from where the examined bytes start, that must not be relayed.
      * @return an accepted result.
      */
     public static HandshakeResult accepted(
-        final AesCtr decryptor, final AesCtr encryptor, final short dcIndex, final ProtocolTag tag, final int consumed)
+        final AesCtr decryptor,
+        final byte[] encryptorKeyIv,
+        final short dcIndex,
+        final ProtocolTag tag,
+        final int consumed)
     {
-        return new HandshakeResult(Kind.ACCEPTED, null, decryptor, encryptor, dcIndex, tag, consumed, null);
+        return new HandshakeResult(Kind.ACCEPTED, null, decryptor, encryptorKeyIv, dcIndex, tag, consumed, null);
     }
 
     /**
@@ -154,11 +159,24 @@ public final class HandshakeResult
     }
 
     /**
-     * @return proxy to client stream.
+     * @return proxy to client stream, built on first use (an upstream that relays the DC's bytes untouched never
+     *         asks); null for a plain relay.
      */
     public AesCtr encryptor()
     {
+        if (null == encryptor && null != encryptorKeyIv)
+        {
+            encryptor = new AesCtr(encryptorKeyIv, 0, encryptorKeyIv, AesCtr.KEY_LENGTH);
+        }
         return encryptor;
+    }
+
+    /**
+     * @return a copy of the proxy to client key and IV, or null for a plain relay.
+     */
+    public byte[] encryptorKeyIv()
+    {
+        return null == encryptorKeyIv ? null : encryptorKeyIv.clone();
     }
 
     /**

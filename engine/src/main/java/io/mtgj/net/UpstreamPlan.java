@@ -12,7 +12,8 @@ import java.util.List;
  * @param addresses candidates, dialed one after the other until one connects.
  * @param prologue  bytes sent before any relayed byte (the proxy's obfuscated2 frame).
  * @param encryptor proxy to upstream stream, positioned after the prologue.
- * @param decryptor upstream to proxy stream.
+ * @param decryptor upstream to proxy stream; null when the upstream already encrypts for the client (or is plain),
+ *                  so its bytes are relayed untouched.
  */
 public record UpstreamPlan(List<InetSocketAddress> addresses, byte[] prologue, AesCtr encryptor, AesCtr decryptor)
 {

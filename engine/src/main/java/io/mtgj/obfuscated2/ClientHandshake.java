@@ -52,6 +52,33 @@ public final class ClientHandshake
     }
 
     /**
+     * A secretless frame (proxy to DC) whose responder to initiator stream is {@code keyIv}: the DC then encrypts
+     * its answers with exactly the stream a client expects from the proxy, so they can be relayed untouched (the
+     * "fast mode" of protocol.md 3.2).
+     *
+     * @param random  source of the other frame bytes.
+     * @param keyIv   the client's proxy to client key (32 bytes) and IV (16 bytes), at stream offset 0.
+     * @param tagWire the transport tag word to announce.
+     * @param dc      the signed DC index to announce.
+     * @return the frame to send and the ciphers; the decryptor equals the client's stream.
+     */
+    public static ClientHandshake mirroring(final Random random, final byte[] keyIv, final int tagWire, final short dc)
+    {
+        final byte[] frame = new byte[HandshakeFrame.LENGTH];
+        do
+        {
+            random.nextBytes(frame);
+            // Responder to initiator key and IV are frame[8..56) reversed (protocol.md 3.1 step 4).
+            for (int i = 0; i < HandshakeFrame.KEY_IV_LENGTH; i++)
+            {
+                frame[HandshakeFrame.KEY_OFFSET + HandshakeFrame.KEY_IV_LENGTH - 1 - i] = keyIv[i];
+            }
+        }
+        while (isForbidden(frame));
+        return fromFrame(frame, null, tagWire, dc);
+    }
+
+    /**
      * Deterministic variant for vectors: {@code frame}'s bytes are used as they are, except tag and DC.
      *
      * @param frame     64 bytes; bytes 56..62 are overwritten with the tag and DC.

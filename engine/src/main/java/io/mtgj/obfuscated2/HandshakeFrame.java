@@ -75,11 +75,22 @@ public final class HandshakeFrame
      */
     static AesCtr backwardStream(final byte[] frame, final byte[] secretKey)
     {
+        final byte[] keyIv = backwardKeyIv(frame, secretKey);
+        return new AesCtr(keyIv, 0, keyIv, KEY_LENGTH);
+    }
+
+    /**
+     * @param frame     a 64-byte frame in clear.
+     * @param secretKey the 16-byte key, or null on the proxy to DC leg.
+     * @return the responder to initiator key (32 bytes) followed by its IV (16 bytes).
+     */
+    static byte[] backwardKeyIv(final byte[] frame, final byte[] secretKey)
+    {
         final byte[] reversed = reversedKeyIv(frame);
-        if (null == secretKey)
+        if (null != secretKey)
         {
-            return new AesCtr(reversed, 0, reversed, KEY_LENGTH);
+            System.arraycopy(Sha256.digest(reversed, 0, KEY_LENGTH, secretKey), 0, reversed, 0, KEY_LENGTH);
         }
-        return new AesCtr(Sha256.digest(reversed, 0, KEY_LENGTH, secretKey), 0, reversed, KEY_LENGTH);
+        return reversed;
     }
 }

@@ -4,19 +4,21 @@ import io.mtgj.crypto.AesCtr;
 
 /**
  * The responder side of obfuscated2: the proxy reading a client's 64-byte frame (protocol.md 2.2). Derives both
- * ciphers, decrypts the tag and DC. Deciding whether the tag is acceptable is the caller's policy.
+ * streams, decrypts the tag and DC. Deciding whether the tag is acceptable is the caller's policy. The responder
+ * to initiator cipher is only built when asked for: a proxy that lets the DC encrypt for the client never needs it.
  */
 public final class ServerHandshake
 {
     private final AesCtr decryptor;
-    private final AesCtr encryptor;
+    private final byte[] encryptorKeyIv;
     private final int tagWire;
     private final short dc;
+    private AesCtr encryptor;
 
-    private ServerHandshake(final AesCtr decryptor, final AesCtr encryptor, final int tagWire, final short dc)
+    private ServerHandshake(final AesCtr decryptor, final byte[] encryptorKeyIv, final int tagWire, final short dc)
     {
         this.decryptor = decryptor;
-        this.encryptor = encryptor;
+        this.encryptorKeyIv = encryptorKeyIv;
         this.tagWire = tagWire;
         this.dc = dc;
     }
@@ -32,13 +34,13 @@ public final class ServerHandshake
         final byte[] f = new byte[HandshakeFrame.LENGTH];
         System.arraycopy(frame, offset, f, 0, HandshakeFrame.LENGTH);
         final AesCtr decryptor = HandshakeFrame.forwardStream(f, secretKey);
-        final AesCtr encryptor = HandshakeFrame.backwardStream(f, secretKey);
+        final byte[] encryptorKeyIv = HandshakeFrame.backwardKeyIv(f, secretKey);
         final byte[] decrypted = decryptor.process(f);
 
         final int tag = HandshakeFrame.readLe32(decrypted, HandshakeFrame.TAG_OFFSET);
         final short dc = (short)((decrypted[HandshakeFrame.DC_OFFSET] & 0xff) |
             (decrypted[HandshakeFrame.DC_OFFSET + 1] & 0xff) << 8);
-        return new ServerHandshake(decryptor, encryptor, tag, dc);
+        return new ServerHandshake(decryptor, encryptorKeyIv, tag, dc);
     }
 
     /**
@@ -54,7 +56,19 @@ public final class ServerHandshake
      */
     public AesCtr encryptor()
     {
+        if (null == encryptor)
+        {
+            encryptor = new AesCtr(encryptorKeyIv, 0, encryptorKeyIv, HandshakeFrame.KEY_LENGTH);
+        }
         return encryptor;
+    }
+
+    /**
+     * @return a copy of the proxy to client key (32 bytes) and IV (16 bytes), at stream offset 0.
+     */
+    public byte[] encryptorKeyIv()
+    {
+        return encryptorKeyIv.clone();
     }
 
     /**

@@ -11,7 +11,9 @@ import java.util.List;
 
 /**
  * Direct mode: dial the client's DC and open an obfuscated2 stream to it with the client's own transport tag, so
- * the bytes relay without parsing (protocol.md 3).
+ * the bytes relay without parsing (protocol.md 3). The frame is chosen so that the DC encrypts its answers with the
+ * very stream the client expects from the proxy ("fast mode", protocol.md 3.2): Telegram to client bytes then
+ * pass through untouched, and only the client to Telegram direction is re-encrypted.
  */
 public final class DirectUpstream implements Upstream
 {
@@ -37,7 +39,8 @@ public final class DirectUpstream implements Upstream
         }
         // The DC ignores the index on a direct connection; keep the media sign so it can tell (protocol.md 3.1).
         final short announced = (short)(client.dcIndex() < 0 ? -dc : dc);
-        final ClientHandshake handshake = ClientHandshake.create(random, null, client.tag().wire(), announced);
-        return new UpstreamPlan(addresses, handshake.wireFrame(), handshake.encryptor(), handshake.decryptor());
+        final ClientHandshake handshake =
+            ClientHandshake.mirroring(random, client.encryptorKeyIv(), client.tag().wire(), announced);
+        return new UpstreamPlan(addresses, handshake.wireFrame(), handshake.encryptor(), null);
     }
 }

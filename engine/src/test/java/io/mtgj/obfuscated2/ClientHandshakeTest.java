@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,26 @@ class ClientHandshakeTest
                 handshake.encryptor().process(Hex.decode(c.get("to_dc_plain"))));
             assertArrayEquals(Hex.decode(c.get("from_dc_plain")),
                 handshake.decryptor().process(Hex.decode(c.get("from_dc_cipher"))));
+        }
+    }
+
+    @Test
+    void shouldLetTheDcEncryptWithTheClientsOwnStream()
+    {
+        final Random random = new Random(21);
+        final byte[] secret = Hex.decode("0123456789abcdef0123456789abcdef");
+        for (int i = 0; i < 100; i++)
+        {
+            final ClientHandshake client = ClientHandshake.create(random, secret, 0xdddddddd, (short)2);
+            final ServerHandshake proxy = ServerHandshake.accept(client.wireFrame(), 0, secret);
+            final ClientHandshake toDc = ClientHandshake.mirroring(random, proxy.encryptorKeyIv(), 0xdddddddd, (short)2);
+            assertFalse(ClientHandshake.isForbidden(toDc.wireFrame()));
+            final ServerHandshake dc = ServerHandshake.accept(toDc.wireFrame(), 0, null);
+            assertEquals(0xdddddddd, dc.tagWire());
+            // What the DC sends is already what the client decrypts: the proxy relays it untouched.
+            final byte[] answer = new byte[1000];
+            random.nextBytes(answer);
+            assertArrayEquals(answer, client.decryptor().process(dc.encryptor().process(answer)));
         }
     }
 
