@@ -4,6 +4,8 @@ import io.mtgj.antireplay.AntiReplayCache;
 import io.mtgj.clock.ClockCheck;
 import io.mtgj.cloak.CloakUpstream;
 import io.mtgj.config.ProxyConfig;
+import io.mtgj.config.StatsConfig;
+import io.mtgj.config.StatsdTagsFormat;
 import io.mtgj.mode.FakeTlsMode;
 import io.mtgj.mode.Obfuscated2Mode;
 import io.mtgj.net.ClientMode;
@@ -13,13 +15,21 @@ import io.mtgj.net.Reactor;
 import io.mtgj.net.ReactorCounters;
 import io.mtgj.net.ReactorGroup;
 import io.mtgj.secret.SecretMode;
+import io.mtgj.stats.LatencyRecorders;
+import io.mtgj.stats.PrometheusCollector;
+import io.mtgj.stats.StatsBindException;
+import io.mtgj.stats.StatsEndpoint;
+import io.mtgj.stats.StatsdReporter;
 import io.mtgj.telegram.DcTable;
 import io.mtgj.telegram.DirectUpstream;
 
+import io.prometheus.client.CollectorRegistry;
 import org.agrona.concurrent.SystemEpochClock;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +51,8 @@ public final class Proxy implements AutoCloseable
     private final ProxyConfig config;
     private final ReactorGroup reactors;
     private final ScheduledExecutorService control;
+    private StatsEndpoint statsEndpoint;
+    private StatsdReporter statsd;
 
     private Proxy(final ProxyConfig config, final ReactorGroup reactors, final ScheduledExecutorService control)
     {
@@ -52,7 +64,8 @@ public final class Proxy implements AutoCloseable
     /**
      * @param config validated configuration.
      * @return the running proxy.
-     * @throws IOException when the listening socket cannot be bound.
+     * @throws IOException when the listening socket cannot be bound; a {@link StatsBindException} when the
+     *                     metrics endpoint's cannot.
      */
     public static Proxy start(final ProxyConfig config) throws IOException
     {
@@ -87,6 +100,16 @@ public final class Proxy implements AutoCloseable
             }
             final ReactorGroup group = new ReactorGroup(config, mode, upstream, cloak);
             final Proxy proxy = new Proxy(config, group, control);
+            try
+            {
+                proxy.startStats();
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                proxy.stopStats();
+                group.close();
+                throw ex;
+            }
             LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
                 "write_buffer={4} prefer_ip={5} anti_replay_bytes={6}{7}", hostPort(proxy.localAddress()),
                 config.secret().mode().cliName(), config.workers(), config.readBufferBytes(),
@@ -98,6 +121,57 @@ public final class Proxy implements AutoCloseable
         {
             control.shutdownNow();
             throw ex;
+        }
+    }
+
+    /**
+     * The metrics endpoint and the statsd reporter, when configured; both read the reactors' counters through one
+     * {@link ProxyStats}, each with its own snapshot.
+     */
+    private void startStats() throws IOException
+    {
+        final StatsConfig stats = config.stats();
+        final ProxyStats source = new ProxyStats(reactors.reactors());
+        final String modeLabel = config.secret().mode().cliName();
+        if (stats.hasEndpoint())
+        {
+            final List<LatencyRecorders> latencies = new ArrayList<>();
+            for (final Reactor reactor : reactors.reactors())
+            {
+                latencies.add(reactor.latencies());
+            }
+            final CollectorRegistry registry = new CollectorRegistry(true);
+            registry.register(new PrometheusCollector(stats.namespace(), modeLabel, source,
+                ProxyStats.newSnapshot(), latencies));
+            statsEndpoint = StatsEndpoint.start(stats.bind(), registry, this::isHealthy);
+            LOG.log(System.Logger.Level.INFO, "stats endpoint started address={0} metrics={1} health={2} " +
+                "namespace={3}", hostPort(statsEndpoint.address()), StatsEndpoint.METRICS_PATH,
+                StatsEndpoint.HEALTH_PATH, stats.namespace());
+        }
+        if (stats.hasStatsd())
+        {
+            statsd = new StatsdReporter(stats, source, ProxyStats.newSnapshot());
+            statsd.start(control, stats.statsdIntervalMs());
+            LOG.log(System.Logger.Level.INFO, "statsd reporting started address={0} prefix={1} tags_format={2} " +
+                "tags={3} interval={4}ms", stats.statsd(), stats.statsdPrefix(), stats.statsdTagsFormat().cliName(),
+                stats.statsdTags().size(), stats.statsdIntervalMs());
+            if (!stats.statsdTags().isEmpty() && StatsdTagsFormat.NONE == stats.statsdTagsFormat())
+            {
+                LOG.log(System.Logger.Level.WARNING, "statsd tags are given but the tags format is none: they are " +
+                    "not sent; pick influxdb or datadog with --statsd-tags-format");
+            }
+        }
+    }
+
+    private void stopStats()
+    {
+        if (null != statsEndpoint)
+        {
+            statsEndpoint.close();
+        }
+        if (null != statsd)
+        {
+            statsd.close();
         }
     }
 
@@ -131,6 +205,15 @@ public final class Proxy implements AutoCloseable
     public InetSocketAddress localAddress()
     {
         return reactors.localAddress();
+    }
+
+    /**
+     * @return the address the metrics endpoint is bound to (with the real port when port 0 was asked for), or null
+     *         when it is off.
+     */
+    public InetSocketAddress statsAddress()
+    {
+        return null == statsEndpoint ? null : statsEndpoint.address();
     }
 
     /**
@@ -226,6 +309,7 @@ public final class Proxy implements AutoCloseable
     public void close()
     {
         control.shutdownNow();
+        stopStats();
         reactors.close();
         LOG.log(System.Logger.Level.INFO, "proxy stopped");
     }

@@ -51,6 +51,15 @@ class ArchitectureTest
     }
 
     @Test
+    void shouldKeepStatsAwayFromTheReactor()
+    {
+        noClasses().that().resideInAPackage("io.mtgj.stats..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.mtgj.net..", "io.mtgj.mode..",
+                "io.mtgj.telegram..", "io.mtgj.cloak..", "java.nio.channels..")
+            .check(classes);
+    }
+
+    @Test
     void shouldKeepTheReactorFreeOfConcreteModesAndUpstreams()
     {
         noClasses().that().resideInAPackage("io.mtgj.net..")

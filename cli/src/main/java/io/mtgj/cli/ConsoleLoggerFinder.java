@@ -15,10 +15,12 @@ import java.util.ResourceBundle;
  * The process's {@link System.LoggerFinder} (style.md 8), registered in {@code META-INF/services}: every logger writes
  * {@code 2026-11-25T08:30:00.123Z INFO logger-name message} lines to stderr, INFO and up unless {@code -v} (DEBUG) or
  * {@code -d} (TRACE) lowers the threshold. Output is the same on the JDK and in a jlink image without
- * {@code java.logging}.
+ * {@code java.logging}. DEBUG and TRACE lines of loggers outside {@code io.mtgj} (the JDK's HTTP server logs every
+ * metrics scrape at DEBUG) are written only with {@code -d}, so {@code -v} stays one line per client connection event.
  */
 public final class ConsoleLoggerFinder extends System.LoggerFinder
 {
+    private static final String OWN_LOGGERS = "io.mtgj";
     private static final DateTimeFormatter TIME =
         DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -33,9 +35,10 @@ public final class ConsoleLoggerFinder extends System.LoggerFinder
     }
 
     /**
-     * @param level the lowest level written from now on, for every logger.
+     * @param level the lowest level written from now on, for every logger; {@code mtg run} sets it from -v/-d, tests
+     *              (end-to-end ones in other modules too) from their own needs.
      */
-    static void threshold(final System.Logger.Level level)
+    public static void threshold(final System.Logger.Level level)
     {
         threshold = level;
     }
@@ -43,15 +46,15 @@ public final class ConsoleLoggerFinder extends System.LoggerFinder
     /**
      * @return the lowest level written.
      */
-    static System.Logger.Level threshold()
+    public static System.Logger.Level threshold()
     {
         return threshold;
     }
 
     /**
-     * @param stream where lines go, or null for the current {@link System#err}; for tests.
+     * @param stream where lines go, or null for the current {@link System#err}; for tests that capture the log.
      */
-    static void output(final PrintStream stream)
+    public static void output(final PrintStream stream)
     {
         output = stream;
     }
@@ -59,16 +62,18 @@ public final class ConsoleLoggerFinder extends System.LoggerFinder
     @Override
     public System.Logger getLogger(final String name, final Module module)
     {
-        return new ConsoleLogger(name);
+        return new ConsoleLogger(name, !name.startsWith(OWN_LOGGERS));
     }
 
     static final class ConsoleLogger implements System.Logger
     {
         private final String name;
+        private final boolean foreign;
 
-        ConsoleLogger(final String name)
+        ConsoleLogger(final String name, final boolean foreign)
         {
             this.name = name;
+            this.foreign = foreign;
         }
 
         @Override
@@ -80,7 +85,16 @@ public final class ConsoleLoggerFinder extends System.LoggerFinder
         @Override
         public boolean isLoggable(final Level level)
         {
-            return Level.OFF != level && level.getSeverity() >= threshold.getSeverity();
+            if (Level.OFF == level)
+            {
+                return false;
+            }
+            final Level current = threshold;
+            if (foreign && level.getSeverity() < Level.INFO.getSeverity())
+            {
+                return current.getSeverity() <= Level.TRACE.getSeverity();
+            }
+            return level.getSeverity() >= current.getSeverity();
         }
 
         @Override

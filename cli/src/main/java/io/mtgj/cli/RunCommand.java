@@ -6,10 +6,13 @@ import io.mtgj.config.Durations;
 import io.mtgj.config.HostPort;
 import io.mtgj.config.PreferIp;
 import io.mtgj.config.ProxyConfig;
+import io.mtgj.config.StatsConfig;
+import io.mtgj.config.StatsdTagsFormat;
 import io.mtgj.publicip.IpLiteral;
 import io.mtgj.publicip.PublicIpDetector;
 import io.mtgj.secret.Hex;
 import io.mtgj.secret.Secret;
+import io.mtgj.stats.StatsBindException;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.ParseException;
@@ -176,6 +179,7 @@ final class RunCommand
             }
             builder.ntpServers(servers);
         }
+        builder.stats(planStats(commandLine, env));
 
         final Value ipv4 = value(RunFlag.PUBLIC_IPV4, commandLine, env);
         final Value ipv6 = value(RunFlag.PUBLIC_IPV6, commandLine, env);
@@ -198,6 +202,46 @@ final class RunCommand
             debug ? System.Logger.Level.TRACE : verbose ? System.Logger.Level.DEBUG : System.Logger.Level.INFO);
     }
 
+    /**
+     * The Prometheus endpoint and statsd flags; each value is checked as it is read, so its error names it.
+     */
+    private static StatsConfig planStats(final CommandLine commandLine, final Map<String, String> env)
+        throws CommandLineError
+    {
+        final StatsConfig.Builder stats = StatsConfig.builder();
+        ifGiven(RunFlag.STATS_BIND, commandLine, env,
+            v -> stats.bind(resolve(v, parse(v, text -> HostPort.parse(text, false)))));
+        ifGiven(RunFlag.STATS_NAMESPACE, commandLine, env, v -> stats.namespace(parse(v, StatsConfig::checkNamespace)));
+        ifGiven(RunFlag.STATSD_ADDR, commandLine, env, v -> stats.statsdHost(parse(v, StatsConfig::checkStatsdHost)));
+        ifGiven(RunFlag.STATSD_PORT, commandLine, env, v -> stats.statsdPort(parseWholeNumber(v, "port")));
+        ifGiven(RunFlag.STATSD_PREFIX, commandLine, env,
+            v -> stats.statsdPrefix(parse(v, StatsConfig::checkStatsdPrefix)));
+        ifGiven(RunFlag.STATSD_TAGS_FORMAT, commandLine, env, v -> stats.statsdTagsFormat(
+            parse(v, text -> StatsdTagsFormat.fromCliName(text.toLowerCase(Locale.ROOT)))));
+        for (final Value tag : values(RunFlag.STATSD_TAGS, commandLine, env))
+        {
+            final Map.Entry<String, String> keyValue = parse(tag, StatsConfig::parseTag);
+            try
+            {
+                stats.statsdTag(keyValue.getKey(), keyValue.getValue());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw bad(tag, ex);
+            }
+        }
+        ifGiven(RunFlag.STATSD_INTERVAL, commandLine, env,
+            v -> stats.statsdIntervalMs(parse(v, Durations::parseMs)));
+        try
+        {
+            return stats.build();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw usage(ex.getMessage());
+        }
+    }
+
     private static Running start(final Plan plan, final PrintStream out) throws CommandLineError
     {
         ConsoleLoggerFinder.threshold(plan.logLevel());
@@ -209,6 +253,12 @@ final class RunCommand
         catch (final IllegalArgumentException ex)
         {
             throw usage(ex.getMessage());
+        }
+        catch (final StatsBindException ex)
+        {
+            throw new CommandLineError(Main.STATUS_FAILURE,
+                "cannot listen on " + text(ex.address()) + " (" + RunFlag.STATS_BIND.flagName() + "): " +
+                ex.getMessage());
         }
         catch (final IOException ex)
         {

@@ -4,6 +4,8 @@ import io.mtgj.config.ByteSize;
 import io.mtgj.config.Durations;
 import io.mtgj.config.PreferIp;
 import io.mtgj.config.ProxyConfig;
+import io.mtgj.config.StatsConfig;
+import io.mtgj.config.StatsdTagsFormat;
 import io.mtgj.publicip.PublicIpDetector;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -58,6 +60,23 @@ enum RunFlag
     NTP_SERVER(null, "ntp-server", "HOST[:PORT]", "MTG_NTP_SERVER", "[0-3].pool.ntp.org",
         "tls: SNTP servers for the clock check, one asked at a time; repeatable (the variable takes a comma-separated "
         + "list)"),
+    STATS_BIND("t", "stats-bind", "HOST:PORT", "MTG_STATS_BIND", "not served",
+        "serve Prometheus metrics on http://HOST:PORT/metrics and a health check on /health"),
+    STATS_NAMESPACE(null, "stats-namespace", "NAME", "MTG_STATS_NAMESPACE", StatsConfig.DEFAULT_NAMESPACE,
+        "prefix of every Prometheus metric name"),
+    STATSD_ADDR(null, "statsd-addr", "HOST", "MTG_STATSD_ADDR", "not sent",
+        "send statsd gauges over UDP to HOST"),
+    STATSD_PORT(null, "statsd-port", "PORT", "MTG_STATSD_PORT", String.valueOf(StatsConfig.DEFAULT_STATSD_PORT),
+        "UDP port of the statsd server"),
+    STATSD_PREFIX(null, "statsd-prefix", "PREFIX", "MTG_STATSD_PREFIX", StatsConfig.DEFAULT_NAMESPACE,
+        "prefix of every statsd metric name"),
+    STATSD_TAGS_FORMAT(null, "statsd-tags-format", "FORMAT", "MTG_STATSD_TAGS_FORMAT", StatsdTagsFormat.NONE.cliName(),
+        "how statsd tags are written: none (dropped), influxdb or datadog"),
+    STATSD_TAGS(null, "statsd-tags", "KEY=VALUE", "MTG_STATSD_TAGS", "no tags",
+        "a tag added to every statsd metric; repeatable (the variable takes a comma-separated list)"),
+    STATSD_INTERVAL(null, "statsd-interval", "DURATION", "MTG_STATSD_INTERVAL",
+        Durations.format(StatsConfig.DEFAULT_STATSD_INTERVAL_MS),
+        "how often the statsd gauges are sent"),
     HELP("h", "help", null, null, null,
         "show this help and exit");
 
@@ -136,7 +155,7 @@ enum RunFlag
      */
     boolean isRepeatable()
     {
-        return this == DC_ADDRESS || this == NTP_SERVER;
+        return this == DC_ADDRESS || this == NTP_SERVER || this == STATSD_TAGS;
     }
 
     /**

@@ -89,6 +89,24 @@ class ConsoleLoggerFinderTest
     }
 
     @Test
+    void shouldKeepOtherLibrariesDebugLinesForDebugMode()
+    {
+        final System.Logger jdk = System.getLogger("com.sun.net.httpserver");
+        ConsoleLoggerFinder.threshold(System.Logger.Level.DEBUG);
+        jdk.log(System.Logger.Level.DEBUG, "hidden at -v: one line per scrape");
+        jdk.log(System.Logger.Level.WARNING, "shown");
+        assertFalse(jdk.isLoggable(System.Logger.Level.DEBUG));
+
+        ConsoleLoggerFinder.threshold(System.Logger.Level.TRACE);
+        jdk.log(System.Logger.Level.DEBUG, "shown at -d");
+
+        final List<String> lines = lines();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).endsWith(" WARNING com.sun.net.httpserver shown"), lines.get(0));
+        assertTrue(lines.get(1).endsWith(" DEBUG com.sun.net.httpserver shown at -d"), lines.get(1));
+    }
+
+    @Test
     void shouldAppendTheStackTrace()
     {
         logger.log(System.Logger.Level.ERROR, "handler crashed", new IllegalStateException("boom"));

@@ -94,6 +94,30 @@ class RunCommandErrorsTest
             arguments(List.of("--workers", "0", SECRET), Map.of(), "--workers 0"),
             arguments(List.of("--public-ip-url", "ftp://127.0.0.1/ip", SECRET), Map.of(), "ftp://127.0.0.1/ip"),
             arguments(List.of("--public-ip-url", "http://[oops/", SECRET), Map.of(), "http://[oops/"),
+            // metrics
+            arguments(List.of("-t", "127.0.0.1", SECRET), Map.of(), "--stats-bind: bad address '127.0.0.1'"),
+            arguments(List.of("--stats-bind", "127.0.0.1:http", SECRET), Map.of(), "127.0.0.1:http"),
+            arguments(List.of("--stats-namespace", "mtg-proxy", SECRET), Map.of(), "'mtg-proxy'"),
+            arguments(List.of("--statsd-addr", "bad host!", SECRET), Map.of(), "--statsd-addr: bad host 'bad host!'"),
+            arguments(List.of("--statsd-addr", "127.0.0.1:8125", SECRET), Map.of(), "--statsd-port"),
+            arguments(List.of("--statsd-addr", "[::1", SECRET), Map.of(), "[::1"),
+            arguments(List.of("--statsd-addr", "127.0.0.1", "--statsd-port", "0", SECRET), Map.of(),
+                "--statsd-port 0"),
+            arguments(List.of("--statsd-port", "udp", SECRET), Map.of(), "'udp'"),
+            arguments(List.of("--statsd-prefix", "mtg|x", SECRET), Map.of(), "'mtg|x'"),
+            arguments(List.of("--statsd-tags-format", "graphite", SECRET), Map.of(),
+                "--statsd-tags-format: unknown tags format 'graphite'"),
+            arguments(List.of("--statsd-tags", "region", SECRET), Map.of(),
+                "--statsd-tags: bad tag 'region': expected key=value"),
+            arguments(List.of("--statsd-tags", "a=1", "--statsd-tags", "a=2", SECRET), Map.of(), "'a' given twice"),
+            arguments(List.of("--statsd-tags", "k=v w", SECRET), Map.of(), "'k=v w'"),
+            arguments(List.of("--statsd-interval", "often", SECRET), Map.of(), "'often'"),
+            arguments(List.of("--statsd-interval", "0s", SECRET), Map.of(), "--statsd-interval"),
+            arguments(List.of(SECRET), Map.of("MTG_STATS_BIND", "nowhere"), "MTG_STATS_BIND: bad address 'nowhere'"),
+            arguments(List.of(SECRET), Map.of("MTG_STATSD_ADDR", "a b"), "MTG_STATSD_ADDR: bad host 'a b'"),
+            arguments(List.of(SECRET), Map.of("MTG_STATSD_TAGS_FORMAT", "xml"), "MTG_STATSD_TAGS_FORMAT"),
+            arguments(List.of(SECRET), Map.of("MTG_STATSD_TAGS", "env=prod,broken"),
+                "MTG_STATSD_TAGS: bad tag 'broken'"),
             // the environment
             arguments(List.of(SECRET), Map.of("MTG_DEBUG", "maybe"), "MTG_DEBUG: bad boolean 'maybe'"),
             arguments(List.of(SECRET), Map.of("MTG_VERBOSE", "2"), "MTG_VERBOSE: bad boolean '2'"),
@@ -137,6 +161,25 @@ class RunCommandErrorsTest
             assertEquals(1, status, console.err());
             assertEquals(1, console.errLines().size(), console.err());
             assertTrue(console.errLines().get(0).startsWith("mtg: cannot listen on " + bind), console.err());
+        }
+    }
+
+    @Test
+    void shouldFailWithStatusOneWhenTheStatsPortIsTaken() throws IOException
+    {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")))
+        {
+            final Console console = new Console();
+            final String bind = "127.0.0.1:" + taken.getLocalPort();
+
+            final int status = Main.run(safe(List.of("--stats-bind", bind, SECRET), Map.of()), safe(Map.of()),
+                console.out, console.err, RunCommand.Running::close);
+
+            assertEquals(1, status, console.err());
+            assertEquals(1, console.errLines().size(), console.err());
+            assertTrue(console.errLines().get(0).startsWith("mtg: cannot listen on " + bind + " (--stats-bind): "),
+                console.err());
+            assertEquals("", console.out());
         }
     }
 

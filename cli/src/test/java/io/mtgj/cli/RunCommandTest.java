@@ -1,8 +1,11 @@
 package io.mtgj.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import io.mtgj.config.HostPort;
 import io.mtgj.config.PreferIp;
 import io.mtgj.config.ProxyConfig;
+import io.mtgj.config.StatsConfig;
+import io.mtgj.config.StatsdTagsFormat;
 import io.mtgj.publicip.PublicIpDetector;
 import io.mtgj.secret.Hex;
 import org.junit.jupiter.api.AfterEach;
@@ -313,6 +316,57 @@ class RunCommandTest
         assertEquals(1 << 20, config.antiReplayMaxBytes());
         final int port = running.proxy().localAddress().getPort();
         assertEquals("tg://proxy?server=1.2.3.4&port=" + port + "&secret=" + tlsSecret, console.outLines().get(0));
+    }
+
+    @Test
+    void shouldReadTheMetricsFlagsAndVariables() throws Exception
+    {
+        final Map<String, String> env = Map.of(
+            "MTG_STATS_BIND", "127.0.0.1:9100",
+            "MTG_STATS_NAMESPACE", "proxy",
+            "MTG_STATSD_ADDR", "::1",
+            "MTG_STATSD_PORT", "9125",
+            "MTG_STATSD_PREFIX", "a.b",
+            "MTG_STATSD_TAGS_FORMAT", "InfluxDB",
+            "MTG_STATSD_TAGS", "env=prod, region=eu-1",
+            "MTG_STATSD_INTERVAL", "500ms");
+
+        final StatsConfig fromEnv = RunCommand.plan(new String[] {SECRET}, env).config().stats();
+        final StatsConfig fromFlags = RunCommand.plan(new String[] {"-t", "[::1]:9200", "--stats-namespace", "",
+            "--statsd-addr", "localhost", "--statsd-tags-format", "datadog", "--statsd-tags", "a=1", "--statsd-tags",
+            "b=2", SECRET}, env).config().stats();
+
+        assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9100), fromEnv.bind());
+        assertEquals("proxy", fromEnv.namespace());
+        assertEquals(new HostPort("::1", 9125), fromEnv.statsd());
+        assertEquals("a.b", fromEnv.statsdPrefix());
+        assertEquals(StatsdTagsFormat.INFLUXDB, fromEnv.statsdTagsFormat());
+        assertEquals(List.of("env", "region"), List.copyOf(fromEnv.statsdTags().keySet()));
+        assertEquals(500, fromEnv.statsdIntervalMs());
+        assertEquals(new InetSocketAddress(InetAddress.getByName("::1"), 9200), fromFlags.bind());
+        assertEquals("", fromFlags.namespace());
+        assertEquals(new HostPort("localhost", 9125), fromFlags.statsd());
+        assertEquals(StatsdTagsFormat.DATADOG, fromFlags.statsdTagsFormat());
+        assertEquals(Map.of("a", "1", "b", "2"), fromFlags.statsdTags(), "flags replace the variable's list");
+        assertEquals(StatsConfig.DISABLED, RunCommand.plan(new String[] {SECRET}, Map.of()).config().stats());
+    }
+
+    @Test
+    void shouldServeMetricsWhenAskedTo() throws Exception
+    {
+        final RunCommand.Running running = start("-b", "127.0.0.1:0", "-4", "1.2.3.4", "-6", "::1", "--workers", "1",
+            "-t", "127.0.0.1:0", SECRET);
+
+        final InetSocketAddress stats = running.proxy().statsAddress();
+        assertEquals(InetAddress.getByName("127.0.0.1"), stats.getAddress());
+        try (Socket socket = new Socket(stats.getAddress(), stats.getPort()))
+        {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write("GET /health HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            final String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+            assertTrue(response.endsWith("\r\n\r\nok"), response);
+        }
     }
 
     @Test

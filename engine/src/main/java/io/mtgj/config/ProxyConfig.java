@@ -60,6 +60,7 @@ public final class ProxyConfig
     private final long antiReplayMaxBytes;
     private final long tolerateTimeSkewMs;
     private final List<HostPort> ntpServers;
+    private final StatsConfig stats;
 
     private ProxyConfig(final Builder b)
     {
@@ -114,6 +115,11 @@ public final class ProxyConfig
             ntp.add(hostPort.hasPort() ? hostPort : new HostPort(hostPort.host(), NTP_PORT));
         }
         ntpServers = List.copyOf(ntp);
+        if (null == b.stats)
+        {
+            throw new IllegalArgumentException("a stats configuration is required (StatsConfig.DISABLED for none)");
+        }
+        stats = b.stats;
     }
 
 
@@ -269,6 +275,14 @@ public final class ProxyConfig
     }
 
     /**
+     * @return where metrics go: the Prometheus endpoint and statsd, each off unless configured.
+     */
+    public StatsConfig stats()
+    {
+        return stats;
+    }
+
+    /**
      * Mutable collector of settings; {@link #build()} validates.
      */
     public static final class Builder
@@ -289,6 +303,7 @@ public final class ProxyConfig
         private long antiReplayMaxBytes = DEFAULT_ANTI_REPLAY_MAX_BYTES;
         private long tolerateTimeSkewMs = DEFAULT_TOLERATE_TIME_SKEW_MS;
         private List<String> ntpServers = DEFAULT_NTP_SERVERS;
+        private StatsConfig stats = StatsConfig.DISABLED;
 
         private Builder(final Secret secret)
         {
@@ -449,6 +464,16 @@ public final class ProxyConfig
         public Builder ntpServers(final List<String> servers)
         {
             this.ntpServers = List.copyOf(servers);
+            return this;
+        }
+
+        /**
+         * @param stats metrics settings; {@link StatsConfig#DISABLED} (the default) for none.
+         * @return this.
+         */
+        public Builder stats(final StatsConfig stats)
+        {
+            this.stats = stats;
             return this;
         }
 

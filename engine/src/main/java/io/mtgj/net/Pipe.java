@@ -24,6 +24,9 @@ final class Pipe
     private final Side source;
     private final Side sink;
     private final BufferPool pool;
+    private final ReactorCounters counters;
+    private int sourceBytesCounter;
+    private int sinkBytesCounter;
     private PooledBuffer buffer;
     private int start;
     private int payloadEnd;
@@ -37,11 +40,39 @@ final class Pipe
     private boolean sourceEof;
     private long bytes;
 
-    Pipe(final Side source, final Side sink, final BufferPool pool)
+    Pipe(
+        final Side source,
+        final Side sink,
+        final BufferPool pool,
+        final ReactorCounters counters,
+        final int sourceBytesCounter,
+        final int sinkBytesCounter)
     {
         this.source = source;
         this.sink = sink;
         this.pool = pool;
+        this.counters = counters;
+        this.sourceBytesCounter = sourceBytesCounter;
+        this.sinkBytesCounter = sinkBytesCounter;
+    }
+
+    /**
+     * Count the upstream side's bytes as Telegram's or the cloak host's, once the session knows which it dials.
+     *
+     * @param counter a byte counter of {@link ReactorCounters}.
+     */
+    void countSourceBytesIn(final int counter)
+    {
+        sourceBytesCounter = counter;
+    }
+
+    /**
+     * @param counter a byte counter of {@link ReactorCounters}.
+     * @see #countSourceBytesIn(int)
+     */
+    void countSinkBytesIn(final int counter)
+    {
+        sinkBytesCounter = counter;
     }
 
     /**
@@ -129,6 +160,7 @@ final class Pipe
             return 0;
         }
         bytes += n;
+        counters.addBytes(sourceBytesCounter, n);
         if (framesRecords)
         {
             RecordFraming.writeHeader(buffer.buffer(), end, n);
@@ -196,6 +228,7 @@ final class Pipe
             final long written = sink.channel.write(gather, 0, count);
             gather[0] = null;
             gather[1] = null;
+            counters.addBytes(sinkBytesCounter, written);
             long dataWritten = written;
             if (null != header)
             {

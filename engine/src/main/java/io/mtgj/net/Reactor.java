@@ -2,6 +2,7 @@ package io.mtgj.net;
 
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.crypto.CtrTranscoder;
+import io.mtgj.stats.LatencyRecorders;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.ObjectHashSet;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
@@ -61,6 +62,7 @@ public final class Reactor implements Runnable
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final ReactorCounters counters = new ReactorCounters();
+    private final LatencyRecorders latencies;
     private final Set<String> crashSites = new HashSet<>();
     private final Consumer<SelectionKey> keyHandler = this::onKey;
     private final DeadlineTimerWheel.TimerHandler timerHandler = this::onTimerExpiry;
@@ -102,6 +104,7 @@ public final class Reactor implements Runnable
         this.handshakeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.handshakeTimeoutMs());
         this.dialTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.dialTimeoutMs());
         this.idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
+        this.latencies = config.stats().hasEndpoint() ? LatencyRecorders.create() : LatencyRecorders.disabled();
         this.nowNs = System.nanoTime();
         this.timers = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, TICK_NS, TICKS_PER_WHEEL);
         this.selector = Selector.open();
@@ -343,7 +346,7 @@ public final class Reactor implements Runnable
         {
             final Session session = new Session(this, channel, nowNs);
             sessions.add(session);
-            counters.onAccepted();
+            counters.onAccepted(session.ipFamily());
         }
         catch (final IOException ex)
         {
@@ -401,7 +404,7 @@ public final class Reactor implements Runnable
     void onSessionClosed(final Session session, final CloseReason reason)
     {
         sessions.remove(session);
-        counters.onClosed(reason);
+        counters.onClosed(reason, session.ipFamily());
     }
 
     /**
@@ -452,6 +455,11 @@ public final class Reactor implements Runnable
         {
             // shutting down
         }
+    }
+
+    int index()
+    {
+        return index;
     }
 
     long nowNs()
@@ -515,6 +523,14 @@ public final class Reactor implements Runnable
     public ReactorCounters counters()
     {
         return counters;
+    }
+
+    /**
+     * @return this reactor's latency recorders (written by its thread only), for the metrics collector.
+     */
+    public LatencyRecorders latencies()
+    {
+        return latencies;
     }
 
     /**

@@ -1,5 +1,10 @@
 package io.mtgj.net;
 
+import io.mtgj.stats.DcLabel;
+import io.mtgj.stats.Direction;
+import io.mtgj.stats.IpFamily;
+import io.mtgj.stats.Latency;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -7,6 +12,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One client connection and its upstream, owned by one reactor: a small state machine over two {@link Side}s and
@@ -17,6 +23,7 @@ final class Session
     private static final System.Logger LOG = System.getLogger("io.mtgj.session");
     /** Read rounds per readiness event, so one busy connection cannot starve the others (Netty uses 16). */
     private static final int MAX_READ_ROUNDS = 16;
+    private static final int NO_DC = -1;
 
     enum Phase
     {
@@ -33,6 +40,7 @@ final class Session
     private final Pipe toClient;
     private final long openedNs;
     private final SocketAddress remote;
+    private final IpFamily ipFamily;
     private Phase phase;
     private long timerId = Reactor.NO_TIMER;
     private long lastActivityNs;
@@ -41,24 +49,45 @@ final class Session
     private short dcIndex;
     private boolean recordsStarted;
     private boolean cloaked;
+    private HandshakeFailure failure;
+    private int telegramDc = NO_DC;
+    /** Start of the latency being measured: accept, then dial start (= handshake accepted), then connected. */
+    private long markNs;
+    private boolean awaitingFirstByte;
 
     Session(final Reactor reactor, final SocketChannel clientChannel, final long nowNs) throws IOException
     {
         this.reactor = reactor;
         this.client = new Side(this, true);
         this.upstream = new Side(this, false);
-        this.toUpstream = new Pipe(client, upstream, reactor.writePool());
-        this.toClient = new Pipe(upstream, client, reactor.readPool());
-        this.openedNs = nowNs;
+        // upstream bytes count as the cloak host's until the handshake is accepted and Telegram is dialed
+        this.toUpstream = new Pipe(client, upstream, reactor.writePool(), reactor.counters(),
+            ReactorCounters.clientBytesCounter(Direction.INGRESS), ReactorCounters.cloakBytesCounter(Direction.EGRESS));
+        this.toClient = new Pipe(upstream, client, reactor.readPool(), reactor.counters(),
+            ReactorCounters.cloakBytesCounter(Direction.INGRESS), ReactorCounters.clientBytesCounter(Direction.EGRESS));
+        // the reactor's cached time was read before select blocked: up to a second early for a duration
+        this.openedNs = System.nanoTime();
         this.lastActivityNs = nowNs;
+        this.markNs = reactor.latencies().nowNs();
         this.remote = clientChannel.getRemoteAddress();
+        this.ipFamily = remote instanceof InetSocketAddress ?
+            IpFamily.of(((InetSocketAddress)remote).getAddress()) : IpFamily.IPV4;
         client.channel = clientChannel;
         clientChannel.configureBlocking(false);
         clientChannel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         clientChannel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
         client.key = reactor.register(clientChannel, SelectionKey.OP_READ, client);
         client.interestOps = SelectionKey.OP_READ;
+        if (LOG.isLoggable(System.Logger.Level.DEBUG))
+        {
+            LOG.log(System.Logger.Level.DEBUG, "client opened client={0} reactor={1}", clientText(), reactor.index());
+        }
         enter(Phase.HANDSHAKE);
+    }
+
+    IpFamily ipFamily()
+    {
+        return ipFamily;
     }
 
     Phase phase()
@@ -88,7 +117,7 @@ final class Session
         }
         if (LOG.isLoggable(System.Logger.Level.TRACE))
         {
-            LOG.log(System.Logger.Level.TRACE, "phase client={0} phase={1}", remote, next);
+            LOG.log(System.Logger.Level.TRACE, "phase client={0} phase={1}", clientText(), next);
         }
     }
 
@@ -131,7 +160,7 @@ final class Session
         {
             if (LOG.isLoggable(System.Logger.Level.TRACE))
             {
-                LOG.log(System.Logger.Level.TRACE, "io error client={0} error={1}", remote, ex.toString());
+                LOG.log(System.Logger.Level.TRACE, "io error client={0} error={1}", clientText(), ex.toString());
             }
             close(CloseReason.IO_ERROR);
             return;
@@ -218,6 +247,11 @@ final class Session
             if (n > 0)
             {
                 lastActivityNs = reactor.nowNs();
+                if (awaitingFirstByte && pipe == toClient)
+                {
+                    awaitingFirstByte = false;
+                    reactor.latencies().record(Latency.TELEGRAM_FIRST_BYTE, reactor.latencies().nowNs() - markNs);
+                }
                 pipe.flush(reactor);
             }
             else
@@ -260,6 +294,11 @@ final class Session
             reactor.clientMode().onFrame(buffer.buffer(), toUpstream.start(),
                 toUpstream.payloadEnd() - toUpstream.start()) :
             reactor.clientMode().onFirstBytes(buffer.buffer(), toUpstream.end());
+        if (LOG.isLoggable(System.Logger.Level.TRACE))
+        {
+            LOG.log(System.Logger.Level.TRACE, "handshake client={0} result={1} failure={2} dc={3}", clientText(),
+                lower(result.kind()), lower(result.failure()), result.dcIndex());
+        }
         switch (result.kind())
         {
             case NEED_MORE:
@@ -269,7 +308,7 @@ final class Session
                 }
                 break;
             case REJECTED:
-                reactor.counters().onHandshakeFailure(result.failure());
+                countFailure(result.failure());
                 close(CloseReason.BAD_HANDSHAKE);
                 break;
             case CLOAK:
@@ -296,7 +335,7 @@ final class Session
         toClient.flush(reactor);
         if (!toUpstream.startUnwrapping(result.consumed()))
         {
-            reactor.counters().onHandshakeFailure(HandshakeFailure.MALFORMED);
+            countFailure(HandshakeFailure.MALFORMED);
             close(CloseReason.BAD_HANDSHAKE);
             return;
         }
@@ -316,9 +355,16 @@ final class Session
         }
         dcIndex = result.dcIndex();
         reactor.counters().onHandshake();
+        final long nowNs = reactor.latencies().nowNs();
+        reactor.latencies().record(Latency.CLIENT_HANDSHAKE, nowNs - markNs);
+        markNs = nowNs;
+        final int dc = DcLabel.index(dcIndex);
+        toUpstream.countSinkBytesIn(ReactorCounters.telegramBytesCounter(dc, Direction.EGRESS));
+        toClient.countSourceBytesIn(ReactorCounters.telegramBytesCounter(dc, Direction.INGRESS));
         toUpstream.startRelay(reactor, toUpstream.start() + result.consumed(), result.decryptor(), plan.encryptor());
         toUpstream.header(plan.prologue());
-        toClient.startRelay(reactor, 0, plan.decryptor(), result.encryptor());
+        // A plan without a decryptor hands the client bytes already under its stream (or plain ones).
+        toClient.startRelay(reactor, 0, plan.decryptor(), null == plan.decryptor() ? null : result.encryptor());
         connect(plan);
     }
 
@@ -328,7 +374,7 @@ final class Session
      */
     private void startCloak(final HandshakeFailure failure)
     {
-        reactor.counters().onHandshakeFailure(failure);
+        countFailure(failure);
         final Upstream cloak = reactor.cloak();
         final UpstreamPlan plan = null == cloak ? null : cloak.plan(null);
         if (null == plan || plan.addresses().isEmpty())
@@ -338,10 +384,9 @@ final class Session
         }
         cloaked = true;
         reactor.counters().onCloaked();
-        if (LOG.isLoggable(System.Logger.Level.DEBUG))
+        if (LOG.isLoggable(System.Logger.Level.TRACE))
         {
-            LOG.log(System.Logger.Level.DEBUG, "cloaking client={0} reason={1}", remote,
-                failure.name().toLowerCase(java.util.Locale.ROOT));
+            LOG.log(System.Logger.Level.TRACE, "cloaking client={0} reason={1}", clientText(), lower(failure));
         }
         toUpstream.startRelay(reactor, 0, null, null);
         connect(plan);
@@ -358,9 +403,15 @@ final class Session
         }
         else
         {
-            reactor.counters().onHandshakeFailure(failure);
+            countFailure(failure);
             close(CloseReason.BAD_HANDSHAKE);
         }
+    }
+
+    private void countFailure(final HandshakeFailure failure)
+    {
+        this.failure = failure;
+        reactor.counters().onHandshakeFailure(failure);
     }
 
     private void connect(final UpstreamPlan plan)
@@ -379,6 +430,11 @@ final class Session
         while (addressIndex < addresses.size())
         {
             final InetSocketAddress address = addresses.get(addressIndex++);
+            if (LOG.isLoggable(System.Logger.Level.TRACE))
+            {
+                LOG.log(System.Logger.Level.TRACE, "dial client={0} upstream={1} dc={2} address={3} attempt={4}/{5}",
+                    clientText(), cloaked ? "cloak" : "telegram", dcIndex, address, addressIndex, addresses.size());
+            }
             SocketChannel channel = null;
             try
             {
@@ -425,6 +481,20 @@ final class Session
     private void onConnected()
     {
         enter(Phase.RELAY);
+        if (!cloaked)
+        {
+            telegramDc = DcLabel.index(dcIndex);
+            reactor.counters().onTelegramConnected(telegramDc);
+            final long nowNs = reactor.latencies().nowNs();
+            reactor.latencies().record(Latency.TELEGRAM_DIAL, nowNs - markNs);
+            markNs = nowNs;
+            awaitingFirstByte = reactor.latencies().isEnabled();
+        }
+        if (LOG.isLoggable(System.Logger.Level.TRACE))
+        {
+            LOG.log(System.Logger.Level.TRACE, "dial connected client={0} upstream={1} address={2}", clientText(),
+                cloaked ? "cloak" : "telegram", addresses.get(addressIndex - 1));
+        }
         upstream.interest(SelectionKey.OP_READ);
         toUpstream.sinkReady();
         toClient.sinkReady();
@@ -442,10 +512,10 @@ final class Session
 
     private void logDialFailure(final InetSocketAddress address, final Exception ex)
     {
-        if (LOG.isLoggable(System.Logger.Level.DEBUG))
+        if (LOG.isLoggable(System.Logger.Level.TRACE))
         {
-            LOG.log(System.Logger.Level.DEBUG, "dial failed dc={0} address={1} error={2}",
-                dcIndex, null == address ? "" : address, ex.toString());
+            LOG.log(System.Logger.Level.TRACE, "dial failed client={0} dc={1} address={2} error={3}", clientText(),
+                dcIndex, null == address ? addresses.get(addressIndex - 1) : address, ex.toString());
         }
     }
 
@@ -513,14 +583,40 @@ final class Session
         closeUpstreamChannel();
         toUpstream.releaseAll();
         toClient.releaseAll();
+        if (NO_DC != telegramDc)
+        {
+            reactor.counters().onTelegramClosed(telegramDc);
+            telegramDc = NO_DC;
+        }
         reactor.onSessionClosed(this, reason);
         if (LOG.isLoggable(System.Logger.Level.DEBUG))
         {
             LOG.log(System.Logger.Level.DEBUG,
-                "client closed client={0} dc={1} cloaked={2} reason={3} bytes_from_client={4} bytes_to_client={5} " +
-                "ms={6}", remote, dcIndex, cloaked, reason.name().toLowerCase(java.util.Locale.ROOT), toUpstream.bytes(),
-                toClient.bytes(), (reactor.nowNs() - openedNs) / 1_000_000L);
+                "client closed client={0} dc={1} cloaked={2} reason={3} handshake_failure={4} bytes_from_client={5} " +
+                "bytes_to_client={6} ms={7}", clientText(), dcIndex, cloaked, lower(reason), lower(failure),
+                toUpstream.bytes(), toClient.bytes(), (System.nanoTime() - openedNs) / 1_000_000L);
         }
+    }
+
+    /**
+     * @return the client's address as {@code ip:port} ({@code [ip]:port} for IPv6); only for logs, so it may
+     *         allocate.
+     */
+    private String clientText()
+    {
+        if (remote instanceof InetSocketAddress)
+        {
+            final InetSocketAddress address = (InetSocketAddress)remote;
+            final String host = null == address.getAddress() ? address.getHostString() :
+                address.getAddress().getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        }
+        return String.valueOf(remote);
+    }
+
+    private static String lower(final Enum<?> value)
+    {
+        return null == value ? "none" : value.name().toLowerCase(Locale.ROOT);
     }
 
     private static void closeQuietly(final SocketChannel channel)

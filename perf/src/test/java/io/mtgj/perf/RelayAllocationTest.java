@@ -1,5 +1,7 @@
 package io.mtgj.perf;
 
+import io.mtgj.config.ProxyConfig;
+import io.mtgj.config.StatsConfig;
 import io.mtgj.secret.Secret;
 import io.mtgj.secret.SecretMode;
 import io.mtgj.transport.ProtocolTag;
@@ -7,14 +9,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The relay path allocates nothing per packet on the reactor thread (style.md 10, allocation guard).
+ * The relay path allocates nothing per packet on the reactor thread (style.md 10, allocation guard), with metrics off
+ * and on (counters, latency recorders, scrapes from another thread).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RelayAllocationTest
@@ -27,9 +33,23 @@ class RelayAllocationTest
     @Test
     void shouldRelayWithoutAllocatingPerPacket() throws Exception
     {
+        measure(b -> b, false);
+    }
+
+    @Test
+    void shouldRelayWithoutAllocatingPerPacketWhileRecordingAndScrapingMetrics() throws Exception
+    {
+        final InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        final StatsConfig stats = StatsConfig.builder().bind(new InetSocketAddress(loopback, 0))
+            .statsdHost("127.0.0.1").statsdPort(9).statsdIntervalMs(50).build(); // discard port: nobody listens
+        measure(b -> b.stats(stats), true);
+    }
+
+    private static void measure(final UnaryOperator<ProxyConfig.Builder> tweak, final boolean scrape) throws Exception
+    {
         final Random random = new Random(3);
         final Secret secret = Secret.generate(SecretMode.SIMPLE, null, random);
-        try (ProxyFixture fixture = ProxyFixture.start(secret, b -> b.workers(1));
+        try (ProxyFixture fixture = ProxyFixture.start(secret, b -> tweak.apply(b.workers(1)));
             TestClient client = TestClient.connect(
                 fixture.address(), secret, ProtocolTag.INTERMEDIATE, (short)2, random, 10_000))
         {
@@ -39,7 +59,12 @@ class RelayAllocationTest
             final byte[] payload = new byte[512];
             exchange(client, payload, WARM_UP_PACKETS);
             final long before = threads.getThreadAllocatedBytes(reactorId);
-            exchange(client, payload, MEASURED_PACKETS);
+            exchange(client, payload, MEASURED_PACKETS / 2);
+            if (scrape)
+            {
+                MetricsScrape.scrape(fixture.proxy.statsAddress());
+            }
+            exchange(client, payload, MEASURED_PACKETS / 2);
             final long allocated = threads.getThreadAllocatedBytes(reactorId) - before;
             assertTrue(allocated / MEASURED_PACKETS <= MAX_BYTES_PER_PACKET,
                 "reactor allocated " + allocated + " bytes over " + MEASURED_PACKETS + " echoed packets");

@@ -1,0 +1,93 @@
+package io.mtgj.stats;
+
+/**
+ * Every metric and label name, in one place. Prometheus names are snake_case in base units and get the namespace
+ * ({@code --stats-namespace}, default {@code mtg}) and an underscore in front; statsd names are mtg v1's gauges and
+ * get the prefix ({@code --statsd-prefix}) and a dot in front. Label values are bounded: secret modes, {@link DcLabel},
+ * {@link IpFamily}, {@link Direction} and the engine's reason enums. Never addresses.
+ */
+public final class MetricNames
+{
+    /** Label: the instance's secret mode ({@code simple}, {@code secured}, {@code tls}); on every metric. */
+    public static final String LABEL_MODE = "mode";
+    /** Label: a client's IP family, {@link IpFamily}. */
+    public static final String LABEL_IP_FAMILY = "ip_family";
+    /** Label: the DC a client asked for, {@link DcLabel}. */
+    public static final String LABEL_DC = "dc";
+    /** Label: {@link Direction}. */
+    public static final String LABEL_DIRECTION = "direction";
+    /** Label: why, from one of the engine's reason enums, in lower case. */
+    public static final String LABEL_REASON = "reason";
+
+    /** Gauge {mode, ip_family}: client connections open now. */
+    public static final String CLIENT_CONNECTIONS = "client_connections";
+    /** Gauge {mode, dc}: connections to Telegram open now. */
+    public static final String TELEGRAM_CONNECTIONS = "telegram_connections";
+    /** Counter {mode}: client connections accepted. */
+    public static final String ACCEPTED_CONNECTIONS = "accepted_connections_total";
+    /** Counter {mode}: client handshakes that proved the client knows the secret. */
+    public static final String CLIENT_HANDSHAKES = "client_handshakes_total";
+    /** Counter {mode, reason}: client connections closed, by why. */
+    public static final String CLOSED_CONNECTIONS = "closed_connections_total";
+    /** Counter {mode}: connections closed by an unexpected exception in a handler. */
+    public static final String CRASHES = "crashes_total";
+    /** Counter {mode, direction}: bytes read from (ingress) and written to (egress) client sockets. */
+    public static final String TRAFFIC_BYTES = "traffic_bytes_total";
+    /** Counter {mode, dc, direction}: bytes read from (ingress) and written to (egress) Telegram sockets. */
+    public static final String TELEGRAM_TRAFFIC_BYTES = "telegram_traffic_bytes_total";
+    /** Counter {mode, direction}: bytes read from (ingress) and written to (egress) the cloak host. */
+    public static final String CLOAK_TRAFFIC_BYTES = "cloak_traffic_bytes_total";
+    /** Counter {mode}: handshakes seen before, refused. */
+    public static final String REPLAY_ATTACKS = "replay_attacks_total";
+    /** Counter {mode}: connections fronted to the cloak host. */
+    public static final String CLOAKED_CONNECTIONS = "cloaked_connections_total";
+    /** Counter {mode, reason}: client handshakes refused, by why (replays included). */
+    public static final String HANDSHAKE_FAILURES = "handshake_failures_total";
+    /** Counter {mode, reason}: connections refused by a limit before their handshake. */
+    public static final String REJECTED_CONNECTIONS = "rejected_connections_total";
+    /** Gauge {mode}: relay buffers leased from the pools now. */
+    public static final String BUFFERS_IN_USE = "buffers_in_use";
+    /** Histogram {mode}: from accepting a client to accepting its handshake. */
+    public static final String CLIENT_HANDSHAKE_SECONDS = "client_handshake_seconds";
+    /** Histogram {mode}: from starting to dial Telegram to being connected, every address tried included. */
+    public static final String TELEGRAM_DIAL_SECONDS = "telegram_dial_seconds";
+    /** Histogram {mode}: from being connected to Telegram to the first byte read from it. */
+    public static final String TELEGRAM_FIRST_BYTE_SECONDS = "telegram_first_byte_seconds";
+
+    /** statsd gauge: client connections open now (mtg v1). */
+    public static final String STATSD_CONNECTIONS = "connections";
+    /** statsd gauge: connections to Telegram open now (mtg v1). */
+    public static final String STATSD_TELEGRAM_CONNECTIONS = "telegram_connections";
+    /** statsd gauge: crashes since start (mtg v1). */
+    public static final String STATSD_CRASHES = "crashes";
+    /** statsd gauge: bytes read from clients since start (mtg v1). */
+    public static final String STATSD_TRAFFIC_INGRESS = "traffic.ingress";
+    /** statsd gauge: bytes written to clients since start (mtg v1). */
+    public static final String STATSD_TRAFFIC_EGRESS = "traffic.egress";
+    /** statsd gauge: replayed handshakes since start (mtg v1). */
+    public static final String STATSD_REPLAY_ATTACKS = "replay_attacks";
+
+    private MetricNames()
+    {
+    }
+
+    /**
+     * @param namespace a namespace, possibly empty.
+     * @param name      a metric name from this class.
+     * @return the exported name.
+     */
+    public static String prometheusName(final String namespace, final String name)
+    {
+        return namespace.isEmpty() ? name : namespace + "_" + name;
+    }
+
+    /**
+     * @param prefix a prefix, possibly empty.
+     * @param name   a statsd name from this class.
+     * @return the name sent.
+     */
+    public static String statsdName(final String prefix, final String name)
+    {
+        return prefix.isEmpty() ? name : prefix + "." + name;
+    }
+}

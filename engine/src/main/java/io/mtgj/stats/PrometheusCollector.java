@@ -1,0 +1,199 @@
+package io.mtgj.stats;
+
+import io.prometheus.client.Collector;
+import io.prometheus.client.CounterMetricFamily;
+import io.prometheus.client.GaugeMetricFamily;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntToLongFunction;
+
+/**
+ * The proxy's metrics for Prometheus, computed at scrape time: the reactors' counters summed through a
+ * {@link StatsSource}, and the latencies as histograms in seconds from the reactors' HdrHistogram recorders
+ * (accumulated on the scraping thread). Histograms rather than summaries: they add up across instances, and their
+ * count and buckets stay meaningful over any range a query picks. Scrapes are serialized.
+ */
+public final class PrometheusCollector extends Collector
+{
+    /** Histogram bucket bounds, seconds: 100 µs (a loopback handshake) to 30 s (a timed-out dial). */
+    static final double[] BUCKETS_SECONDS =
+    {
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+    };
+
+    private static final List<String> MODE = List.of(MetricNames.LABEL_MODE);
+    private static final List<String> MODE_IP_FAMILY = List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_IP_FAMILY);
+    private static final List<String> MODE_DC = List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_DC);
+    private static final List<String> MODE_DIRECTION = List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_DIRECTION);
+    private static final List<String> MODE_DC_DIRECTION =
+        List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_DC, MetricNames.LABEL_DIRECTION);
+    private static final List<String> MODE_REASON = List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_REASON);
+    private static final List<String> MODE_LE = List.of(MetricNames.LABEL_MODE, "le");
+
+    private final String namespace;
+    private final String mode;
+    private final List<String> modeValue;
+    private final StatsSource source;
+    private final StatsSnapshot snapshot;
+    private final LatencyHistograms[] latencies;
+
+    /**
+     * @param namespace prefix of every name; empty for none.
+     * @param mode      the instance's secret mode, the value of the {@code mode} label.
+     * @param source    sums the reactors' counters.
+     * @param snapshot  the snapshot this collector fills (and owns from now on).
+     * @param reactors  every reactor's latency recorders; disabled ones are skipped.
+     */
+    public PrometheusCollector(
+        final String namespace,
+        final String mode,
+        final StatsSource source,
+        final StatsSnapshot snapshot,
+        final List<LatencyRecorders> reactors)
+    {
+        this.namespace = namespace;
+        this.mode = mode;
+        this.modeValue = List.of(mode);
+        this.source = source;
+        this.snapshot = snapshot;
+        this.latencies = new LatencyHistograms[Latency.values().length];
+        for (final Latency latency : Latency.values())
+        {
+            latencies[latency.ordinal()] = new LatencyHistograms(latency, reactors);
+        }
+    }
+
+    @Override
+    public synchronized List<MetricFamilySamples> collect()
+    {
+        source.snapshot(snapshot);
+        final List<MetricFamilySamples> families = new ArrayList<>(20);
+        families.add(connections());
+        families.add(telegramConnections());
+        families.add(counter(MetricNames.ACCEPTED_CONNECTIONS, "Client connections accepted.",
+            snapshot.acceptedConnections()));
+        families.add(counter(MetricNames.CLIENT_HANDSHAKES, "Client handshakes accepted: the client knows the secret.",
+            snapshot.clientHandshakes()));
+        families.add(byReason(MetricNames.CLOSED_CONNECTIONS, "Client connections closed, by why.",
+            snapshot.closeReasons(), snapshot::closedConnections));
+        families.add(counter(MetricNames.CRASHES, "Connections closed by an unexpected exception in a handler.",
+            snapshot.crashes()));
+        families.add(traffic());
+        families.add(telegramTraffic());
+        families.add(cloakTraffic());
+        families.add(counter(MetricNames.REPLAY_ATTACKS, "Handshakes seen before, refused as replay attacks.",
+            snapshot.replayAttacks()));
+        families.add(counter(MetricNames.CLOAKED_CONNECTIONS, "Connections fronted, untouched, to the cloak host.",
+            snapshot.cloakedConnections()));
+        families.add(byReason(MetricNames.HANDSHAKE_FAILURES, "Client handshakes refused, by why (replays included).",
+            snapshot.handshakeFailureReasons(), snapshot::handshakeFailures));
+        families.add(byReason(MetricNames.REJECTED_CONNECTIONS, "Connections refused by a limit before a handshake.",
+            snapshot.rejectReasons(), snapshot::rejectedConnections));
+        families.add(new GaugeMetricFamily(name(MetricNames.BUFFERS_IN_USE), "Relay buffers leased from the pools.",
+            MODE).addMetric(modeValue, snapshot.buffersInUse()));
+        for (final LatencyHistograms latency : latencies)
+        {
+            latency.accumulate();
+            families.add(histogram(latency));
+        }
+        return families;
+    }
+
+    private String name(final String metric)
+    {
+        return MetricNames.prometheusName(namespace, metric);
+    }
+
+    private MetricFamilySamples counter(final String metric, final String help, final long value)
+    {
+        return new CounterMetricFamily(name(metric), help, MODE).addMetric(modeValue, value);
+    }
+
+    private MetricFamilySamples connections()
+    {
+        final GaugeMetricFamily family = new GaugeMetricFamily(name(MetricNames.CLIENT_CONNECTIONS),
+            "Client connections open now.", MODE_IP_FAMILY);
+        for (final IpFamily ipFamily : IpFamily.values())
+        {
+            family.addMetric(List.of(mode, ipFamily.label()), snapshot.clientConnections(ipFamily));
+        }
+        return family;
+    }
+
+    private MetricFamilySamples telegramConnections()
+    {
+        final GaugeMetricFamily family = new GaugeMetricFamily(name(MetricNames.TELEGRAM_CONNECTIONS),
+            "Connections to Telegram open now, by the DC the client asked for.", MODE_DC);
+        for (int dc = 0; dc < DcLabel.COUNT; dc++)
+        {
+            family.addMetric(List.of(mode, DcLabel.label(dc)), snapshot.telegramConnections(dc));
+        }
+        return family;
+    }
+
+    private MetricFamilySamples traffic()
+    {
+        final CounterMetricFamily family = new CounterMetricFamily(name(MetricNames.TRAFFIC_BYTES),
+            "Bytes read from (ingress) and written to (egress) client sockets.", MODE_DIRECTION);
+        for (final Direction direction : Direction.values())
+        {
+            family.addMetric(List.of(mode, direction.label()), snapshot.clientBytes(direction));
+        }
+        return family;
+    }
+
+    private MetricFamilySamples telegramTraffic()
+    {
+        final CounterMetricFamily family = new CounterMetricFamily(name(MetricNames.TELEGRAM_TRAFFIC_BYTES),
+            "Bytes read from (ingress) and written to (egress) Telegram, by the DC the client asked for.",
+            MODE_DC_DIRECTION);
+        for (int dc = 0; dc < DcLabel.COUNT; dc++)
+        {
+            for (final Direction direction : Direction.values())
+            {
+                family.addMetric(List.of(mode, DcLabel.label(dc), direction.label()),
+                    snapshot.telegramBytes(dc, direction));
+            }
+        }
+        return family;
+    }
+
+    private MetricFamilySamples cloakTraffic()
+    {
+        final CounterMetricFamily family = new CounterMetricFamily(name(MetricNames.CLOAK_TRAFFIC_BYTES),
+            "Bytes read from (ingress) and written to (egress) the cloak host.", MODE_DIRECTION);
+        for (final Direction direction : Direction.values())
+        {
+            family.addMetric(List.of(mode, direction.label()), snapshot.cloakBytes(direction));
+        }
+        return family;
+    }
+
+    private MetricFamilySamples byReason(
+        final String metric, final String help, final List<String> reasons, final IntToLongFunction values)
+    {
+        final CounterMetricFamily family = new CounterMetricFamily(name(metric), help, MODE_REASON);
+        for (int i = 0; i < reasons.size(); i++)
+        {
+            family.addMetric(List.of(mode, reasons.get(i)), values.applyAsLong(i));
+        }
+        return family;
+    }
+
+    private MetricFamilySamples histogram(final LatencyHistograms latency)
+    {
+        final String name = name(latency.latency().metricName());
+        final List<MetricFamilySamples.Sample> samples = new ArrayList<>(BUCKETS_SECONDS.length + 3);
+        for (final double bound : BUCKETS_SECONDS)
+        {
+            samples.add(new MetricFamilySamples.Sample(name + "_bucket", MODE_LE,
+                List.of(mode, Collector.doubleToGoString(bound)), latency.countAtOrBelow(bound)));
+        }
+        final long count = latency.count();
+        samples.add(new MetricFamilySamples.Sample(name + "_bucket", MODE_LE, List.of(mode, "+Inf"), count));
+        samples.add(new MetricFamilySamples.Sample(name + "_count", MODE, modeValue, count));
+        samples.add(new MetricFamilySamples.Sample(name + "_sum", MODE, modeValue, latency.sumSeconds()));
+        return new MetricFamilySamples(name, Type.HISTOGRAM, latency.latency().help(), samples);
+    }
+}

@@ -1,0 +1,361 @@
+package io.mtgj.stats;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Every counter and gauge of the proxy at one moment, summed over the reactors by a {@link StatsSource}. Both the
+ * Prometheus collector and the statsd reporter read it; each owns one and refills it, on its own thread, before use.
+ * Reasons are label values given at construction (the engine's enums, in lower case), indexed by position.
+ */
+public final class StatsSnapshot
+{
+    private static final int DIRECTIONS = Direction.values().length;
+
+    private final List<String> handshakeFailureReasons;
+    private final List<String> closeReasons;
+    private final List<String> rejectReasons;
+    private final long[] clientConnections = new long[IpFamily.values().length];
+    private final long[] telegramConnections = new long[DcLabel.COUNT];
+    private final long[] clientBytes = new long[DIRECTIONS];
+    private final long[] telegramBytes = new long[DcLabel.COUNT * DIRECTIONS];
+    private final long[] cloakBytes = new long[DIRECTIONS];
+    private final long[] handshakeFailures;
+    private final long[] closedConnections;
+    private final long[] rejectedConnections;
+    private long acceptedConnections;
+    private long clientHandshakes;
+    private long crashes;
+    private long replayAttacks;
+    private long cloakedConnections;
+    private long buffersInUse;
+
+    /**
+     * @param handshakeFailureReasons label values of handshake failures.
+     * @param closeReasons            label values of close reasons.
+     * @param rejectReasons           label values of rejections.
+     */
+    public StatsSnapshot(
+        final List<String> handshakeFailureReasons, final List<String> closeReasons, final List<String> rejectReasons)
+    {
+        this.handshakeFailureReasons = List.copyOf(handshakeFailureReasons);
+        this.closeReasons = List.copyOf(closeReasons);
+        this.rejectReasons = List.copyOf(rejectReasons);
+        this.handshakeFailures = new long[handshakeFailureReasons.size()];
+        this.closedConnections = new long[closeReasons.size()];
+        this.rejectedConnections = new long[rejectReasons.size()];
+    }
+
+    /**
+     * Zero everything, before a {@link StatsSource} adds the reactors' values.
+     */
+    public void clear()
+    {
+        Arrays.fill(clientConnections, 0);
+        Arrays.fill(telegramConnections, 0);
+        Arrays.fill(clientBytes, 0);
+        Arrays.fill(telegramBytes, 0);
+        Arrays.fill(cloakBytes, 0);
+        Arrays.fill(handshakeFailures, 0);
+        Arrays.fill(closedConnections, 0);
+        Arrays.fill(rejectedConnections, 0);
+        acceptedConnections = 0;
+        clientHandshakes = 0;
+        crashes = 0;
+        replayAttacks = 0;
+        cloakedConnections = 0;
+        buffersInUse = 0;
+    }
+
+    /**
+     * @param family ip family.
+     * @param n      client connections open now.
+     */
+    public void addClientConnections(final IpFamily family, final long n)
+    {
+        clientConnections[family.ordinal()] += n;
+    }
+
+    /**
+     * @param dcLabel a {@link DcLabel} index.
+     * @param n       Telegram connections open now.
+     */
+    public void addTelegramConnections(final int dcLabel, final long n)
+    {
+        telegramConnections[dcLabel] += n;
+    }
+
+    /**
+     * @param direction direction.
+     * @param n         bytes read from or written to clients.
+     */
+    public void addClientBytes(final Direction direction, final long n)
+    {
+        clientBytes[direction.ordinal()] += n;
+    }
+
+    /**
+     * @param dcLabel   a {@link DcLabel} index.
+     * @param direction direction.
+     * @param n         bytes read from or written to Telegram.
+     */
+    public void addTelegramBytes(final int dcLabel, final Direction direction, final long n)
+    {
+        telegramBytes[dcLabel * DIRECTIONS + direction.ordinal()] += n;
+    }
+
+    /**
+     * @param direction direction.
+     * @param n         bytes read from or written to the cloak host.
+     */
+    public void addCloakBytes(final Direction direction, final long n)
+    {
+        cloakBytes[direction.ordinal()] += n;
+    }
+
+    /**
+     * @param reasonIndex index into the handshake failure reasons.
+     * @param n           handshakes refused for it.
+     */
+    public void addHandshakeFailures(final int reasonIndex, final long n)
+    {
+        handshakeFailures[reasonIndex] += n;
+    }
+
+    /**
+     * @param reasonIndex index into the close reasons.
+     * @param n           connections closed for it.
+     */
+    public void addClosedConnections(final int reasonIndex, final long n)
+    {
+        closedConnections[reasonIndex] += n;
+    }
+
+    /**
+     * @param reasonIndex index into the reject reasons.
+     * @param n           connections rejected for it.
+     */
+    public void addRejectedConnections(final int reasonIndex, final long n)
+    {
+        rejectedConnections[reasonIndex] += n;
+    }
+
+    /**
+     * @param n client connections accepted.
+     */
+    public void addAcceptedConnections(final long n)
+    {
+        acceptedConnections += n;
+    }
+
+    /**
+     * @param n successful client handshakes.
+     */
+    public void addClientHandshakes(final long n)
+    {
+        clientHandshakes += n;
+    }
+
+    /**
+     * @param n crashes.
+     */
+    public void addCrashes(final long n)
+    {
+        crashes += n;
+    }
+
+    /**
+     * @param n replayed handshakes.
+     */
+    public void addReplayAttacks(final long n)
+    {
+        replayAttacks += n;
+    }
+
+    /**
+     * @param n connections fronted to the cloak host.
+     */
+    public void addCloakedConnections(final long n)
+    {
+        cloakedConnections += n;
+    }
+
+    /**
+     * @param n buffers leased now.
+     */
+    public void addBuffersInUse(final long n)
+    {
+        buffersInUse += n;
+    }
+
+    /**
+     * @param family ip family.
+     * @return client connections open.
+     */
+    public long clientConnections(final IpFamily family)
+    {
+        return clientConnections[family.ordinal()];
+    }
+
+    /**
+     * @return client connections open, every family.
+     */
+    public long clientConnections()
+    {
+        return sum(clientConnections);
+    }
+
+    /**
+     * @param dcLabel a {@link DcLabel} index.
+     * @return Telegram connections open.
+     */
+    public long telegramConnections(final int dcLabel)
+    {
+        return telegramConnections[dcLabel];
+    }
+
+    /**
+     * @return Telegram connections open, every DC.
+     */
+    public long telegramConnections()
+    {
+        return sum(telegramConnections);
+    }
+
+    /**
+     * @param direction direction.
+     * @return bytes read from or written to clients.
+     */
+    public long clientBytes(final Direction direction)
+    {
+        return clientBytes[direction.ordinal()];
+    }
+
+    /**
+     * @param dcLabel   a {@link DcLabel} index.
+     * @param direction direction.
+     * @return bytes read from or written to Telegram.
+     */
+    public long telegramBytes(final int dcLabel, final Direction direction)
+    {
+        return telegramBytes[dcLabel * DIRECTIONS + direction.ordinal()];
+    }
+
+    /**
+     * @param direction direction.
+     * @return bytes read from or written to the cloak host.
+     */
+    public long cloakBytes(final Direction direction)
+    {
+        return cloakBytes[direction.ordinal()];
+    }
+
+    /**
+     * @return handshake failure label values.
+     */
+    public List<String> handshakeFailureReasons()
+    {
+        return handshakeFailureReasons;
+    }
+
+    /**
+     * @param reasonIndex index into {@link #handshakeFailureReasons()}.
+     * @return handshakes refused for it.
+     */
+    public long handshakeFailures(final int reasonIndex)
+    {
+        return handshakeFailures[reasonIndex];
+    }
+
+    /**
+     * @return close reason label values.
+     */
+    public List<String> closeReasons()
+    {
+        return closeReasons;
+    }
+
+    /**
+     * @param reasonIndex index into {@link #closeReasons()}.
+     * @return connections closed for it.
+     */
+    public long closedConnections(final int reasonIndex)
+    {
+        return closedConnections[reasonIndex];
+    }
+
+    /**
+     * @return reject reason label values.
+     */
+    public List<String> rejectReasons()
+    {
+        return rejectReasons;
+    }
+
+    /**
+     * @param reasonIndex index into {@link #rejectReasons()}.
+     * @return connections rejected for it.
+     */
+    public long rejectedConnections(final int reasonIndex)
+    {
+        return rejectedConnections[reasonIndex];
+    }
+
+    /**
+     * @return client connections accepted.
+     */
+    public long acceptedConnections()
+    {
+        return acceptedConnections;
+    }
+
+    /**
+     * @return successful client handshakes.
+     */
+    public long clientHandshakes()
+    {
+        return clientHandshakes;
+    }
+
+    /**
+     * @return crashes.
+     */
+    public long crashes()
+    {
+        return crashes;
+    }
+
+    /**
+     * @return replayed handshakes.
+     */
+    public long replayAttacks()
+    {
+        return replayAttacks;
+    }
+
+    /**
+     * @return connections fronted to the cloak host.
+     */
+    public long cloakedConnections()
+    {
+        return cloakedConnections;
+    }
+
+    /**
+     * @return buffers leased.
+     */
+    public long buffersInUse()
+    {
+        return buffersInUse;
+    }
+
+    private static long sum(final long[] values)
+    {
+        long total = 0;
+        for (final long value : values)
+        {
+            total += value;
+        }
+        return total;
+    }
+}

@@ -1,0 +1,149 @@
+package io.mtgj.stats;
+
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.common.TextFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(10)
+class PrometheusCollectorTest
+{
+    private static final long US = 1000;
+    private static final long MS = 1000 * US;
+
+    private static final StatsSource SOURCE = into ->
+    {
+        into.clear();
+        into.addClientConnections(IpFamily.IPV6, 4);
+        into.addTelegramConnections(DcLabel.index(203), 2);
+        into.addTelegramConnections(DcLabel.index(99), 1);
+        into.addAcceptedConnections(40);
+        into.addClientHandshakes(30);
+        into.addClosedConnections(1, 6);
+        into.addCrashes(3);
+        into.addClientBytes(Direction.INGRESS, 1000);
+        into.addClientBytes(Direction.EGRESS, 2000);
+        into.addTelegramBytes(DcLabel.index(-2), Direction.EGRESS, 900);
+        into.addCloakBytes(Direction.INGRESS, 77);
+        into.addReplayAttacks(2);
+        into.addCloakedConnections(5);
+        into.addHandshakeFailures(0, 2);
+        into.addRejectedConnections(0, 0);
+        into.addBuffersInUse(8);
+    };
+
+    private static StatsSnapshot snapshot()
+    {
+        return new StatsSnapshot(List.of("replay", "not_tls"), List.of("done", "bad_handshake"),
+            List.of("connection_limit"));
+    }
+
+    private static Map<String, Double> scrape(final CollectorRegistry registry) throws IOException
+    {
+        final StringWriter text = new StringWriter();
+        TextFormat.write004(text, registry.metricFamilySamples());
+        final Map<String, Double> samples = new HashMap<>();
+        for (final String line : text.toString().split("\n"))
+        {
+            if (!line.startsWith("#") && !line.isEmpty())
+            {
+                final int space = line.lastIndexOf(' ');
+                samples.put(line.substring(0, space).replace(",}", "}"), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return samples;
+    }
+
+    @Test
+    void shouldExportCountersAndGaugesWithBoundedLabels() throws IOException
+    {
+        final CollectorRegistry registry = new CollectorRegistry(true);
+        registry.register(new PrometheusCollector("mtg", "tls", SOURCE, snapshot(), List.of()));
+
+        final Map<String, Double> samples = scrape(registry);
+
+        assertEquals(0.0, samples.get("mtg_client_connections{mode=\"tls\",ip_family=\"ipv4\"}"));
+        assertEquals(4.0, samples.get("mtg_client_connections{mode=\"tls\",ip_family=\"ipv6\"}"));
+        assertEquals(2.0, samples.get("mtg_telegram_connections{mode=\"tls\",dc=\"203\"}"));
+        assertEquals(1.0, samples.get("mtg_telegram_connections{mode=\"tls\",dc=\"other\"}"));
+        assertEquals(40.0, samples.get("mtg_accepted_connections_total{mode=\"tls\"}"));
+        assertEquals(30.0, samples.get("mtg_client_handshakes_total{mode=\"tls\"}"));
+        assertEquals(6.0, samples.get("mtg_closed_connections_total{mode=\"tls\",reason=\"bad_handshake\"}"));
+        assertEquals(3.0, samples.get("mtg_crashes_total{mode=\"tls\"}"));
+        assertEquals(1000.0, samples.get("mtg_traffic_bytes_total{mode=\"tls\",direction=\"ingress\"}"));
+        assertEquals(2000.0, samples.get("mtg_traffic_bytes_total{mode=\"tls\",direction=\"egress\"}"));
+        assertEquals(900.0,
+            samples.get("mtg_telegram_traffic_bytes_total{mode=\"tls\",dc=\"2\",direction=\"egress\"}"));
+        assertEquals(77.0, samples.get("mtg_cloak_traffic_bytes_total{mode=\"tls\",direction=\"ingress\"}"));
+        assertEquals(2.0, samples.get("mtg_replay_attacks_total{mode=\"tls\"}"));
+        assertEquals(5.0, samples.get("mtg_cloaked_connections_total{mode=\"tls\"}"));
+        assertEquals(2.0, samples.get("mtg_handshake_failures_total{mode=\"tls\",reason=\"replay\"}"));
+        assertEquals(0.0, samples.get("mtg_handshake_failures_total{mode=\"tls\",reason=\"not_tls\"}"));
+        assertEquals(0.0, samples.get("mtg_rejected_connections_total{mode=\"tls\",reason=\"connection_limit\"}"));
+        assertEquals(8.0, samples.get("mtg_buffers_in_use{mode=\"tls\"}"));
+        assertEquals(0.0, samples.get("mtg_client_handshake_seconds_count{mode=\"tls\"}"), "no recorder, no value");
+        for (final String sample : samples.keySet())
+        {
+            assertTrue(sample.startsWith("mtg_"), sample);
+        }
+    }
+
+    @Test
+    void shouldExportLatenciesAsCumulativeHistogramsInSeconds() throws IOException
+    {
+        final LatencyRecorders first = LatencyRecorders.create();
+        final LatencyRecorders second = LatencyRecorders.create();
+        final CollectorRegistry registry = new CollectorRegistry(true);
+        registry.register(new PrometheusCollector("", "simple", SOURCE, snapshot(),
+            List.of(first, LatencyRecorders.disabled(), second)));
+        first.record(Latency.TELEGRAM_DIAL, 100 * US);
+        first.record(Latency.TELEGRAM_DIAL, 2 * MS);
+        first.record(Latency.TELEGRAM_DIAL, 3000 * MS);
+        second.record(Latency.TELEGRAM_DIAL, 20 * MS);
+        second.record(Latency.CLIENT_HANDSHAKE, 5 * MS);
+
+        Map<String, Double> samples = scrape(registry);
+
+        final String dial = "telegram_dial_seconds";
+        assertEquals(4.0, samples.get(dial + "_count{mode=\"simple\"}"));
+        assertEquals(1.0, samples.get(dial + "_bucket{mode=\"simple\",le=\"1.0E-4\"}"));
+        assertEquals(1.0, samples.get(dial + "_bucket{mode=\"simple\",le=\"0.001\"}"));
+        assertEquals(2.0, samples.get(dial + "_bucket{mode=\"simple\",le=\"0.0025\"}"));
+        assertEquals(3.0, samples.get(dial + "_bucket{mode=\"simple\",le=\"0.025\"}"));
+        assertEquals(3.0, samples.get(dial + "_bucket{mode=\"simple\",le=\"2.5\"}"));
+        assertEquals(4.0, samples.get(dial + "_bucket{mode=\"simple\",le=\"5.0\"}"));
+        assertEquals(4.0, samples.get(dial + "_bucket{mode=\"simple\",le=\"+Inf\"}"));
+        assertEquals(3.0221, samples.get(dial + "_sum{mode=\"simple\"}"), 3.0221 * 0.01, "within the 1 % precision");
+        assertEquals(1.0, samples.get("client_handshake_seconds_count{mode=\"simple\"}"));
+        assertEquals(0.0, samples.get("telegram_first_byte_seconds_count{mode=\"simple\"}"));
+        assertFalse(samples.containsKey("mtg_crashes_total{mode=\"simple\"}"), "no namespace");
+
+        second.record(Latency.TELEGRAM_DIAL, 40 * LatencyRecorders.MAX_US * US);
+        samples = scrape(registry);
+
+        assertEquals(5.0, samples.get(dial + "_count{mode=\"simple\"}"), "totals since start, not per scrape");
+        assertEquals(5.0, samples.get(dial + "_bucket{mode=\"simple\",le=\"+Inf\"}"));
+        assertEquals(4.0, samples.get(dial + "_bucket{mode=\"simple\",le=\"30.0\"}"), "capped, not dropped");
+    }
+
+    @Test
+    void shouldRecordNothingWhenDisabled()
+    {
+        final LatencyRecorders disabled = LatencyRecorders.disabled();
+        disabled.record(Latency.CLIENT_HANDSHAKE, MS);
+
+        assertFalse(disabled.isEnabled());
+        assertEquals(0, disabled.nowNs());
+        assertTrue(LatencyRecorders.create().nowNs() != 0 || System.nanoTime() == 0);
+    }
+}

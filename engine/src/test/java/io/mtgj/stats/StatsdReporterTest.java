@@ -1,0 +1,159 @@
+package io.mtgj.stats;
+
+import io.mtgj.config.StatsConfig;
+import io.mtgj.config.StatsdTagsFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(10)
+class StatsdReporterTest
+{
+    private static final StatsSource SOURCE = into ->
+    {
+        into.clear();
+        into.addClientConnections(IpFamily.IPV4, 10);
+        into.addClientConnections(IpFamily.IPV6, 2);
+        into.addTelegramConnections(DcLabel.index(2), 7);
+        into.addTelegramConnections(DcLabel.index(-4), 1);
+        into.addCrashes(3);
+        into.addClientBytes(Direction.INGRESS, 123456);
+        into.addClientBytes(Direction.EGRESS, 654321);
+        into.addReplayAttacks(5);
+    };
+
+    private static StatsSnapshot snapshot()
+    {
+        final StatsSnapshot snapshot = new StatsSnapshot(List.of("replay"), List.of("done"), List.of("limit"));
+        SOURCE.snapshot(snapshot);
+        return snapshot;
+    }
+
+    private static Map<String, String> tags()
+    {
+        final Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("env", "prod");
+        tags.put("region", "eu-1");
+        return tags;
+    }
+
+    @Test
+    void shouldWritePlainStatsdGauges()
+    {
+        final String tags = StatsdReporter.formatTags(StatsdTagsFormat.NONE, tags());
+
+        assertEquals(List.of(
+            "mtg.connections:12|g",
+            "mtg.telegram_connections:8|g",
+            "mtg.crashes:3|g",
+            "mtg.traffic.ingress:123456|g",
+            "mtg.traffic.egress:654321|g",
+            "mtg.replay_attacks:5|g"), StatsdReporter.lines(snapshot(), "mtg", StatsdTagsFormat.NONE, tags));
+    }
+
+    @Test
+    void shouldPutInfluxDbTagsInTheName()
+    {
+        final String tags = StatsdReporter.formatTags(StatsdTagsFormat.INFLUXDB, tags());
+
+        assertEquals(List.of(
+            "mtg.connections,env=prod,region=eu-1:12|g",
+            "mtg.telegram_connections,env=prod,region=eu-1:8|g",
+            "mtg.crashes,env=prod,region=eu-1:3|g",
+            "mtg.traffic.ingress,env=prod,region=eu-1:123456|g",
+            "mtg.traffic.egress,env=prod,region=eu-1:654321|g",
+            "mtg.replay_attacks,env=prod,region=eu-1:5|g"),
+            StatsdReporter.lines(snapshot(), "mtg", StatsdTagsFormat.INFLUXDB, tags));
+    }
+
+    @Test
+    void shouldPutDatadogTagsAfterTheType()
+    {
+        final String tags = StatsdReporter.formatTags(StatsdTagsFormat.DATADOG, tags());
+
+        assertEquals(List.of(
+            "proxy.connections:12|g|#env:prod,region:eu-1",
+            "proxy.telegram_connections:8|g|#env:prod,region:eu-1",
+            "proxy.crashes:3|g|#env:prod,region:eu-1",
+            "proxy.traffic.ingress:123456|g|#env:prod,region:eu-1",
+            "proxy.traffic.egress:654321|g|#env:prod,region:eu-1",
+            "proxy.replay_attacks:5|g|#env:prod,region:eu-1"),
+            StatsdReporter.lines(snapshot(), "proxy", StatsdTagsFormat.DATADOG, tags));
+    }
+
+    @Test
+    void shouldWriteNoTagSectionWithoutTagsOrPrefix()
+    {
+        assertEquals("connections:0|g", StatsdReporter.line("", "connections", 0, StatsdTagsFormat.DATADOG, ""));
+        assertEquals("connections:0|g", StatsdReporter.line("", "connections", 0, StatsdTagsFormat.INFLUXDB,
+            StatsdReporter.formatTags(StatsdTagsFormat.INFLUXDB, Map.of())));
+    }
+
+    @Test
+    void shouldSplitLinesIntoDatagramsBelowTheLimit()
+    {
+        final List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 40; i++)
+        {
+            lines.add("mtg.metric" + i + ",tag=" + "x".repeat(60) + ":" + i + "|g");
+        }
+
+        final List<byte[]> packets = StatsdReporter.packets(lines);
+
+        assertTrue(packets.size() > 1, "one packet cannot hold them all");
+        final List<String> back = new ArrayList<>();
+        for (final byte[] packet : packets)
+        {
+            assertTrue(packet.length <= StatsdReporter.MAX_PACKET_BYTES, "length " + packet.length);
+            back.addAll(List.of(new String(packet, StandardCharsets.US_ASCII).split("\n")));
+        }
+        assertEquals(lines, back, "every line once, whole, in order");
+    }
+
+    @Test
+    void shouldSendOneDatagramPerReportToTheLoopback() throws Exception
+    {
+        final InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor();
+        try (DatagramSocket server = new DatagramSocket(0, loopback))
+        {
+            server.setSoTimeout(5_000);
+            final StatsConfig config = StatsConfig.builder().statsdHost("127.0.0.1").statsdPort(server.getLocalPort())
+                .statsdTagsFormat(StatsdTagsFormat.INFLUXDB).statsdTag("env", "test").statsdIntervalMs(50).build();
+            try (StatsdReporter reporter = new StatsdReporter(config, SOURCE, snapshot()))
+            {
+                reporter.start(control, config.statsdIntervalMs());
+                for (int i = 0; i < 2; i++)
+                {
+                    final DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+                    server.receive(packet);
+                    assertEquals(
+                        "mtg.connections,env=test:12|g\n" +
+                        "mtg.telegram_connections,env=test:8|g\n" +
+                        "mtg.crashes,env=test:3|g\n" +
+                        "mtg.traffic.ingress,env=test:123456|g\n" +
+                        "mtg.traffic.egress,env=test:654321|g\n" +
+                        "mtg.replay_attacks,env=test:5|g",
+                        new String(packet.getData(), 0, packet.getLength(), StandardCharsets.US_ASCII));
+                }
+            }
+        }
+        finally
+        {
+            control.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.mtgj.perf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * Plain HTTP GETs against the proxy's stats endpoint, and the Prometheus text format read into a map.
+ */
+final class MetricsScrape
+{
+    private static final int TIMEOUT_MS = 10_000;
+
+    private final Map<String, Double> samples;
+
+    private MetricsScrape(final Map<String, Double> samples)
+    {
+        this.samples = samples;
+    }
+
+    /**
+     * @param stats the endpoint's address.
+     * @return every sample of {@code /metrics}.
+     * @throws IOException when the request fails.
+     */
+    static MetricsScrape scrape(final InetSocketAddress stats) throws IOException
+    {
+        final Map<String, Double> samples = new HashMap<>();
+        for (final String line : get(stats, "/metrics", 200).split("\n"))
+        {
+            if (!line.isEmpty() && !line.startsWith("#"))
+            {
+                final int space = line.lastIndexOf(' ');
+                samples.put(line.substring(0, space).replace(",}", "}"), Double.parseDouble(line.substring(space + 1)));
+            }
+        }
+        return new MetricsScrape(samples);
+    }
+
+    /**
+     * @param stats  the endpoint's address.
+     * @param path   a path.
+     * @param status the status expected.
+     * @return the body.
+     * @throws IOException when the request fails.
+     */
+    static String get(final InetSocketAddress stats, final String path, final int status) throws IOException
+    {
+        final HttpURLConnection connection = (HttpURLConnection)new URL(
+            "http://127.0.0.1:" + stats.getPort() + path).openConnection();
+        connection.setConnectTimeout(TIMEOUT_MS);
+        connection.setReadTimeout(TIMEOUT_MS);
+        try
+        {
+            assertEquals(status, connection.getResponseCode(), path);
+            try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream())
+            {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        finally
+        {
+            connection.disconnect();
+        }
+    }
+
+    /**
+     * @param sample a sample as written, labels in order, e.g. {@code mtg_crashes_total{mode="simple"}}.
+     * @return its value as a whole number.
+     */
+    long value(final String sample)
+    {
+        final Double value = samples.get(sample);
+        assertNotNull(value, sample + " not among " + samples.keySet());
+        return Math.round(value);
+    }
+}
