@@ -101,6 +101,12 @@ final class Bench
             handshakes(tlsProxy, tls);
             latency(relay, securedProxy, secured);
         }
+        try (ManagedProcess dc = startFakeDc(loopback);
+            ManagedProcess plain = startProxy("proxy-stats-off", simple, dc.address());
+            ManagedProcess withStats = startProxy("proxy-stats-on", simple, dc.address(), "-t", "127.0.0.1:0"))
+        {
+            statsCost(plain, withStats, simple);
+        }
         // Fresh proxies for memory, so earlier runs do not inflate their figures.
         try (ManagedProcess dc = startFakeDc(loopback))
         {
@@ -179,15 +185,17 @@ final class Bench
         return ManagedProcess.start("relay", command, address, logDir.resolve("relay.log"));
     }
 
-    private ManagedProcess startProxy(final String name, final Secret secret, final InetSocketAddress dc)
-        throws IOException, InterruptedException
+    private ManagedProcess startProxy(final String name, final Secret secret, final InetSocketAddress dc,
+        final String... extraFlags) throws IOException, InterruptedException
     {
         final InetSocketAddress address = new InetSocketAddress(dc.getAddress(), ManagedProcess.freePort());
         final List<String> command = new ArrayList<>(javaCommand());
         command.addAll(List.of("-jar", line.getOptionValue("proxy-jar", "cli/target/mtg.jar"), "run",
             "-b", PerfMain.text(address), "--dc-address", "2=" + PerfMain.text(dc), "-4", "127.0.0.1", "-6", "::1",
             // loopback only: the cloak host and the NTP server are local ports where nothing answers
-            "--cloak-host", "127.0.0.1", "--cloak-port", "1", "--ntp-server", "127.0.0.1:9", secret.toHex()));
+            "--cloak-host", "127.0.0.1", "--cloak-port", "1", "--ntp-server", "127.0.0.1:9"));
+        command.addAll(Arrays.asList(extraFlags));
+        command.add(secret.toHex());
         return ManagedProcess.start(name, command, address, logDir.resolve(name + ".log"));
     }
 
@@ -208,23 +216,63 @@ final class Bench
     }
 
     private void throughput(final ManagedProcess relay, final ManagedProcess proxy, final Secret secret,
-        final LoadMode mode, final double aesBytesPerSecond) throws InterruptedException
+        final LoadMode mode, final double aesBytesPerSecond) throws IOException, InterruptedException
     {
         final double[] relayMBps = new double[runs];
         final double[] proxyMBps = new double[runs];
+        final double[] relayCpu = new double[runs];
+        final double[] proxyCpu = new double[runs];
         for (int r = 0; r < runs; r++)
         {
-            relayMBps[r] = check(load(relay.address(), null, mode, THROUGHPUT_CONNECTIONS, 0, 64 * 1024))
-                .throughputMBps();
-            proxyMBps[r] = check(load(proxy.address(), secret, mode, THROUGHPUT_CONNECTIONS, 0, 64 * 1024))
-                .throughputMBps();
+            final double[] relayRun = measureWithCpu(relay, null, mode);
+            relayMBps[r] = relayRun[0];
+            relayCpu[r] = relayRun[1];
+            final double[] proxyRun = measureWithCpu(proxy, secret, mode);
+            proxyMBps[r] = proxyRun[0];
+            proxyCpu[r] = proxyRun[1];
         }
         final double relayMedian = median(relayMBps);
         final double proxyMedian = median(proxyMBps);
         final String what = mode.cliName() + ", " + secret.mode().cliName();
         row("bulk " + what + ": proxy / plain relay", "%.2f (%.0f / %.0f MB/s)", proxyMedian / relayMedian,
             proxyMedian, relayMedian);
+        row("bulk " + what + ": CPU per byte, proxy / plain relay", "%.2f (%.2f / %.2f ns/B)",
+            median(proxyCpu) / median(relayCpu), median(proxyCpu), median(relayCpu));
         row("bulk " + what + ": proxy / (AES-CTR rate / 2)", "%.2f", proxyMedian * 1e6 / (aesBytesPerSecond / 2));
+    }
+
+    /**
+     * @return {MB/s, nanoseconds of the target process's CPU per byte moved}.
+     */
+    private double[] measureWithCpu(final ManagedProcess target, final Secret secret, final LoadMode mode)
+        throws IOException, InterruptedException
+    {
+        final LoadGenerator generator = new LoadGenerator(new LoadSettings(target.address(), secret,
+            ProtocolTag.INTERMEDIATE, (short)2, THROUGHPUT_CONNECTIONS, durationMs, 0, 64 * 1024, 64 * 1024, mode,
+            0, 10_000));
+        final long cpuBefore = target.cpuNanos();
+        final LoadResult result = check(generator.run(null));
+        final long cpu = target.cpuNanos() - cpuBefore;
+        return new double[] {result.throughputMBps(), cpu / (double)Math.max(1, result.bytesUp() + result.bytesDown())};
+    }
+
+    /**
+     * What the Prometheus endpoint's recording costs: the same proxy with and without {@code -t}, alternating.
+     */
+    private void statsCost(final ManagedProcess plain, final ManagedProcess withStats, final Secret secret)
+        throws InterruptedException
+    {
+        final double[] off = new double[runs];
+        final double[] on = new double[runs];
+        for (int r = 0; r < runs; r++)
+        {
+            off[r] = check(load(plain.address(), secret, LoadMode.ECHO, ECHO_CONNECTIONS, 0, ECHO_PAYLOAD))
+                .requests() / (durationMs / 1000.0);
+            on[r] = check(load(withStats.address(), secret, LoadMode.ECHO, ECHO_CONNECTIONS, 0, ECHO_PAYLOAD))
+                .requests() / (durationMs / 1000.0);
+        }
+        row("echo, closed loop, " + ECHO_CONNECTIONS + " clients: stats on / off", "%.3f (%.0f / %.0f req/s)",
+            median(on) / median(off), median(on), median(off));
     }
 
     private void handshakes(final ManagedProcess proxy, final Secret secret) throws InterruptedException
@@ -247,12 +295,14 @@ final class Bench
     }
 
     /**
-     * Resident memory of a proxy that has served a few connections and holds none.
+     * Resident memory of a proxy that has already served {@code warmUp} connections and holds none: its young
+     * generation has been through use once, as in any proxy that has run for a while, so what grows afterwards is
+     * what connections keep.
      */
-    private long settledRss(final ManagedProcess proxy, final Secret secret) throws IOException, InterruptedException
+    private long settledRss(final ManagedProcess proxy, final Secret secret, final int warmUp)
+        throws IOException, InterruptedException
     {
-        // A few connections first, so the classes and pools every connection needs are already there.
-        IdleConnections.open(proxy.address(), secret, 10, 10_000, null).close();
+        IdleConnections.open(proxy.address(), secret, warmUp, 10_000, null).close();
         Thread.sleep(1000);
         return proxy.residentBytes();
     }
@@ -261,8 +311,9 @@ final class Bench
     {
         final int idleCount = Integer.parseInt(line.getOptionValue("idle-connections",
             String.valueOf(defaultIdleConnections())));
-        final long idleRss = settledRss(proxy, secret);
-        row("proxy RSS, idle (fresh process, after 10 connections)", "%.1f MB", idleRss / 1e6);
+        final long idleRss = settledRss(proxy, secret, idleCount);
+        row("proxy RSS, idle (fresh process, after " + idleCount + " connections came and went)", "%.1f MB",
+            idleRss / 1e6);
         try (IdleConnections idle = IdleConnections.open(proxy.address(), secret, idleCount, 10_000, null))
         {
             Thread.sleep(1000);
@@ -276,7 +327,7 @@ final class Bench
         throws IOException, InterruptedException
     {
         final int activeCount = Integer.parseInt(line.getOptionValue("active-connections", "1000"));
-        final long beforeActive = settledRss(proxy, secret);
+        final long beforeActive = settledRss(proxy, secret, activeCount);
         final LoadGenerator active = new LoadGenerator(new LoadSettings(proxy.address(), secret,
             ProtocolTag.INTERMEDIATE, (short)2, activeCount, durationMs, Math.min(3000, durationMs), ECHO_PAYLOAD,
             ECHO_PAYLOAD, LoadMode.ECHO, (double)activeCount * ACTIVE_RATE_PER_CONNECTION, 10_000));

@@ -18,6 +18,8 @@ import java.util.Random;
  */
 public abstract class ClientConnection implements AutoCloseable
 {
+    private static final int INPUT_BUFFER_BYTES = 64 * 1024;
+
     /** The connection to the proxy. */
     protected final Socket socket;
     /** Bytes from the proxy. */
@@ -35,6 +37,17 @@ public abstract class ClientConnection implements AutoCloseable
         this.socket = socket;
         this.in = in;
         this.out = socket.getOutputStream();
+    }
+
+    /**
+     * @param socket a connected socket.
+     * @return its input, buffered: a client reads record and packet headers a few bytes at a time, and one syscall
+     *         each would make the load generator, not the proxy, the bottleneck.
+     * @throws IOException when the socket is closed.
+     */
+    static DataInputStream bufferedInput(final Socket socket) throws IOException
+    {
+        return new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), INPUT_BUFFER_BYTES));
     }
 
     /**

@@ -130,7 +130,7 @@ public final class FakeTlsClient extends ClientConnection
             final OutputStream out = socket.getOutputStream();
             out.write(hello.wire());
             out.flush();
-            final DataInputStream in = new DataInputStream(socket.getInputStream());
+            final DataInputStream in = bufferedInput(socket);
             final byte[] reply = readServerHello(in);
             verifyServerHello(secret.key(), hello, reply);
             final ClientHandshake handshake = ClientHandshake.create(random, secret.key(), options.tag.wire(), dc);

@@ -58,6 +58,9 @@ public final class LoadGenerator
     public LoadResult run(final PrintStream progress) throws InterruptedException
     {
         final List<Thread> threads = new ArrayList<>(settings.connections());
+        // Without a warm-up, everything counts from the first connection on.
+        measuring.set(0 == settings.warmupMs());
+        final long firstStartNs = System.nanoTime();
         for (int i = 0; i < settings.connections(); i++)
         {
             final int id = i;
@@ -66,10 +69,18 @@ public final class LoadGenerator
             threads.add(thread);
             thread.start();
         }
-        sleepReporting(settings.warmupMs(), progress, "warm-up");
-        resetCounters();
-        measuring.set(true);
-        final long startNs = System.nanoTime();
+        final long startNs;
+        if (settings.warmupMs() > 0)
+        {
+            sleepReporting(settings.warmupMs(), progress, "warm-up");
+            resetCounters();
+            measuring.set(true);
+            startNs = System.nanoTime();
+        }
+        else
+        {
+            startNs = firstStartNs;
+        }
         sleepReporting(settings.durationMs(), progress, "load");
         final double seconds = (System.nanoTime() - startNs) / 1e9;
         measuring.set(false);

@@ -90,6 +90,18 @@ final class ManagedProcess implements AutoCloseable
         throw new IOException("no VmRSS for " + name);
     }
 
+    /**
+     * @return CPU time the process has used, user and system, in nanoseconds (Linux, 100 ticks a second).
+     */
+    long cpuNanos() throws IOException
+    {
+        final String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        final long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ticks * 10_000_000L;
+    }
+
     @Override
     public void close()
     {

@@ -26,7 +26,7 @@ public final class TestClient extends ClientConnection
     private TestClient(final Socket socket, final ProtocolTag tag, final Random random, final ClientHandshake handshake)
         throws IOException
     {
-        super(socket, new DataInputStream(socket.getInputStream()));
+        super(socket, bufferedInput(socket));
         this.tag = tag;
         this.random = random;
         this.encryptor = handshake.encryptor();
