@@ -22,6 +22,8 @@ import io.mtgj.stats.StatsEndpoint;
 import io.mtgj.stats.StatsdReporter;
 import io.mtgj.telegram.DcTable;
 import io.mtgj.telegram.DirectUpstream;
+import io.mtgj.telegram.middle.MiddleProxyUpstream;
+import io.mtgj.net.Upstream;
 
 import io.prometheus.client.CollectorRegistry;
 import org.agrona.concurrent.SystemEpochClock;
@@ -45,6 +47,8 @@ public final class Proxy implements AutoCloseable
 
     /** How often the cloak host is resolved again. */
     private static final long CLOAK_REFRESH_MS = TimeUnit.MINUTES.toMillis(5);
+    /** How often Telegram's middle-proxy list and secret are fetched again, as mtg v1. */
+    private static final long MIDDLE_REFRESH_MS = TimeUnit.HOURS.toMillis(1);
     /** How often the clock is checked against NTP, as mtg v1. */
     private static final long CLOCK_CHECK_MS = TimeUnit.MINUTES.toMillis(1);
 
@@ -71,12 +75,20 @@ public final class Proxy implements AutoCloseable
     {
         final AntiReplayCache antiReplay = AntiReplayCache.create(config.antiReplayMaxBytes());
         final ClientMode mode = clientMode(config, antiReplay);
-        final DirectUpstream upstream = new DirectUpstream(DcTable.create(config.preferIp(), config.dcAddresses()));
-        if (null != config.adTag())
+        final Upstream upstream;
+        MiddleProxyUpstream middle = null;
+        if (null == config.adTag())
         {
-            LOG.log(System.Logger.Level.WARNING,
-                "an ad tag was given but promoted-channel (middle proxy) mode is not available yet: " +
-                "running in direct mode, the sponsored channel will not be shown");
+            upstream = new DirectUpstream(DcTable.create(config.preferIp(), config.dcAddresses()));
+        }
+        else
+        {
+            // Promoted-channel mode: Telegram's middle proxies; a failed first fetch is a start-up error.
+            middle = new MiddleProxyUpstream(config.middleProxySecretUrl(), config.middleProxyConfigUrl(),
+                config.middleProxyConfigUrlV6(), config.adTag(), config.publicIpv4(),
+                config.multiplexPerConnection());
+            middle.refresh();
+            upstream = middle;
         }
         final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(task ->
         {
@@ -92,6 +104,11 @@ public final class Proxy implements AutoCloseable
                 cloak = new CloakUpstream(config.cloak());
                 cloak.refresh();
                 control.scheduleWithFixedDelay(cloak::refresh, CLOAK_REFRESH_MS, CLOAK_REFRESH_MS,
+                    TimeUnit.MILLISECONDS);
+            }
+            if (null != middle)
+            {
+                control.scheduleWithFixedDelay(middle::refreshQuietly, MIDDLE_REFRESH_MS, MIDDLE_REFRESH_MS,
                     TimeUnit.MILLISECONDS);
             }
             if (SecretMode.FAKE_TLS == config.secret().mode() && !config.ntpServers().isEmpty())
@@ -268,6 +285,19 @@ public final class Proxy implements AutoCloseable
     public long crashes()
     {
         return closed(CloseReason.CRASH);
+    }
+
+    /**
+     * @return middle-proxy connections open now (promoted-channel mode).
+     */
+    public int middleProxyConnections()
+    {
+        int total = 0;
+        for (final Reactor reactor : reactors.reactors())
+        {
+            total += reactor.middleConnections();
+        }
+        return total;
     }
 
     /**

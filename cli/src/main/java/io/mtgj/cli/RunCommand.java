@@ -181,9 +181,22 @@ final class RunCommand
         }
         builder.stats(planStats(commandLine, env));
 
+        builder.middleProxyUrls(
+            textOr(RunFlag.MIDDLE_PROXY_SECRET_URL, commandLine, env, ProxyConfig.DEFAULT_MIDDLE_PROXY_SECRET_URL),
+            textOr(RunFlag.MIDDLE_PROXY_CONFIG_URL, commandLine, env, ProxyConfig.DEFAULT_MIDDLE_PROXY_CONFIG_URL),
+            textOr(RunFlag.MIDDLE_PROXY_CONFIG_URL_V6, commandLine, env,
+                ProxyConfig.DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6));
+        ifGiven(RunFlag.MULTIPLEX_PER_CONNECTION, commandLine, env,
+            v -> builder.multiplexPerConnection(parseWholeNumber(v, "client count")));
+
         final Value ipv4 = value(RunFlag.PUBLIC_IPV4, commandLine, env);
         final Value ipv6 = value(RunFlag.PUBLIC_IPV6, commandLine, env);
         final Value url = value(RunFlag.PUBLIC_IP_URL, commandLine, env);
+        final PublicAddress publicIpv4 = null == ipv4 ? null : parsePublicAddress(ipv4, false);
+        if (null != publicIpv4)
+        {
+            builder.publicIpv4(publicIpv4.address()); // behind NAT the middle proxy's keys need it
+        }
 
         final ProxyConfig config;
         try
@@ -196,7 +209,7 @@ final class RunCommand
         }
         return new Plan(
             config,
-            null == ipv4 ? null : parsePublicAddress(ipv4, false),
+            publicIpv4,
             null == ipv6 ? null : parsePublicAddress(ipv6, true),
             null == url ? PublicIpDetector.DEFAULT_URL : parseUrl(url),
             debug ? System.Logger.Level.TRACE : verbose ? System.Logger.Level.DEBUG : System.Logger.Level.INFO);
@@ -429,6 +442,13 @@ final class RunCommand
             throw usage(value.origin() + ": bad host '" + value.text() + "': give the port with --cloak-port");
         }
         return hostPort.host();
+    }
+
+    private static String textOr(final RunFlag flag, final CommandLine commandLine, final Map<String, String> env,
+        final String fallback) throws CommandLineError
+    {
+        final Value value = value(flag, commandLine, env);
+        return null == value ? fallback : value.text().trim();
     }
 
     /**

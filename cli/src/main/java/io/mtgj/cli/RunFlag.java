@@ -77,6 +77,16 @@ enum RunFlag
     STATSD_INTERVAL(null, "statsd-interval", "DURATION", "MTG_STATSD_INTERVAL",
         Durations.format(StatsConfig.DEFAULT_STATSD_INTERVAL_MS),
         "how often the statsd gauges are sent"),
+    MIDDLE_PROXY_SECRET_URL(null, "middle-proxy-secret-url", "URL", "MTG_MIDDLE_PROXY_SECRET_URL",
+        ProxyConfig.DEFAULT_MIDDLE_PROXY_SECRET_URL,
+        "ad tag mode: Telegram's proxy secret"),
+    MIDDLE_PROXY_CONFIG_URL(null, "middle-proxy-config-url", "URL", "MTG_MIDDLE_PROXY_CONFIG_URL",
+        ProxyConfig.DEFAULT_MIDDLE_PROXY_CONFIG_URL, "ad tag mode: the IPv4 middle-proxy list"),
+    MIDDLE_PROXY_CONFIG_URL_V6(null, "middle-proxy-config-url-v6", "URL", "MTG_MIDDLE_PROXY_CONFIG_URL_V6",
+        ProxyConfig.DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6, "ad tag mode: the IPv6 middle-proxy list"),
+    MULTIPLEX_PER_CONNECTION(null, "multiplex-per-connection", "N", "MTG_MULTIPLEX_PER_CONNECTION",
+        String.valueOf(ProxyConfig.DEFAULT_MULTIPLEX_PER_CONNECTION),
+        "ad tag mode: clients sharing one middle-proxy connection"),
     HELP("h", "help", null, null, null,
         "show this help and exit");
 

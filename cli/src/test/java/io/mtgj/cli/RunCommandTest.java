@@ -205,8 +205,11 @@ class RunCommandTest
     @Test
     void shouldUseThePortsGivenWithThePublicAddresses() throws Exception
     {
+        final String config = middleProxyConfigServer();
         final RunCommand.Running running = start(
-            "-b", "127.0.0.1:0", "-4", "1.2.3.4:443", "-6", "[2001:db8::1]:8443", "--workers", "1", SECRET, AD_TAG);
+            "-b", "127.0.0.1:0", "-4", "1.2.3.4:443", "-6", "[2001:db8::1]:8443", "--workers", "1",
+            "--middle-proxy-secret-url", config + "/secret", "--middle-proxy-config-url", config + "/v4",
+            "--middle-proxy-config-url-v6", config + "/v6", "--multiplex-per-connection", "7", SECRET, AD_TAG);
 
         assertEquals(List.of(
             "tg://proxy?server=1.2.3.4&port=443&secret=" + SECRET,
@@ -214,6 +217,37 @@ class RunCommandTest
             "tg://proxy?server=2001%3Adb8%3A%3A1&port=8443&secret=" + SECRET,
             "https://t.me/proxy?server=2001%3Adb8%3A%3A1&port=8443&secret=" + SECRET), console.outLines());
         assertArrayEquals(Hex.decode(AD_TAG), running.proxy().config().adTag());
+        assertEquals(7, running.proxy().config().multiplexPerConnection());
+        assertArrayEquals(InetAddress.getByName("1.2.3.4").getAddress(),
+            running.proxy().config().publicIpv4().getAddress(), "the middle proxy's keys need the public IPv4");
+    }
+
+    /**
+     * A loopback stand-in for Telegram's config URLs, so ad tag runs never leave the machine.
+     *
+     * @return its base URL.
+     */
+    private String middleProxyConfigServer() throws IOException
+    {
+        final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        final byte[] secret = new byte[128];
+        java.util.Arrays.fill(secret, (byte)7);
+        final byte[] list = "default 2;\nproxy_for 2 127.0.0.1:1;\n".getBytes(StandardCharsets.US_ASCII);
+        for (final String path : new String[] {"/secret", "/v4", "/v6"})
+        {
+            final byte[] body = "/secret".equals(path) ? secret : list;
+            server.createContext(path, exchange ->
+            {
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody())
+                {
+                    out.write(body);
+                }
+            });
+        }
+        server.start();
+        toClose.add(() -> server.stop(0));
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     @Test

@@ -44,6 +44,14 @@ public final class ProxyConfig
         List.of("0.pool.ntp.org", "1.pool.ntp.org", "2.pool.ntp.org", "3.pool.ntp.org");
 
     private static final int NTP_PORT = 123;
+    /** Where Telegram publishes the proxy secret (protocol.md 7.1). */
+    public static final String DEFAULT_MIDDLE_PROXY_SECRET_URL = "https://core.telegram.org/getProxySecret";
+    /** Where Telegram publishes the IPv4 middle proxies. */
+    public static final String DEFAULT_MIDDLE_PROXY_CONFIG_URL = "https://core.telegram.org/getProxyConfig";
+    /** Where Telegram publishes the IPv6 middle proxies. */
+    public static final String DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6 = "https://core.telegram.org/getProxyConfigV6";
+    /** Default clients per middle-proxy connection, as mtg v1. */
+    public static final int DEFAULT_MULTIPLEX_PER_CONNECTION = 50;
 
     private final Secret secret;
     private final byte[] adTag;
@@ -60,6 +68,11 @@ public final class ProxyConfig
     private final long antiReplayMaxBytes;
     private final long tolerateTimeSkewMs;
     private final List<HostPort> ntpServers;
+    private final java.net.URI middleProxySecretUrl;
+    private final java.net.URI middleProxyConfigUrl;
+    private final java.net.URI middleProxyConfigUrlV6;
+    private final int multiplexPerConnection;
+    private final java.net.InetAddress publicIpv4;
     private final StatsConfig stats;
 
     private ProxyConfig(final Builder b)
@@ -115,6 +128,16 @@ public final class ProxyConfig
             ntp.add(hostPort.hasPort() ? hostPort : new HostPort(hostPort.host(), NTP_PORT));
         }
         ntpServers = List.copyOf(ntp);
+        middleProxySecretUrl = checkUrl("--middle-proxy-secret-url", b.middleProxySecretUrl);
+        middleProxyConfigUrl = checkUrl("--middle-proxy-config-url", b.middleProxyConfigUrl);
+        middleProxyConfigUrlV6 = checkUrl("--middle-proxy-config-url-v6", b.middleProxyConfigUrlV6);
+        if (b.multiplexPerConnection < 1 || b.multiplexPerConnection > 10_000)
+        {
+            throw new IllegalArgumentException("bad --multiplex-per-connection " + b.multiplexPerConnection +
+                ": expected 1..10000");
+        }
+        multiplexPerConnection = b.multiplexPerConnection;
+        publicIpv4 = b.publicIpv4;
         if (null == b.stats)
         {
             throw new IllegalArgumentException("a stats configuration is required (StatsConfig.DISABLED for none)");
@@ -131,6 +154,23 @@ public final class ProxyConfig
                 ByteSize.format(MIN_BUFFER_BYTES) + " to " + ByteSize.format(MAX_BUFFER_BYTES));
         }
         return (int)bytes;
+    }
+
+    private static java.net.URI checkUrl(final String name, final String text)
+    {
+        try
+        {
+            final java.net.URI uri = new java.net.URI(text);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || null == uri.getHost())
+            {
+                throw new IllegalArgumentException("bad " + name + " '" + text + "': expected an http(s) URL");
+            }
+            return uri;
+        }
+        catch (final java.net.URISyntaxException ex)
+        {
+            throw new IllegalArgumentException("bad " + name + " '" + text + "': " + ex.getReason());
+        }
     }
 
     private static long checkPositive(final String name, final long ms)
@@ -283,6 +323,46 @@ public final class ProxyConfig
     }
 
     /**
+     * @return where Telegram's proxy secret is fetched (promoted-channel mode).
+     */
+    public java.net.URI middleProxySecretUrl()
+    {
+        return middleProxySecretUrl;
+    }
+
+    /**
+     * @return where the IPv4 middle-proxy list is fetched.
+     */
+    public java.net.URI middleProxyConfigUrl()
+    {
+        return middleProxyConfigUrl;
+    }
+
+    /**
+     * @return where the IPv6 middle-proxy list is fetched.
+     */
+    public java.net.URI middleProxyConfigUrlV6()
+    {
+        return middleProxyConfigUrlV6;
+    }
+
+    /**
+     * @return clients per middle-proxy connection.
+     */
+    public int multiplexPerConnection()
+    {
+        return multiplexPerConnection;
+    }
+
+    /**
+     * @return our public IPv4 as given with {@code -4}, or null: behind NAT the middle proxy's key derivation needs it.
+     */
+    public java.net.InetAddress publicIpv4()
+    {
+        return publicIpv4;
+    }
+
+    /**
      * Mutable collector of settings; {@link #build()} validates.
      */
     public static final class Builder
@@ -303,6 +383,11 @@ public final class ProxyConfig
         private long antiReplayMaxBytes = DEFAULT_ANTI_REPLAY_MAX_BYTES;
         private long tolerateTimeSkewMs = DEFAULT_TOLERATE_TIME_SKEW_MS;
         private List<String> ntpServers = DEFAULT_NTP_SERVERS;
+        private String middleProxySecretUrl = DEFAULT_MIDDLE_PROXY_SECRET_URL;
+        private String middleProxyConfigUrl = DEFAULT_MIDDLE_PROXY_CONFIG_URL;
+        private String middleProxyConfigUrlV6 = DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6;
+        private int multiplexPerConnection = DEFAULT_MULTIPLEX_PER_CONNECTION;
+        private java.net.InetAddress publicIpv4;
         private StatsConfig stats = StatsConfig.DISABLED;
 
         private Builder(final Secret secret)
@@ -474,6 +559,40 @@ public final class ProxyConfig
         public Builder stats(final StatsConfig stats)
         {
             this.stats = stats;
+            return this;
+        }
+
+        /**
+         * @param secretUrl where Telegram's proxy secret is fetched.
+         * @param configUrl where the IPv4 middle-proxy list is fetched.
+         * @param configUrlV6 where the IPv6 list is fetched.
+         * @return this.
+         */
+        public Builder middleProxyUrls(final String secretUrl, final String configUrl, final String configUrlV6)
+        {
+            this.middleProxySecretUrl = secretUrl;
+            this.middleProxyConfigUrl = configUrl;
+            this.middleProxyConfigUrlV6 = configUrlV6;
+            return this;
+        }
+
+        /**
+         * @param clients clients per middle-proxy connection.
+         * @return this.
+         */
+        public Builder multiplexPerConnection(final int clients)
+        {
+            this.multiplexPerConnection = clients;
+            return this;
+        }
+
+        /**
+         * @param address our public IPv4, or null.
+         * @return this.
+         */
+        public Builder publicIpv4(final java.net.InetAddress address)
+        {
+            this.publicIpv4 = address;
             return this;
         }
 

@@ -17,6 +17,8 @@ public enum CloseReason
     IDLE_TIMEOUT,
     /** A socket error (reset, broken pipe). */
     IO_ERROR,
+    /** Promoted-channel mode: the client fell too far behind its answers. */
+    SLOW_CLIENT,
     /** An unexpected exception in a handler. */
     CRASH,
     /** The proxy is shutting down. */

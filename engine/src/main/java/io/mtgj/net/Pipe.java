@@ -266,6 +266,53 @@ final class Pipe
         end = tail;
     }
 
+    /**
+     * Middle-proxy mode: the bytes before {@code index} were taken out of the buffer.
+     */
+    void consumed(final int index)
+    {
+        start = index;
+        if (start == payloadEnd)
+        {
+            rewind();
+        }
+    }
+
+    /**
+     * Middle-proxy mode: copy bytes for the sink into the buffer, framing and encrypting them in place as the read
+     * path does.
+     *
+     * @return bytes taken, 0 when the buffer is full.
+     */
+    int append(final Reactor reactor, final byte[] src, final int offset, final int length)
+    {
+        if (null == buffer)
+        {
+            buffer = pool.lease();
+            start = 0;
+            payloadEnd = 0;
+            end = 0;
+        }
+        final int reserve = framesRecords ? RecordFraming.HEADER_LENGTH : 0;
+        final int room = buffer.capacity() - end - reserve;
+        if (room <= 0)
+        {
+            return 0;
+        }
+        final int n = Math.min(length, framesRecords ? Math.min(room, RecordFraming.MAX_PAYLOAD) : room);
+        if (framesRecords)
+        {
+            RecordFraming.writeHeader(buffer.buffer(), end, n);
+        }
+        final int at = end + reserve;
+        buffer.buffer().putBytes(at, src, offset, n);
+        reactor.transcoder().transcode(buffer.buffer(), at, n, null, sinkCipher);
+        end = at + n;
+        payloadEnd = end;
+        bytes += n;
+        return n;
+    }
+
     boolean hasPending()
     {
         return null != header || (null != buffer && payloadEnd > start);

@@ -46,12 +46,18 @@ public final class Reactor implements Runnable
     private static final int SPIN_REBUILD_THRESHOLD = 512;
     private static final int MAX_POOLED_BUFFERS = 256;
     private static final int MAX_DISTINCT_CRASH_SITES = 256;
+    /** A middle-proxy connection's buffers hold a whole frame: the largest packet plus headers and padding. */
+    private static final int MIDDLE_BUFFER_BYTES = (1 << 20) + (1 << 19);
+    private static final int MAX_POOLED_MIDDLE_BUFFERS = 4;
 
     private final int index;
     private final ServerSocketChannel listener;
     private final ClientMode clientMode;
     private final Upstream upstream;
     private final Upstream cloak;
+    private final MiddleMultiplexer multiplexer;
+    private final BufferPool middlePool;
+    private final byte[][] middleScratch = new byte[3][];
     private final BufferPool readPool;
     private final BufferPool writePool;
     private final CtrTranscoder transcoder;
@@ -98,6 +104,10 @@ public final class Reactor implements Runnable
         this.clientMode = clientMode;
         this.upstream = upstream;
         this.cloak = cloak;
+        // Promoted-channel mode: the upstream is a directory of middle proxies, reached through shared connections.
+        this.multiplexer = upstream instanceof MiddleDirectory ?
+            new MiddleMultiplexer(this, (MiddleDirectory)upstream) : null;
+        this.middlePool = null == multiplexer ? null : new BufferPool(MIDDLE_BUFFER_BYTES, MAX_POOLED_MIDDLE_BUFFERS);
         this.readPool = new BufferPool(config.readBufferBytes(), MAX_POOLED_BUFFERS);
         this.writePool = new BufferPool(config.writeBufferBytes(), MAX_POOLED_BUFFERS);
         this.transcoder = new CtrTranscoder(Math.max(config.readBufferBytes(), config.writeBufferBytes()));
@@ -228,6 +238,10 @@ public final class Reactor implements Runnable
                 {
                     listenerKey = newKey;
                 }
+                else if (attachment instanceof MiddleConnection)
+                {
+                    ((MiddleConnection)attachment).rekey(newKey);
+                }
                 else
                 {
                     ((Side)attachment).key = newKey;
@@ -262,6 +276,11 @@ public final class Reactor implements Runnable
             onAcceptable();
             return;
         }
+        if (attachment instanceof MiddleConnection)
+        {
+            onMiddleKey(key, (MiddleConnection)attachment);
+            return;
+        }
         final Side side = (Side)attachment;
         try
         {
@@ -283,6 +302,32 @@ public final class Reactor implements Runnable
         catch (final Throwable ex)
         {
             onCrash(side.session, ex);
+        }
+    }
+
+    private void onMiddleKey(final SelectionKey key, final MiddleConnection connection)
+    {
+        try
+        {
+            if (!key.isValid())
+            {
+                connection.close("key cancelled");
+                return;
+            }
+            connection.onSelected(key.readyOps());
+        }
+        catch (final CancelledKeyException | IOException ex)
+        {
+            connection.close(ex.toString());
+        }
+        catch (final Error ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "middle-proxy connection handler crashed, closing it", ex);
+            connection.close("crash");
         }
     }
 
@@ -395,6 +440,38 @@ public final class Reactor implements Runnable
         sessionsByTimer.remove(timerId);
     }
 
+    SelectionKey registerHandler(final SelectableChannel channel, final int ops, final MiddleConnection connection)
+        throws ClosedChannelException
+    {
+        return channel.register(selector, ops, connection);
+    }
+
+    MiddleMultiplexer multiplexer()
+    {
+        return multiplexer;
+    }
+
+    BufferPool middlePool()
+    {
+        return middlePool;
+    }
+
+    /**
+     * @param length bytes needed.
+     * @param index  which of this reactor's three middle-proxy scratch arrays (distinct arrays for the JCE).
+     * @return a heap array of at least {@code length} bytes, reused.
+     */
+    byte[] middleScratch(final int length, final int index)
+    {
+        byte[] scratch = middleScratch[index];
+        if (null == scratch || scratch.length < length)
+        {
+            scratch = new byte[Math.max(length, 64 * 1024)];
+            middleScratch[index] = scratch;
+        }
+        return scratch;
+    }
+
     SelectionKey register(final SelectableChannel channel, final int ops, final Side side)
         throws ClosedChannelException
     {
@@ -442,6 +519,10 @@ public final class Reactor implements Runnable
      */
     public void onClose()
     {
+        if (null != multiplexer)
+        {
+            multiplexer.closeAll();
+        }
         final List<Session> open = new ArrayList<>(sessions);
         for (final Session session : open)
         {
@@ -538,6 +619,14 @@ public final class Reactor implements Runnable
      */
     public int buffersInUse()
     {
-        return readPool.inUse() + writePool.inUse();
+        return readPool.inUse() + writePool.inUse() + (null == middlePool ? 0 : middlePool.inUse());
+    }
+
+    /**
+     * @return middle-proxy connections open on this reactor; readable from any thread.
+     */
+    public int middleConnections()
+    {
+        return null == multiplexer ? 0 : multiplexer.connectionCount();
     }
 }

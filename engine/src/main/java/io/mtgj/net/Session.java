@@ -48,6 +48,7 @@ final class Session
     private int addressIndex;
     private short dcIndex;
     private boolean recordsStarted;
+    private MiddleClient middle;
     private boolean cloaked;
     private HandshakeFailure failure;
     private int telegramDc = NO_DC;
@@ -213,6 +214,10 @@ final class Session
         if (side.isClient)
         {
             toClient.flush(reactor);
+            if (null != middle)
+            {
+                middle.pumpToClient(reactor, toClient);
+            }
         }
         else
         {
@@ -252,13 +257,28 @@ final class Session
                     awaitingFirstByte = false;
                     reactor.latencies().record(Latency.TELEGRAM_FIRST_BYTE, reactor.latencies().nowNs() - markNs);
                 }
-                pipe.flush(reactor);
+                if (null != middle)
+                {
+                    forwardToMiddle();
+                    if (Phase.CLOSED == phase || middle.isWaitingForRoom())
+                    {
+                        return;
+                    }
+                }
+                else
+                {
+                    pipe.flush(reactor);
+                }
             }
             else
             {
                 if (Pipe.BROKEN == n)
                 {
                     close(CloseReason.BAD_HANDSHAKE);
+                }
+                else if (n < 0 && null != middle)
+                {
+                    close(CloseReason.DONE); // the client left; close() tells the middle proxy
                 }
                 else if (n < 0)
                 {
@@ -345,8 +365,13 @@ final class Session
         }
     }
 
-    private void onAccepted(final HandshakeResult result)
+    private void onAccepted(final HandshakeResult result) throws IOException
     {
+        if (null != reactor.multiplexer())
+        {
+            onAcceptedForMiddleProxy(result);
+            return;
+        }
         final UpstreamPlan plan = reactor.upstream().plan(result);
         if (null == plan || plan.addresses().isEmpty())
         {
@@ -366,6 +391,101 @@ final class Session
         // A plan without a decryptor hands the client bytes already under its stream (or plain ones).
         toClient.startRelay(reactor, 0, plan.decryptor(), null == plan.decryptor() ? null : result.encryptor());
         connect(plan);
+    }
+
+    /**
+     * Promoted-channel mode: join a shared middle-proxy connection instead of dialing; the client's packets go out
+     * as RPC requests and answers come back through {@link #onMiddleAnswer}.
+     */
+    private void onAcceptedForMiddleProxy(final HandshakeResult result) throws IOException
+    {
+        dcIndex = result.dcIndex();
+        final InetSocketAddress remoteAddress = (InetSocketAddress)client.channel.getRemoteAddress();
+        final MiddleConnection connection = reactor.multiplexer().connectionFor(dcIndex,
+            !(remoteAddress.getAddress() instanceof java.net.Inet4Address));
+        if (null == connection)
+        {
+            close(CloseReason.DIAL_FAILED);
+            return;
+        }
+        reactor.counters().onHandshake();
+        middle = new MiddleClient(this, connection, result.tag(), remoteAddress,
+            (InetSocketAddress)client.channel.getLocalAddress(), reactor.multiplexer().directory().adTag());
+        toUpstream.startRelay(reactor, toUpstream.start() + result.consumed(), result.decryptor(), null);
+        toClient.startRelay(reactor, 0, null, result.encryptor());
+        toClient.sinkReady();
+        enter(Phase.RELAY);
+        forwardToMiddle();
+    }
+
+    private void forwardToMiddle()
+    {
+        if (!middle.forward(reactor, toUpstream))
+        {
+            reactor.counters().onHandshakeFailure(HandshakeFailure.MALFORMED);
+            close(CloseReason.BAD_HANDSHAKE);
+        }
+    }
+
+    /**
+     * The middle proxy answered this client.
+     */
+    void onMiddleAnswer(final org.agrona.concurrent.UnsafeBuffer buffer, final int offset, final int length)
+    {
+        if (Phase.CLOSED == phase)
+        {
+            return;
+        }
+        lastActivityNs = reactor.nowNs();
+        if (!middle.onAnswer(buffer, offset, length))
+        {
+            close(CloseReason.SLOW_CLIENT);
+            return;
+        }
+        pumpMiddleToClient();
+    }
+
+    /**
+     * The middle proxy confirmed a packet the client asked a quick ack for.
+     */
+    void onMiddleQuickAck(final org.agrona.concurrent.UnsafeBuffer buffer, final int offset)
+    {
+        if (Phase.CLOSED == phase)
+        {
+            return;
+        }
+        if (!middle.onQuickAck(buffer, offset))
+        {
+            close(CloseReason.SLOW_CLIENT);
+            return;
+        }
+        pumpMiddleToClient();
+    }
+
+    /**
+     * The middle-proxy connection can take more of this client's packets.
+     */
+    void onMiddleRoom()
+    {
+        if (Phase.CLOSED != phase && null != middle)
+        {
+            forwardToMiddle();
+            afterEvent();
+        }
+    }
+
+    private void pumpMiddleToClient()
+    {
+        try
+        {
+            middle.pumpToClient(reactor, toClient);
+        }
+        catch (final IOException ex)
+        {
+            close(CloseReason.IO_ERROR);
+            return;
+        }
+        afterEvent();
     }
 
     /**
@@ -579,6 +699,10 @@ final class Session
             return;
         }
         enter(Phase.CLOSED);
+        if (null != middle)
+        {
+            middle.detach();
+        }
         closeQuietly(client.channel);
         closeUpstreamChannel();
         toUpstream.releaseAll();

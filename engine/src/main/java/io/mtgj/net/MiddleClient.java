@@ -1,0 +1,295 @@
+package io.mtgj.net;
+
+import io.mtgj.rpc.Rpc;
+import io.mtgj.rpc.RpcMessages;
+import io.mtgj.transport.PacketFraming;
+import io.mtgj.transport.ProtocolTag;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A client's side of promoted-channel mode (protocol.md 7.8): cuts the client's decrypted stream into transport
+ * packets and offers each to the shared middle-proxy connection as RPC_PROXY_REQ; frames the answers routed back
+ * to it in the client's transport and queues them for the client, bounded, so a slow client is closed rather than
+ * stalling the others on its connection.
+ */
+final class MiddleClient
+{
+    /** Queued answer bytes a client may fall behind by before it is closed. */
+    static final int MAX_PENDING_BYTES = 2 * (PacketFraming.MAX_PACKET_LENGTH + 64);
+
+    private final Session session;
+    private final MiddleConnection connection;
+    private final long connId;
+    private final ProtocolTag tag;
+    private final byte[] requestHeader = new byte[Rpc.PROXY_REQ_HEADER_LENGTH];
+    private final byte[] packetHeader = new byte[4];
+    private byte[] staging;
+    private int stagingFill;
+    private boolean stagingQuickAck;
+    private byte[] pending = new byte[4096];
+    private int pendingStart;
+    private int pendingEnd;
+    private boolean waitingForRoom;
+
+    MiddleClient(final Session session, final MiddleConnection connection, final ProtocolTag tag,
+        final InetSocketAddress client, final InetSocketAddress local, final byte[] adTag)
+    {
+        this.session = session;
+        this.connection = connection;
+        this.connId = connection.attach(session);
+        this.tag = tag;
+        RpcMessages.writeProxyRequestHeader(requestHeader, 0, 0, connId,
+            RpcMessages.ipv6Form(client.getAddress()), client.getPort(),
+            RpcMessages.ipv6Form(local.getAddress()), local.getPort(), adTag);
+    }
+
+    long connId()
+    {
+        return connId;
+    }
+
+    MiddleConnection connection()
+    {
+        return connection;
+    }
+
+    /**
+     * Offer every complete packet in {@code [start, payloadEnd)} of the client's pipe; keep the rest.
+     *
+     * @return false when the client sent something that is not a packet of its transport.
+     */
+    boolean forward(final Reactor reactor, final Pipe pipe)
+    {
+        waitingForRoom = false;
+        if (null != staging && !offerStaged(pipe))
+        {
+            return true;
+        }
+        final PooledBuffer buffer = pipe.buffer();
+        if (null == buffer)
+        {
+            return true;
+        }
+        final UnsafeBuffer bytes = buffer.buffer();
+        int at = pipe.start();
+        final int end = pipe.payloadEnd();
+        while (at < end && !waitingForRoom)
+        {
+            bytes.getBytes(at, packetHeader, 0, Math.min(4, end - at));
+            final int headerLength = PacketFraming.headerLength(tag, packetHeader, 0, end - at);
+            if (PacketFraming.NEED_MORE == headerLength)
+            {
+                break;
+            }
+            final int bodyLength = PacketFraming.bodyLength(tag, packetHeader, 0);
+            final boolean quickAck = PacketFraming.isQuickAckRequested(tag, packetHeader, 0);
+            if (bodyLength > PacketFraming.MAX_PACKET_LENGTH + 16)
+            {
+                return false;
+            }
+            // Padded intermediate: trailing len % 4 bytes are padding (protocol.md 2.6).
+            final int packetLength = ProtocolTag.PADDED_INTERMEDIATE == tag ? bodyLength & ~3 : bodyLength;
+            if (end - at >= headerLength + bodyLength)
+            {
+                final byte[] packet = reactor.middleScratch(packetLength, 2);
+                bytes.getBytes(at + headerLength, packet, 0, packetLength);
+                if (!offer(packet, packetLength, quickAck))
+                {
+                    break;
+                }
+                at += headerLength + bodyLength;
+            }
+            else if (headerLength + bodyLength > buffer.capacity() - at)
+            {
+                // Larger than the room the buffer has for it: gather it aside (bounded by the packet limit).
+                staging = new byte[bodyLength];
+                stagingQuickAck = quickAck;
+                stagingFill = end - at - headerLength;
+                bytes.getBytes(at + headerLength, staging, 0, stagingFill);
+                at = end;
+            }
+            else
+            {
+                break;
+            }
+        }
+        pipe.consumed(at);
+        return true;
+    }
+
+    /**
+     * Fill the staged large packet from the pipe and offer it once whole.
+     *
+     * @return whether the staging area is free again.
+     */
+    private boolean offerStaged(final Pipe pipe)
+    {
+        final int available = pipe.payloadEnd() - pipe.start();
+        final int n = Math.min(staging.length - stagingFill, available);
+        if (n > 0)
+        {
+            pipe.buffer().buffer().getBytes(pipe.start(), staging, stagingFill, n);
+            stagingFill += n;
+            pipe.consumed(pipe.start() + n);
+        }
+        if (stagingFill < staging.length)
+        {
+            return false;
+        }
+        final int packetLength = ProtocolTag.PADDED_INTERMEDIATE == tag ? staging.length & ~3 : staging.length;
+        if (!offer(staging, packetLength, stagingQuickAck))
+        {
+            return false;
+        }
+        staging = null;
+        return true;
+    }
+
+    private boolean offer(final byte[] packet, final int length, final boolean quickAck)
+    {
+        boolean notEncrypted = length >= 8;
+        for (int i = 0; i < 8 && notEncrypted; i++)
+        {
+            notEncrypted = 0 == packet[i];
+        }
+        final int flags = RpcMessages.proxyRequestFlags(tag, quickAck, notEncrypted);
+        requestHeader[4] = (byte)flags;
+        requestHeader[5] = (byte)(flags >>> 8);
+        requestHeader[6] = (byte)(flags >>> 16);
+        requestHeader[7] = (byte)(flags >>> 24);
+        if (!connection.offer(session, requestHeader, packet, 0, length))
+        {
+            waitingForRoom = true;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * An answer for the client: frame it in its transport and queue it.
+     *
+     * @return false when the client is too far behind and must be closed.
+     */
+    boolean onAnswer(final UnsafeBuffer buffer, final int offset, final int length)
+    {
+        final int padding = ProtocolTag.PADDED_INTERMEDIATE == tag ? ThreadLocalRandom.current().nextInt(4) : 0;
+        final int header = ProtocolTag.ABRIDGED == tag && length / 4 < 0x7f ? 1 : 4;
+        if (!reserve(header + length + padding))
+        {
+            return false;
+        }
+        if (ProtocolTag.ABRIDGED == tag)
+        {
+            final int words = length / 4;
+            if (1 == header)
+            {
+                pending[pendingEnd] = (byte)words;
+            }
+            else
+            {
+                putLe32(pending, pendingEnd, (words << 8) | 0x7f);
+            }
+        }
+        else
+        {
+            putLe32(pending, pendingEnd, length + padding);
+        }
+        pendingEnd += header;
+        buffer.getBytes(offset, pending, pendingEnd, length);
+        pendingEnd += length;
+        for (int i = 0; i < padding; i++)
+        {
+            pending[pendingEnd++] = (byte)ThreadLocalRandom.current().nextInt(256);
+        }
+        return true;
+    }
+
+    /**
+     * A quick ack for the client (protocol.md 2.6): abridged gets the confirm bytes reversed, the others as they came.
+     *
+     * @return false when the client is too far behind.
+     */
+    boolean onQuickAck(final UnsafeBuffer buffer, final int offset)
+    {
+        if (!reserve(4))
+        {
+            return false;
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            pending[pendingEnd + i] = buffer.getByte(offset + (ProtocolTag.ABRIDGED == tag ? 3 - i : i));
+        }
+        pendingEnd += 4;
+        return true;
+    }
+
+    private boolean reserve(final int length)
+    {
+        if (pendingEnd - pendingStart + length > MAX_PENDING_BYTES)
+        {
+            return false;
+        }
+        if (pending.length - pendingEnd < length)
+        {
+            final int live = pendingEnd - pendingStart;
+            final byte[] grown = live + length > pending.length ?
+                new byte[Math.max(pending.length * 2, live + length)] : pending;
+            System.arraycopy(pending, pendingStart, grown, 0, live);
+            pending = grown;
+            pendingStart = 0;
+            pendingEnd = live;
+        }
+        return true;
+    }
+
+    /**
+     * Move queued answers into the client's pipe (which encrypts and frames them) and write.
+     */
+    void pumpToClient(final Reactor reactor, final Pipe pipe) throws IOException
+    {
+        while (pendingEnd > pendingStart)
+        {
+            final int n = pipe.append(reactor, pending, pendingStart, pendingEnd - pendingStart);
+            if (0 == n)
+            {
+                break;
+            }
+            pendingStart += n;
+            pipe.flush(reactor);
+        }
+        if (pendingStart == pendingEnd)
+        {
+            pendingStart = 0;
+            pendingEnd = 0;
+            if (pending.length > 64 * 1024)
+            {
+                pending = new byte[4096]; // a burst is over: give the memory back
+            }
+        }
+        pipe.flush(reactor);
+    }
+
+    boolean isWaitingForRoom()
+    {
+        return waitingForRoom;
+    }
+
+    void detach()
+    {
+        connection.detach(connId);
+        staging = null;
+        pending = null;
+    }
+
+    private static void putLe32(final byte[] bytes, final int offset, final int value)
+    {
+        bytes[offset] = (byte)value;
+        bytes[offset + 1] = (byte)(value >>> 8);
+        bytes[offset + 2] = (byte)(value >>> 16);
+        bytes[offset + 3] = (byte)(value >>> 24);
+    }
+}

@@ -1,0 +1,250 @@
+package io.mtgj.perf;
+
+import io.mtgj.config.ProxyConfig;
+import io.mtgj.perf.middle.FakeMiddleProxy;
+import io.mtgj.perf.middle.MiddleConfigServer;
+import io.mtgj.secret.Hex;
+import io.mtgj.secret.Secret;
+import io.mtgj.secret.SecretMode;
+import io.mtgj.telegram.middle.MiddleProxyUpstream;
+import io.mtgj.transport.ProtocolTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Promoted-channel mode end to end: real clients through the proxy to a fake middle proxy written independently
+ * from protocol.md, with Telegram's config served from loopback.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MiddleProxyEndToEndTest
+{
+    private static final String AD_TAG = "dcbe8f1493fa4cd9ab300891c0b5b326";
+    private static final int TIMEOUT_MS = 20_000;
+
+    private final Random random = new Random(77);
+    private final byte[] proxySecret = new byte[128];
+    private FakeMiddleProxy middleProxy;
+    private MiddleConfigServer configServer;
+
+    @BeforeEach
+    void startTelegramSide() throws IOException
+    {
+        random.nextBytes(proxySecret);
+        middleProxy = FakeMiddleProxy.start(proxySecret);
+        configServer = MiddleConfigServer.start(proxySecret,
+            MiddleConfigServer.everyDc(List.of(middleProxy.address())), Map.of());
+    }
+
+    @AfterEach
+    void stopTelegramSide() throws Exception
+    {
+        configServer.close();
+        middleProxy.close();
+    }
+
+    private ProxyFixture startProxy(final Secret secret, final UnaryOperator<ProxyConfig.Builder> more)
+        throws IOException
+    {
+        return ProxyFixture.start(secret, b -> more.apply(b
+            .adTag(Hex.decode(AD_TAG))
+            .workers(1)
+            .middleProxyUrls(configServer.secretUrl().toString(), configServer.configUrl().toString(),
+                configServer.configV6Url().toString())));
+    }
+
+    @Test
+    void shouldCarryEverySecretModeAndTransportIntactWithTheAdTag() throws Exception
+    {
+        final Secret simple = Secret.generate(SecretMode.SIMPLE, null, random);
+        final Secret secured = Secret.generate(SecretMode.SECURED, null, random);
+        final Secret tls = Secret.generate(SecretMode.FAKE_TLS, "storage.googleapis.com", random);
+        for (final Secret secret : List.of(simple, secured, tls))
+        {
+            try (ProxyFixture fixture = startProxy(secret, UnaryOperator.identity()))
+            {
+                final List<ProtocolTag> tags = SecretMode.SIMPLE == secret.mode() ?
+                    List.of(ProtocolTag.values()) : List.of(ProtocolTag.PADDED_INTERMEDIATE);
+                for (final ProtocolTag tag : tags)
+                {
+                    try (ClientConnection client = ClientConnection.connect(
+                        fixture.address(), secret, tag, (short)2, random, TIMEOUT_MS))
+                    {
+                        for (final int size : new int[] {4, 1000, 64 * 1024, 1 << 20})
+                        {
+                            final byte[] payload = new byte[size];
+                            random.nextBytes(payload);
+                            client.send(payload);
+                            final byte[] answer = client.receive();
+                            assertNotNull(answer, secret.mode() + " " + tag + " " + size);
+                            assertArrayEquals(payload, Arrays.copyOf(answer, size), secret.mode() + " " + tag);
+                        }
+                    }
+                }
+                fixture.awaitQuiet();
+                assertEquals(0, fixture.proxy.crashes());
+            }
+        }
+        assertEquals(0, middleProxy.requestsWithoutAdTag());
+        assertEquals(Set.of(AD_TAG), middleProxy.adTagsSeen());
+        assertEquals(0, middleProxy.protocolErrors(), middleProxy.protocolErrorMessages().toString());
+        assertEquals(0, middleProxy.notEncryptedFlagMismatches());
+    }
+
+    @Test
+    void shouldShare120ClientsOverExactlyThreeConnections() throws Exception
+    {
+        final Secret secret = Secret.generate(SecretMode.SECURED, null, random);
+        final int clients = 120;
+        try (ProxyFixture fixture = startProxy(secret, UnaryOperator.identity()))
+        {
+            final List<ClientConnection> open = new ArrayList<>();
+            final ExecutorService pool = Executors.newFixedThreadPool(clients);
+            try
+            {
+                final List<Future<ClientConnection>> connecting = new ArrayList<>();
+                for (int i = 0; i < clients; i++)
+                {
+                    final long seed = random.nextLong();
+                    connecting.add(pool.submit(() -> roundTrip(fixture, secret, new Random(seed))));
+                }
+                for (final Future<ClientConnection> client : connecting)
+                {
+                    open.add(client.get(60, TimeUnit.SECONDS));
+                }
+                assertEquals(3, fixture.proxy.middleProxyConnections());
+                final List<Integer> sizes = new ArrayList<>();
+                for (final Set<String> ids : middleProxy.connIdsPerConnection())
+                {
+                    sizes.add(ids.size());
+                }
+                sizes.sort(null);
+                assertEquals(List.of(20, 50, 50), sizes);
+            }
+            finally
+            {
+                pool.shutdownNow();
+                for (final ClientConnection client : open)
+                {
+                    client.close();
+                }
+            }
+            fixture.awaitQuiet();
+            Await.until("every client to be announced as gone", 10_000,
+                () -> middleProxy.closeConnsReceived().size() == clients);
+            Await.until("the idle connections to close", 10_000, () -> 0 == fixture.proxy.middleProxyConnections());
+        }
+    }
+
+    private static ClientConnection roundTrip(final ProxyFixture fixture, final Secret secret, final Random random)
+        throws IOException
+    {
+        final ClientConnection client =
+            ClientConnection.connect(fixture.address(), secret, ProtocolTag.INTERMEDIATE, (short)2, random, TIMEOUT_MS);
+        final byte[] payload = new byte[64];
+        random.nextBytes(payload);
+        client.send(payload);
+        assertArrayEquals(payload, Arrays.copyOf(client.receive(), 64));
+        return client;
+    }
+
+    @Test
+    void shouldCloseItsClientsWhenAMiddleProxyDiesAndUseANewConnectionAfter() throws Exception
+    {
+        final Secret secret = Secret.generate(SecretMode.SIMPLE, null, random);
+        try (ProxyFixture fixture = startProxy(secret, UnaryOperator.identity()))
+        {
+            final ClientConnection first = roundTrip(fixture, secret, random);
+            final ClientConnection second = roundTrip(fixture, secret, random);
+            first.send(FakeMiddleProxy.commandPacket(FakeMiddleProxy.DIE_COMMAND));
+            assertNull(first.receive());
+            assertTrue(second.isClosedByPeer(), "every client of the dead connection is closed");
+            first.close();
+            second.close();
+            fixture.awaitQuiet();
+            try (ClientConnection third = roundTrip(fixture, secret, random))
+            {
+                assertEquals(2, middleProxy.connectionsAccepted());
+            }
+        }
+    }
+
+    @Test
+    void shouldRouteClosesAndAnswerPings() throws Exception
+    {
+        final Secret secret = Secret.generate(SecretMode.SIMPLE, null, random);
+        try (ProxyFixture fixture = startProxy(secret, UnaryOperator.identity());
+            ClientConnection keeper = roundTrip(fixture, secret, random);
+            ClientConnection closed = roundTrip(fixture, secret, random))
+        {
+            keeper.send(FakeMiddleProxy.commandPacket(FakeMiddleProxy.PING_COMMAND));
+            Await.until("the pong", 10_000, () -> !middleProxy.pongs().isEmpty());
+            closed.send(FakeMiddleProxy.commandPacket(FakeMiddleProxy.CLOSE_COMMAND));
+            assertTrue(closed.isClosedByPeer(), "RPC_CLOSE_EXT reaches its client");
+            final byte[] payload = new byte[40];
+            keeper.send(payload);
+            assertNotNull(keeper.receive(), "the other client on the connection carries on");
+        }
+    }
+
+    @Test
+    void shouldStreamLargeAnswers() throws Exception
+    {
+        final Secret secret = Secret.generate(SecretMode.SECURED, null, random);
+        try (ProxyFixture fixture = startProxy(secret, UnaryOperator.identity());
+            ClientConnection client = roundTrip(fixture, secret, random))
+        {
+            final long total = 8L << 20;
+            client.send(FakeMiddleProxy.bulkPacket(total));
+            long received = 0;
+            while (received < total)
+            {
+                final byte[] answer = client.receive();
+                assertNotNull(answer);
+                received += answer.length & ~3;
+            }
+            assertEquals(total, received);
+        }
+    }
+
+    @Test
+    void shouldFailToStartWithoutAConfigAndKeepTheLastGoodOneOnRefresh() throws Exception
+    {
+        configServer.failAll(true);
+        final Secret secret = Secret.generate(SecretMode.SIMPLE, null, random);
+        final IOException failure = assertThrows(IOException.class, () -> startProxy(secret, UnaryOperator.identity()));
+        assertTrue(failure.getMessage().contains(configServer.secretUrl().toString()), failure.getMessage());
+        configServer.failAll(false);
+
+        final MiddleProxyUpstream upstream = new MiddleProxyUpstream(configServer.secretUrl(),
+            configServer.configUrl(), configServer.configV6Url(), Hex.decode(AD_TAG), null, 50);
+        upstream.refresh();
+        assertEquals(middleProxy.address(), upstream.pick((short)2, false));
+        configServer.failAll(true);
+        assertThrows(IOException.class, upstream::refresh);
+        upstream.refreshQuietly();
+        assertEquals(middleProxy.address(), upstream.pick((short)-4, false), "the last good list is kept");
+        assertArrayEquals(proxySecret, upstream.proxySecret());
+    }
+}
