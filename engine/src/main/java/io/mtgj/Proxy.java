@@ -86,7 +86,7 @@ public final class Proxy implements AutoCloseable
             // Promoted-channel mode: Telegram's middle proxies; a failed first fetch is a start-up error.
             middle = new MiddleProxyUpstream(config.middleProxySecretUrl(), config.middleProxyConfigUrl(),
                 config.middleProxyConfigUrlV6(), config.adTag(), config.publicIpv4(),
-                config.multiplexPerConnection());
+                config.multiplexPerConnection(), config.preferIp());
             middle.refresh();
             upstream = middle;
         }

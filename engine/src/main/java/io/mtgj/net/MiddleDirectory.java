@@ -17,6 +17,12 @@ public interface MiddleDirectory
     InetSocketAddress pick(short dcIndex, boolean ipv6);
 
     /**
+     * @param clientIpv6 whether the client reached us over IPv6.
+     * @return whether to use IPv6 middle proxies for it: the client's family, unless {@code --prefer-ip only-*}.
+     */
+    boolean useIpv6(boolean clientIpv6);
+
+    /**
      * @return the proxy secret from Telegram.
      */
     byte[] proxySecret();

@@ -401,8 +401,8 @@ final class Session
     {
         dcIndex = result.dcIndex();
         final InetSocketAddress remoteAddress = (InetSocketAddress)client.channel.getRemoteAddress();
-        final MiddleConnection connection = reactor.multiplexer().connectionFor(dcIndex,
-            !(remoteAddress.getAddress() instanceof java.net.Inet4Address));
+        final MiddleConnection connection = reactor.multiplexer().connectionFor(dcIndex, reactor.multiplexer()
+            .directory().useIpv6(!(remoteAddress.getAddress() instanceof java.net.Inet4Address)));
         if (null == connection)
         {
             close(CloseReason.DIAL_FAILED);

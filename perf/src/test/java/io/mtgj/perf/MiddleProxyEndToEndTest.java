@@ -229,6 +229,29 @@ class MiddleProxyEndToEndTest
     }
 
     @Test
+    void shouldCloseASlowClientWithoutStallingTheOthersOnItsConnection() throws Exception
+    {
+        final Secret secret = Secret.generate(SecretMode.SIMPLE, null, random);
+        try (ProxyFixture fixture = startProxy(secret, UnaryOperator.identity());
+            ClientConnection slow = roundTrip(fixture, secret, random);
+            ClientConnection brisk = roundTrip(fixture, secret, random))
+        {
+            // The slow client asks for far more than its queue and socket buffers hold, and never reads.
+            slow.send(FakeMiddleProxy.bulkPacket(64L << 20));
+            Await.until("the slow client to be closed", 30_000,
+                () -> 1 == fixture.proxy.closed(io.mtgj.net.CloseReason.SLOW_CLIENT));
+            for (int i = 0; i < 20; i++)
+            {
+                final byte[] payload = new byte[256];
+                random.nextBytes(payload);
+                brisk.send(payload);
+                assertArrayEquals(payload, Arrays.copyOf(brisk.receive(), 256), "the shared connection still works");
+            }
+            assertEquals(1, fixture.proxy.middleProxyConnections());
+        }
+    }
+
+    @Test
     void shouldFailToStartWithoutAConfigAndKeepTheLastGoodOneOnRefresh() throws Exception
     {
         configServer.failAll(true);
@@ -238,7 +261,8 @@ class MiddleProxyEndToEndTest
         configServer.failAll(false);
 
         final MiddleProxyUpstream upstream = new MiddleProxyUpstream(configServer.secretUrl(),
-            configServer.configUrl(), configServer.configV6Url(), Hex.decode(AD_TAG), null, 50);
+            configServer.configUrl(), configServer.configV6Url(), Hex.decode(AD_TAG), null, 50,
+            io.mtgj.config.PreferIp.IPV6);
         upstream.refresh();
         assertEquals(middleProxy.address(), upstream.pick((short)2, false));
         configServer.failAll(true);

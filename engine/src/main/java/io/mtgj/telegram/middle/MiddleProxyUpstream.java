@@ -1,5 +1,6 @@
 package io.mtgj.telegram.middle;
 
+import io.mtgj.config.PreferIp;
 import io.mtgj.net.HandshakeResult;
 import io.mtgj.net.MiddleDirectory;
 import io.mtgj.net.Upstream;
@@ -34,6 +35,7 @@ public final class MiddleProxyUpstream implements Upstream, MiddleDirectory
     private final byte[] adTag;
     private final InetAddress publicIpv4;
     private final int multiplex;
+    private final PreferIp preferIp;
     private volatile Snapshot snapshot;
 
     /**
@@ -43,10 +45,12 @@ public final class MiddleProxyUpstream implements Upstream, MiddleDirectory
      * @param adTag       the 16-byte ad tag.
      * @param publicIpv4  our public IPv4 when behind NAT, or null.
      * @param multiplex   clients per middle-proxy connection.
+     * @param preferIp    family policy: {@code only-*} forces a family, otherwise the client's is used.
      */
     public MiddleProxyUpstream(final URI secretUrl, final URI configUrl, final URI configUrlV6, final byte[] adTag,
-        final InetAddress publicIpv4, final int multiplex)
+        final InetAddress publicIpv4, final int multiplex, final PreferIp preferIp)
     {
+        this.preferIp = preferIp;
         this.secretUrl = secretUrl;
         this.configUrl = configUrl;
         this.configUrlV6 = configUrlV6;
@@ -166,6 +170,12 @@ public final class MiddleProxyUpstream implements Upstream, MiddleDirectory
             candidates = current.v4.candidates(dcIndex);
         }
         return candidates.isEmpty() ? null : candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+    }
+
+    @Override
+    public boolean useIpv6(final boolean clientIpv6)
+    {
+        return PreferIp.ONLY_IPV6 == preferIp || (PreferIp.ONLY_IPV4 != preferIp && clientIpv6);
     }
 
     @Override
