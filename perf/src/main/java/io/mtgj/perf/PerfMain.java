@@ -33,7 +33,7 @@ public final class PerfMain
 {
     static final int STATUS_BAD_INPUT = 2;
     static final int STATUS_FAILED = 1;
-    private static final String USAGE = "Usage: mtg-perf fake-dc|load|relay-baseline|idle|bench [options] " +
+    private static final String USAGE = "Usage: mtg-perf fake-dc|load|relay-baseline|idle|bench|soak [options] " +
         "(mtg-perf COMMAND --help for its options)";
 
     private PerfMain()
@@ -76,6 +76,9 @@ public final class PerfMain
                     return idle(parse(args[0], idleOptions(), rest, out), out);
                 case "bench":
                     return Bench.run(parse(args[0], Bench.options(), rest, out), out);
+                case "soak":
+                    return Soak.run(Durations.parseMs(parse(args[0], soakOptions(), rest, out)
+                        .getOptionValue("duration", "10m")), out);
                 default:
                     err.println("mtg-perf: unknown command '" + args[0] + "'");
                     err.println(USAGE);
@@ -216,6 +219,13 @@ public final class PerfMain
             Files.writeString(Path.of(line.getOptionValue("json")), result.toJson() + "\n");
         }
         return 0;
+    }
+
+    private static Options soakOptions()
+    {
+        final Options options = new Options();
+        options.addOption(option("duration", "DURATION", "how long to run the mixed traffic (default 10m)"));
+        return options;
     }
 
     private static Options relayOptions()
