@@ -113,6 +113,23 @@ class MiddleProxyEndToEndTest
     }
 
     @Test
+    void shouldTalkToMiddleProxiesThatDoNotPadTheirNonce() throws Exception
+    {
+        // Telegram's own middle proxies answer the nonce in 44 bytes; mtg pads to 48. Both must work.
+        try (FakeMiddleProxy unpadded = FakeMiddleProxy.start(proxySecret, null, false))
+        {
+            configServer.replaceConfig(MiddleConfigServer.everyDc(List.of(unpadded.address())), Map.of());
+            final Secret secret = Secret.generate(SecretMode.SECURED, null, random);
+            try (ProxyFixture fixture = startProxy(secret, UnaryOperator.identity());
+                ClientConnection client = roundTrip(fixture, secret, random))
+            {
+                assertEquals(1, unpadded.handshakesCompleted());
+                assertEquals(0, unpadded.protocolErrors(), unpadded.protocolErrorMessages().toString());
+            }
+        }
+    }
+
+    @Test
     void shouldShare120ClientsOverExactlyThreeConnections() throws Exception
     {
         final Secret secret = Secret.generate(SecretMode.SECURED, null, random);

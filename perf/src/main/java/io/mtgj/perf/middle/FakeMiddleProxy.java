@@ -35,10 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * Per connection: read the proxy's plaintext nonce frame (seq -2, 44 bytes, padded to 48 or not), check
  * {@code RPC_NONCE}, key selector (first 4 bytes of the proxy secret), schema 1 and CRC; answer with its own nonce
- * frame padded to 48; derive the AES-256-CBC keys of 7.5 with the proxy as "client" (the socket's remote IP, or the
- * announced one, and its remote port) and this ME as "server" (the socket's local IP and port); decrypt with the
- * {@code CLIENT} keys and encrypt with the {@code SERVER} keys; read the handshake (seq -1, flags 0, peer PID
- * {@code IPIPPRPDTIME}) and answer with its own PID and the proxy's PID echoed; then seq 0, 1, 2, ... both ways.
+ * frame (padded to 48 unless told not to); derive the AES-256-CBC keys of 7.5 with the proxy as "client" (the
+ * socket's remote IP, or the announced one, and its remote port) and this ME as "server" (the socket's local IP and
+ * port); decrypt with the {@code CLIENT} keys and encrypt with the {@code SERVER} keys; read the handshake (seq -1,
+ * flags 0, peer PID {@code IPIPPRPDTIME}) and answer with its own PID and the proxy's PID echoed; then seq 0, 1, 2,
+ * ... both ways.
  * Any broken frame or message is counted in {@link #protocolErrors()} and closes that connection. IPv4 only, since
  * it listens on 127.0.0.1.
  * <p>
@@ -52,7 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     with that id is recorded in {@link #pongs()} and a pong with an unknown id is a protocol error;</li>
  *     <li>{@link #BULK_COMMAND} then LE64 {@code n}: instead of the echo, {@code n} bytes (rounded up to a multiple
  *     of 4) as {@code RPC_PROXY_ANS} payloads of {@link #BULK_PAYLOAD_LENGTH} bytes, the last one shorter; byte
- *     {@code k} of the stream is {@code (byte)k}.</li>
+ *     {@code k} of the stream is {@code (byte)k}. The stream stops early once the proxy sends {@code RPC_CLOSE_CONN}
+ *     for that conn id, as a real ME forgets a closed client.</li>
  * </ul>
  * The proxy's {@code RPC_PING}s are answered with {@code RPC_PONG}; its {@code RPC_CLOSE_CONN}s are recorded.
  */
@@ -85,6 +87,7 @@ public final class FakeMiddleProxy implements AutoCloseable
     private final byte[] secret;
     private final int keySelector;
     private final InetAddress announcedClientIp;
+    private final boolean padNonceAnswer;
     private final ServerSocket server;
     private final Thread acceptor;
     private final SecureRandom random = new SecureRandom();
@@ -117,9 +120,14 @@ public final class FakeMiddleProxy implements AutoCloseable
     private final ArrayDeque<ProxyRequest> recentRequests = new ArrayDeque<>();
     private volatile boolean running = true;
 
-    private FakeMiddleProxy(final byte[] secret, final InetAddress announcedClientIp, final ServerSocket server)
+    private FakeMiddleProxy(
+        final byte[] secret,
+        final InetAddress announcedClientIp,
+        final boolean padNonceAnswer,
+        final ServerSocket server)
     {
         this.secret = secret;
+        this.padNonceAnswer = padNonceAnswer;
         this.keySelector = LittleEndian.getInt(secret, 0);
         this.announcedClientIp = announcedClientIp;
         this.server = server;
@@ -152,6 +160,24 @@ public final class FakeMiddleProxy implements AutoCloseable
     public static FakeMiddleProxy start(final byte[] proxySecret, final InetAddress announcedClientIp)
         throws IOException
     {
+        return start(proxySecret, announcedClientIp, true);
+    }
+
+    /**
+     * Listen on 127.0.0.1 on a free port.
+     *
+     * @param proxySecret       the proxy secret, 32 to 256 bytes.
+     * @param announcedClientIp the IPv4 address the proxy uses as its own in the key derivation, or null for the
+     *                          connection's remote address.
+     * @param padNonceAnswer    true to pad the plaintext nonce answer to 48 bytes as mtg v1 and mtprotoproxy do;
+     *                          false to send 44 bytes as the official MTProxy (so Telegram's real MEs) does.
+     * @return the running fake ME.
+     * @throws IOException when binding fails.
+     */
+    public static FakeMiddleProxy start(
+        final byte[] proxySecret, final InetAddress announcedClientIp, final boolean padNonceAnswer)
+        throws IOException
+    {
         if (proxySecret.length < MIN_SECRET_LENGTH || proxySecret.length > MAX_SECRET_LENGTH)
         {
             throw new IllegalArgumentException("proxy secret must be 32..256 bytes, not " + proxySecret.length);
@@ -159,7 +185,7 @@ public final class FakeMiddleProxy implements AutoCloseable
         final ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[]{ 127, 0, 0, 1 }), 0), 128);
-        return new FakeMiddleProxy(proxySecret.clone(), announcedClientIp, server);
+        return new FakeMiddleProxy(proxySecret.clone(), announcedClientIp, padNonceAnswer, server);
     }
 
     /**
@@ -507,7 +533,7 @@ public final class FakeMiddleProxy implements AutoCloseable
             final InputStream in = new BufferedInputStream(socket.getInputStream(), STREAM_BUFFER_LENGTH);
             final OutputStream out = new BufferedOutputStream(socket.getOutputStream(), STREAM_BUFFER_LENGTH);
             final RpcFrameReader reader = new RpcFrameReader(in, RpcConstants.SEQ_NONCE);
-            final RpcFrameWriter writer = new RpcFrameWriter(RpcConstants.SEQ_NONCE, true);
+            final RpcFrameWriter writer = new RpcFrameWriter(RpcConstants.SEQ_NONCE, padNonceAnswer);
             handshake(socket, reader, writer, out);
             final Thread sender = new Thread(() -> writeLoop(connection, writer, out),
                 "fake-me-writer-" + socket.getPort());
@@ -645,8 +671,12 @@ public final class FakeMiddleProxy implements AutoCloseable
                 return onProxyRequest(connection, message);
 
             case RpcConstants.RPC_CLOSE_CONN:
-                closeConnsReceived.add(idOf("RPC_CLOSE_CONN", message));
+            {
+                final String connId = idOf("RPC_CLOSE_CONN", message);
+                connection.closedConnIds.add(connId);
+                closeConnsReceived.add(connId);
                 return true;
+            }
 
             case RpcConstants.RPC_PONG:
             {
@@ -676,6 +706,7 @@ public final class FakeMiddleProxy implements AutoCloseable
         final ProxyRequest request = ProxyRequest.parse(message);
         requests.incrementAndGet();
         connection.connIds.add(request.connIdHex());
+        connection.closedConnIds.remove(request.connIdHex());
         flagsSeen.add(request.flags());
         if (request.hasAdTag())
         {
@@ -795,8 +826,9 @@ public final class FakeMiddleProxy implements AutoCloseable
             pattern[i] = (byte)i;
         }
         final byte[] message = RpcMessages.proxyAnswer(0, connId, pattern, 0, pattern.length);
+        final String connIdHex = Hex.encode(connId);
         long remaining = byteCount;
-        while (remaining > 0 && !connection.closed.get())
+        while (remaining > 0 && !connection.closed.get() && !connection.closedConnIds.contains(connIdHex))
         {
             final int length = remaining >= BULK_PAYLOAD_LENGTH ? BULK_PAYLOAD_LENGTH : (int)((remaining + 3) & ~3L);
             writer.write(out, message, 0, RpcConstants.PROXY_ANS_HEADER_LENGTH + length);
@@ -864,6 +896,7 @@ public final class FakeMiddleProxy implements AutoCloseable
         final Socket socket;
         final Set<String> connIds = ConcurrentHashMap.newKeySet();
         final Set<String> pendingPings = ConcurrentHashMap.newKeySet();
+        final Set<String> closedConnIds = ConcurrentHashMap.newKeySet();
         final LinkedBlockingQueue<Outgoing> queue = new LinkedBlockingQueue<>();
         final AtomicBoolean closed = new AtomicBoolean();
 
