@@ -134,13 +134,7 @@ final class Pipe
      */
     int read(final Reactor reactor) throws IOException
     {
-        if (null == buffer)
-        {
-            buffer = pool.lease();
-            start = 0;
-            payloadEnd = 0;
-            end = 0;
-        }
+        leaseIfNeeded();
         final int reserve = framesRecords ? RecordFraming.HEADER_LENGTH : 0;
         final int room = buffer.capacity() - end - reserve;
         if (room <= 0)
@@ -184,6 +178,17 @@ final class Pipe
                 buffer.buffer(), transcodeFrom, payloadEnd - transcodeFrom, sourceCipher, sinkCipher);
         }
         return n;
+    }
+
+    private void leaseIfNeeded()
+    {
+        if (null == buffer)
+        {
+            buffer = pool.lease();
+            start = 0;
+            payloadEnd = 0;
+            end = 0;
+        }
     }
 
     private boolean unwrapNew()
@@ -286,13 +291,7 @@ final class Pipe
      */
     int append(final Reactor reactor, final byte[] src, final int offset, final int length)
     {
-        if (null == buffer)
-        {
-            buffer = pool.lease();
-            start = 0;
-            payloadEnd = 0;
-            end = 0;
-        }
+        leaseIfNeeded();
         final int reserve = framesRecords ? RecordFraming.HEADER_LENGTH : 0;
         final int room = buffer.capacity() - end - reserve;
         if (room <= 0)
