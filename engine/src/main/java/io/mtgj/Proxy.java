@@ -14,6 +14,7 @@ import io.mtgj.net.HandshakeFailure;
 import io.mtgj.net.Reactor;
 import io.mtgj.net.ReactorCounters;
 import io.mtgj.net.ReactorGroup;
+import io.mtgj.net.RejectReason;
 import io.mtgj.secret.SecretMode;
 import io.mtgj.stats.LatencyRecorders;
 import io.mtgj.stats.PrometheusCollector;
@@ -32,9 +33,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongFunction;
 
 /**
@@ -49,6 +53,8 @@ public final class Proxy implements AutoCloseable
     private static final long CLOAK_REFRESH_MS = TimeUnit.MINUTES.toMillis(5);
     /** How often Telegram's middle-proxy list and secret are fetched again, as mtg v1. */
     private static final long MIDDLE_REFRESH_MS = TimeUnit.HOURS.toMillis(1);
+    /** How often a graceful stop looks whether the open connections have finished. */
+    private static final long DRAIN_POLL_MS = 20;
     /** How often the clock is checked against NTP, as mtg v1. */
     private static final long CLOCK_CHECK_MS = TimeUnit.MINUTES.toMillis(1);
 
@@ -57,6 +63,12 @@ public final class Proxy implements AutoCloseable
     private final ScheduledExecutorService control;
     private StatsEndpoint statsEndpoint;
     private StatsdReporter statsd;
+    private final AtomicBoolean shutdownStarted = new AtomicBoolean();
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    /** Counted down when {@link #close()} begins, which also cuts a drain short. */
+    private final CountDownLatch closing = new CountDownLatch(1);
+    /** Counted down when {@link #close()} has finished. */
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private Proxy(final ProxyConfig config, final ReactorGroup reactors, final ScheduledExecutorService control)
     {
@@ -128,10 +140,13 @@ public final class Proxy implements AutoCloseable
                 throw ex;
             }
             LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
-                "write_buffer={4} prefer_ip={5} anti_replay_bytes={6}{7}", hostPort(proxy.localAddress()),
+                "write_buffer={4} prefer_ip={5} anti_replay_bytes={6} max_connections={7} " +
+                "max_direct_memory={8}{9}", hostPort(proxy.localAddress()),
                 config.secret().mode().cliName(), config.workers(), config.readBufferBytes(),
                 config.writeBufferBytes(), config.preferIp().cliName(), config.antiReplayMaxBytes(),
+                config.maxConnections(), config.maxDirectMemoryBytes(),
                 null == cloak ? "" : " cloak=" + cloak.target());
+            warnIfHeapIsSmall(config);
             return proxy;
         }
         catch (final IOException | RuntimeException ex)
@@ -189,6 +204,21 @@ public final class Proxy implements AutoCloseable
         if (null != statsd)
         {
             statsd.close();
+        }
+    }
+
+    /**
+     * The anti-replay cache lives on the heap and grows with use up to its bound: a bound above half the heap would
+     * end, days later, in an OutOfMemoryError.
+     */
+    private static void warnIfHeapIsSmall(final ProxyConfig config)
+    {
+        final long maxHeapBytes = Runtime.getRuntime().maxMemory();
+        if (Long.MAX_VALUE != maxHeapBytes && config.antiReplayMaxBytes() > maxHeapBytes / 2)
+        {
+            LOG.log(System.Logger.Level.WARNING, "the anti-replay cache may grow to {0} bytes but the heap is only " +
+                "{1} bytes: lower --anti-replay-max-size or raise -Xmx (MTG_JAVA_OPTS)", config.antiReplayMaxBytes(),
+                maxHeapBytes);
         }
     }
 
@@ -301,6 +331,24 @@ public final class Proxy implements AutoCloseable
     }
 
     /**
+     * @return client connections refused at accept time because {@code --max-connections} were open.
+     */
+    public long rejectedConnections()
+    {
+        return sum(counters -> counters.rejected(RejectReason.CONNECTION_LIMIT));
+    }
+
+    /**
+     * @return completes, with what was thrown, when a reactor thread dies: the proxy then serves only part of its
+     *         clients and should be stopped (the command line exits with status 1). Never completes otherwise.
+     *         Dependent actions run on the dying thread unless made async, so they must not call {@link #close()}.
+     */
+    public CompletionStage<Throwable> fatalError()
+    {
+        return reactors.fatalError();
+    }
+
+    /**
      * @return whether every reactor thread is alive.
      */
     public boolean isHealthy()
@@ -335,12 +383,86 @@ public final class Proxy implements AutoCloseable
         return total;
     }
 
+    /**
+     * Stop gracefully: refuse new clients at once (the listening socket is closed), let open connections carry on
+     * for up to {@link ProxyConfig#shutdownTimeoutMs()}, then {@link #close()} whatever is left. A {@link #close()}
+     * from another thread cuts the wait short. Later calls wait for the first one's close.
+     *
+     * @return true when every connection ended by itself within the timeout.
+     */
+    public boolean shutdown()
+    {
+        if (!shutdownStarted.compareAndSet(false, true))
+        {
+            awaitClosed();
+            return false;
+        }
+        final long timeoutMs = config.shutdownTimeoutMs();
+        LOG.log(System.Logger.Level.INFO, "shutting down: new connections are refused, {0} open may finish " +
+            "within {1} ms", reactors.openConnections(), timeoutMs);
+        reactors.stopAccepting();
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        boolean drained = 0 == reactors.openConnections();
+        try
+        {
+            while (!drained && System.nanoTime() - deadlineNs < 0 &&
+                !closing.await(DRAIN_POLL_MS, TimeUnit.MILLISECONDS))
+            {
+                drained = 0 == reactors.openConnections();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        if (drained)
+        {
+            LOG.log(System.Logger.Level.INFO, "every connection finished");
+        }
+        else
+        {
+            LOG.log(System.Logger.Level.INFO, "shutdown timeout: closing {0} open connections",
+                reactors.openConnections());
+        }
+        close();
+        return drained;
+    }
+
+    /**
+     * Stop at once: every connection is closed. Idempotent and safe from any thread but a reactor's; a second
+     * caller waits until the first has finished.
+     */
     @Override
     public void close()
     {
-        control.shutdownNow();
-        stopStats();
-        reactors.close();
-        LOG.log(System.Logger.Level.INFO, "proxy stopped");
+        if (!closeStarted.compareAndSet(false, true))
+        {
+            awaitClosed();
+            return;
+        }
+        closing.countDown();
+        try
+        {
+            control.shutdownNow();
+            stopStats();
+            reactors.close();
+            LOG.log(System.Logger.Level.INFO, "proxy stopped");
+        }
+        finally
+        {
+            closed.countDown();
+        }
+    }
+
+    private void awaitClosed()
+    {
+        try
+        {
+            closed.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }

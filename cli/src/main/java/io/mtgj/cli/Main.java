@@ -49,7 +49,7 @@ public final class Main
     }
 
     /**
-     * Run a command; {@code run} blocks until a shutdown hook stops the proxy.
+     * Run a command; {@code run} blocks until a signal stops the proxy.
      *
      * @param args command line.
      * @param env  environment variables.
@@ -59,7 +59,7 @@ public final class Main
      */
     static int run(final String[] args, final Map<String, String> env, final PrintStream out, final PrintStream err)
     {
-        return run(args, env, out, err, Main::stopOnShutdown);
+        return run(args, env, out, err, Main::stopOnSignals);
     }
 
     /**
@@ -126,9 +126,11 @@ public final class Main
         }
     }
 
-    private static void stopOnShutdown(final RunCommand.Running running)
+    private static void stopOnSignals(final RunCommand.Running running)
     {
-        // SIGTERM and SIGINT run shutdown hooks: close the proxy so its connections end cleanly
+        // SIGTERM and SIGINT: refuse new clients, let open ones finish, exit 0; a second signal hurries it
+        SignalTrap.install(running::shutdown, "TERM", "INT");
+        // anything else that ends the JVM (SIGHUP, or the handlers above missing) still closes every connection
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "mtg-shutdown"));
     }
 }

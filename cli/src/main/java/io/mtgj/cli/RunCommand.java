@@ -31,6 +31,7 @@ import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import static io.mtgj.cli.CommandLineError.usage;
@@ -51,14 +52,16 @@ final class RunCommand
     }
 
     /**
-     * Run until {@link Running#close()} is called, by the shutdown hook {@code onStarted} registers in production.
+     * Run until the proxy is stopped: in production by the signal handlers {@code onStarted} installs
+     * ({@link Running#shutdown()}), or because a reactor thread died.
      *
      * @param args      arguments after {@code run}.
      * @param env       environment variables.
      * @param out       where links (or the help) go.
      * @param err       where an error line goes.
      * @param onStarted told about the running proxy before this method blocks.
-     * @return exit status.
+     * @return exit status: 0 after a stop, 1 when a reactor thread died or the proxy could not listen, 2 for bad
+     *         input.
      */
     static int execute(
         final String[] args,
@@ -84,8 +87,7 @@ final class RunCommand
             return ex.status();
         }
         onStarted.accept(running);
-        running.awaitStop();
-        return Main.STATUS_OK;
+        return running.awaitStop();
     }
 
     /**
@@ -159,10 +161,14 @@ final class RunCommand
             addDcAddress(builder, dcAddress);
         }
         ifGiven(RunFlag.WORKERS, commandLine, env, v -> builder.workers(parseWholeNumber(v, "worker count")));
+        ifGiven(RunFlag.MAX_CONNECTIONS, commandLine, env,
+            v -> builder.maxConnections(parsePositive(v, "connection count")));
         ifGiven(RunFlag.HANDSHAKE_TIMEOUT, commandLine, env,
             v -> builder.handshakeTimeoutMs(parse(v, Durations::parseMs)));
         ifGiven(RunFlag.DIAL_TIMEOUT, commandLine, env, v -> builder.dialTimeoutMs(parse(v, Durations::parseMs)));
         ifGiven(RunFlag.IDLE_TIMEOUT, commandLine, env, v -> builder.idleTimeoutMs(parse(v, Durations::parseMs)));
+        ifGiven(RunFlag.SHUTDOWN_TIMEOUT, commandLine, env,
+            v -> builder.shutdownTimeoutMs(parse(v, Durations::parseMs)));
         ifGiven(RunFlag.CLOAK_HOST, commandLine, env, v -> builder.cloakHost(parseCloakHost(v)));
         ifGiven(RunFlag.CLOAK_PORT, commandLine, env, v -> builder.cloakPort(parseWholeNumber(v, "port")));
         ifGiven(RunFlag.ANTI_REPLAY_MAX_SIZE, commandLine, env,
@@ -434,6 +440,16 @@ final class RunCommand
         }
     }
 
+    private static int parsePositive(final Value value, final String what) throws CommandLineError
+    {
+        final int number = parseWholeNumber(value, what);
+        if (number < 1)
+        {
+            throw usage(value.origin() + ": bad " + what + " '" + value.text() + "': expected at least 1");
+        }
+        return number;
+    }
+
     private static String parseCloakHost(final Value value) throws CommandLineError
     {
         final HostPort hostPort = parse(value, text -> HostPort.parse(text, true));
@@ -685,20 +701,24 @@ final class RunCommand
     }
 
     /**
-     * A started proxy and the links printed for it. {@link #close()} stops the proxy and releases
-     * {@link #awaitStop()}.
+     * A started proxy and the links printed for it, until it is stopped: gracefully by {@link #shutdown()} (SIGTERM,
+     * SIGINT; status 0), at once by {@link #close()}, or because a reactor thread died (status 1). Whichever comes
+     * first releases {@link #awaitStop()}.
      */
     static final class Running implements AutoCloseable
     {
         private final Proxy proxy;
         private final List<String> links;
         private final CountDownLatch stopped = new CountDownLatch(1);
-        private final AtomicBoolean closed = new AtomicBoolean();
+        private final AtomicBoolean shutdownAsked = new AtomicBoolean();
+        private final AtomicReference<Throwable> fatalError = new AtomicReference<>();
 
         Running(final Proxy proxy, final List<String> links)
         {
             this.proxy = proxy;
             this.links = List.copyOf(links);
+            // runs on the dying reactor thread: only record and wake the waiting thread, which closes the proxy
+            proxy.fatalError().thenAccept(this::onFatalError);
         }
 
         /**
@@ -718,9 +738,12 @@ final class RunCommand
         }
 
         /**
-         * Block until {@link #close()}; an interrupt closes the proxy and returns.
+         * Block until the proxy is stopped, close it if it is not yet, and say how it ended. An interrupt closes
+         * the proxy and returns.
+         *
+         * @return {@link Main#STATUS_OK}, or {@link Main#STATUS_FAILURE} when a reactor thread died.
          */
-        void awaitStop()
+        int awaitStop()
         {
             try
             {
@@ -729,26 +752,67 @@ final class RunCommand
             catch (final InterruptedException ex)
             {
                 Thread.currentThread().interrupt();
-                close();
             }
+            close();
+            final Throwable error = fatalError.get();
+            if (null != error)
+            {
+                LOG.log(System.Logger.Level.ERROR, "stopped because a reactor thread died ({0}): exit status {1}",
+                    error.toString(), Main.STATUS_FAILURE);
+                return Main.STATUS_FAILURE;
+            }
+            return Main.STATUS_OK;
         }
 
         /**
-         * Stop the proxy, once; later calls do nothing.
+         * A graceful stop, for SIGTERM and SIGINT: the first call refuses new clients, lets open connections finish
+         * within {@code --shutdown-timeout}, closes the rest and returns when the proxy is stopped; a later call (a
+         * second signal) closes everything at once.
          */
-        @Override
-        public void close()
+        void shutdown()
         {
-            if (closed.compareAndSet(false, true))
+            if (shutdownAsked.compareAndSet(false, true))
             {
                 try
                 {
-                    proxy.close();
+                    proxy.shutdown();
                 }
                 finally
                 {
                     stopped.countDown();
                 }
+            }
+            else
+            {
+                LOG.log(System.Logger.Level.INFO, "asked again to stop: closing every connection now");
+                close();
+            }
+        }
+
+        /**
+         * A reactor thread died: wake {@link #awaitStop()}, which closes the proxy and reports the failure.
+         *
+         * @param error what the thread threw.
+         */
+        void onFatalError(final Throwable error)
+        {
+            fatalError.compareAndSet(null, error);
+            stopped.countDown();
+        }
+
+        /**
+         * Stop the proxy at once; idempotent, and a second caller returns once the proxy is closed.
+         */
+        @Override
+        public void close()
+        {
+            try
+            {
+                proxy.close();
+            }
+            finally
+            {
+                stopped.countDown();
             }
         }
     }

@@ -92,6 +92,16 @@ class RunCommandErrorsTest
             // others
             arguments(List.of("--workers", "many", SECRET), Map.of(), "many"),
             arguments(List.of("--workers", "0", SECRET), Map.of(), "--workers 0"),
+            // limits and stopping
+            arguments(List.of("--max-connections", "0", SECRET), Map.of(), "--max-connections: bad connection count"),
+            arguments(List.of("--max-connections", "lots", SECRET), Map.of(), "'lots'"),
+            arguments(List.of("--max-connections", "2000000", SECRET), Map.of(), "--max-connections 2000000"),
+            arguments(List.of("--max-connections", "1000000", "-r", "16MB", "-w", "16MB", SECRET), Map.of(),
+                "-XX:MaxDirectMemorySize"),
+            arguments(List.of(SECRET), Map.of("MTG_MAX_CONNECTIONS", "-3"), "MTG_MAX_CONNECTIONS"),
+            arguments(List.of("--shutdown-timeout", "soon", SECRET), Map.of(), "'soon'"),
+            arguments(List.of("--shutdown-timeout", "2h", SECRET), Map.of(), "--shutdown-timeout"),
+            arguments(List.of(SECRET), Map.of("MTG_SHUTDOWN_TIMEOUT", "5"), "MTG_SHUTDOWN_TIMEOUT: bad duration '5'"),
             arguments(List.of("--public-ip-url", "ftp://127.0.0.1/ip", SECRET), Map.of(), "ftp://127.0.0.1/ip"),
             arguments(List.of("--public-ip-url", "http://[oops/", SECRET), Map.of(), "http://[oops/"),
             // metrics

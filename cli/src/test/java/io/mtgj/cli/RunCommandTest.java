@@ -1,6 +1,7 @@
 package io.mtgj.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import io.mtgj.config.DirectMemoryBudget;
 import io.mtgj.config.HostPort;
 import io.mtgj.config.PreferIp;
 import io.mtgj.config.ProxyConfig;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,6 +75,9 @@ class RunCommandTest
         assertEquals(10_000, config.handshakeTimeoutMs());
         assertEquals(10_000, config.dialTimeoutMs());
         assertEquals(300_000, config.idleTimeoutMs());
+        assertEquals(5_000, config.shutdownTimeoutMs());
+        assertEquals(DirectMemoryBudget.defaultMaxConnections(DirectMemoryBudget.maxDirectMemoryBytes(),
+            config.workers(), 32 * 1024, 32 * 1024), config.maxConnections(), "derived from the direct memory");
         assertNull(config.adTag());
         assertNull(plan.publicIpv4());
         assertNull(plan.publicIpv6());
@@ -99,6 +104,8 @@ class RunCommandTest
         assertEquals(3_000, config.handshakeTimeoutMs());
         assertEquals(4_000, config.dialTimeoutMs());
         assertEquals(60_000, config.idleTimeoutMs());
+        assertEquals(1_000, config.maxConnections());
+        assertEquals(30_000, config.shutdownTimeoutMs());
         assertEquals(InetAddress.getByName("192.0.2.4"), plan.publicIpv4().address());
         assertEquals(443, plan.publicIpv4().port());
         assertEquals(InetAddress.getByName("2001:db8::6"), plan.publicIpv6().address());
@@ -116,6 +123,7 @@ class RunCommandTest
             "-b", "127.0.0.1:5000", "-w", "128KB", "--read-buffer=8KB", "--prefer-ip", "ipv4",
             "--dc-address", "1=127.0.0.1:1", "--dc-address", "1=[::1]:2", "--workers", "2",
             "--handshake-timeout", "1s", "--dial-timeout", "2s", "--idle-timeout", "3m",
+            "--max-connections", "70", "--shutdown-timeout", "0s",
             "-4", "198.51.100.1", "-6", "[2001:db8::7]:8443", "--public-ip-url", "http://127.0.0.1:10/",
             "-d", SECRET,
         };
@@ -133,6 +141,8 @@ class RunCommandTest
         assertEquals(1_000, config.handshakeTimeoutMs());
         assertEquals(2_000, config.dialTimeoutMs());
         assertEquals(180_000, config.idleTimeoutMs());
+        assertEquals(70, config.maxConnections());
+        assertEquals(0, config.shutdownTimeoutMs());
         assertEquals(InetAddress.getByName("198.51.100.1"), plan.publicIpv4().address());
         assertFalse(plan.publicIpv4().hasPort());
         assertEquals(InetAddress.getByName("2001:db8::7"), plan.publicIpv6().address());
@@ -411,6 +421,32 @@ class RunCommandTest
         assertEquals(System.Logger.Level.DEBUG, ConsoleLoggerFinder.threshold());
     }
 
+    @Test
+    void shouldExitZeroAfterAGracefulStop()
+    {
+        final int status = Main.run(new String[] {"run", "-b", "127.0.0.1:0", "-4", "192.0.2.1", "-6", "::1",
+            "--workers", "1", "--shutdown-timeout", "1s", SECRET}, Map.of(), console.out, console.err,
+            RunCommand.Running::shutdown);
+
+        assertEquals(0, status);
+    }
+
+    @Test
+    void shouldExitOneWhenAReactorThreadDies()
+    {
+        final AtomicReference<RunCommand.Running> started = new AtomicReference<>();
+
+        final int status = Main.run(new String[] {"run", "-b", "127.0.0.1:0", "-4", "192.0.2.1", "-6", "::1",
+            "--workers", "1", SECRET}, Map.of(), console.out, console.err, running ->
+            {
+                started.set(running);
+                running.onFatalError(new OutOfMemoryError("test: a reactor ran out of memory"));
+            });
+
+        assertEquals(1, status);
+        assertFalse(started.get().proxy().isHealthy(), "the proxy was closed before returning");
+    }
+
     private RunCommand.Running start(final String... args) throws CommandLineError
     {
         final RunCommand.Running running = RunCommand.start(args, Map.of(), console.out);
@@ -430,6 +466,8 @@ class RunCommandTest
         env.put("MTG_HANDSHAKE_TIMEOUT", "3s");
         env.put("MTG_DIAL_TIMEOUT", "4000ms");
         env.put("MTG_IDLE_TIMEOUT", "1m");
+        env.put("MTG_MAX_CONNECTIONS", "1000");
+        env.put("MTG_SHUTDOWN_TIMEOUT", "30s");
         env.put("MTG_PUBLIC_IPV4", "192.0.2.4:443");
         env.put("MTG_PUBLIC_IPV6", "2001:db8::6");
         env.put("MTG_PUBLIC_IP_URL", "http://127.0.0.1:9/ip");

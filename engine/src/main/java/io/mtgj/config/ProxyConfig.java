@@ -52,6 +52,10 @@ public final class ProxyConfig
     public static final String DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6 = "https://core.telegram.org/getProxyConfigV6";
     /** Default clients per middle-proxy connection, as mtg v1. */
     public static final int DEFAULT_MULTIPLEX_PER_CONNECTION = 50;
+    /** Default time open connections get to finish after a stop is asked for (SIGTERM, SIGINT). */
+    public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
+    /** Longest accepted shutdown timeout. */
+    public static final long MAX_SHUTDOWN_TIMEOUT_MS = 3_600_000;
 
     private final Secret secret;
     private final byte[] adTag;
@@ -73,6 +77,9 @@ public final class ProxyConfig
     private final java.net.URI middleProxyConfigUrlV6;
     private final int multiplexPerConnection;
     private final java.net.InetAddress publicIpv4;
+    private final long maxDirectMemoryBytes;
+    private final int maxConnections;
+    private final long shutdownTimeoutMs;
     private final StatsConfig stats;
 
     private ProxyConfig(final Builder b)
@@ -138,6 +145,15 @@ public final class ProxyConfig
         }
         multiplexPerConnection = b.multiplexPerConnection;
         publicIpv4 = b.publicIpv4;
+        maxDirectMemoryBytes = b.maxDirectMemoryBytes > 0 ?
+            b.maxDirectMemoryBytes : DirectMemoryBudget.maxDirectMemoryBytes();
+        maxConnections = checkMaxConnections(b.maxConnections);
+        if (b.shutdownTimeoutMs < 0 || b.shutdownTimeoutMs > MAX_SHUTDOWN_TIMEOUT_MS)
+        {
+            throw new IllegalArgumentException("bad --shutdown-timeout " + b.shutdownTimeoutMs + "ms: expected 0 to " +
+                Durations.format(MAX_SHUTDOWN_TIMEOUT_MS));
+        }
+        shutdownTimeoutMs = b.shutdownTimeoutMs;
         if (null == b.stats)
         {
             throw new IllegalArgumentException("a stats configuration is required (StatsConfig.DISABLED for none)");
@@ -145,6 +161,38 @@ public final class ProxyConfig
         stats = b.stats;
     }
 
+
+    /**
+     * The given limit, or the largest one the direct memory allows (0); either way its buffers must fit
+     * ({@link DirectMemoryBudget}).
+     */
+    private int checkMaxConnections(final int given)
+    {
+        if (given < 0 || given > DirectMemoryBudget.MAX_CONNECTIONS)
+        {
+            throw new IllegalArgumentException("bad --max-connections " + given + ": expected 1.." +
+                DirectMemoryBudget.MAX_CONNECTIONS);
+        }
+        final int limit = 0 == given ? DirectMemoryBudget.defaultMaxConnections(
+            maxDirectMemoryBytes, workers, readBufferBytes, writeBufferBytes) : given;
+        final long bound = DirectMemoryBudget.boundBytes(limit, workers, readBufferBytes, writeBufferBytes);
+        final long budget = DirectMemoryBudget.budgetBytes(maxDirectMemoryBytes);
+        if (bound > budget)
+        {
+            throw new IllegalArgumentException((0 == given ? "the default " : "bad ") + "--max-connections " + limit +
+                ": its relay buffers (" + ByteSize.format(readBufferBytes) + " + " + ByteSize.format(writeBufferBytes) +
+                " each, " + workers + " workers) need up to " + mebibytes(bound) + " of direct memory but this JVM " +
+                "gives them " + mebibytes(budget) + " (7/8 of -XX:MaxDirectMemorySize=" +
+                mebibytes(maxDirectMemoryBytes) + "): lower it, use smaller buffers or raise " +
+                "-XX:MaxDirectMemorySize (MTG_JAVA_OPTS)");
+        }
+        return limit;
+    }
+
+    private static String mebibytes(final long bytes)
+    {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double)(1 << 20));
+    }
 
     private static int checkBuffer(final String name, final long bytes)
     {
@@ -315,6 +363,32 @@ public final class ProxyConfig
     }
 
     /**
+     * @return the JVM's direct-memory limit the connection limit was checked against.
+     */
+    public long maxDirectMemoryBytes()
+    {
+        return maxDirectMemoryBytes;
+    }
+
+    /**
+     * @return client connections open at once, across all reactors; more are closed as they are accepted. Given,
+     *         or derived from the direct memory ({@link DirectMemoryBudget}).
+     */
+    public int maxConnections()
+    {
+        return maxConnections;
+    }
+
+    /**
+     * @return how long open connections may keep going once a graceful stop has refused new ones; 0 closes them at
+     *         once.
+     */
+    public long shutdownTimeoutMs()
+    {
+        return shutdownTimeoutMs;
+    }
+
+    /**
      * @return where metrics go: the Prometheus endpoint and statsd, each off unless configured.
      */
     public StatsConfig stats()
@@ -389,6 +463,9 @@ public final class ProxyConfig
         private int multiplexPerConnection = DEFAULT_MULTIPLEX_PER_CONNECTION;
         private java.net.InetAddress publicIpv4;
         private StatsConfig stats = StatsConfig.DISABLED;
+        private int maxConnections;
+        private long maxDirectMemoryBytes;
+        private long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
         private Builder(final Secret secret)
         {
@@ -593,6 +670,38 @@ public final class ProxyConfig
         public Builder publicIpv4(final java.net.InetAddress address)
         {
             this.publicIpv4 = address;
+            return this;
+        }
+
+        /**
+         * @param connections client connections open at once; 0 (the default) for the most the direct memory
+         *                    allows.
+         * @return this.
+         */
+        public Builder maxConnections(final int connections)
+        {
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /**
+         * @param bytes the direct-memory limit to size and check the connection limit against; 0 (the default) for
+         *              this JVM's.
+         * @return this.
+         */
+        public Builder maxDirectMemoryBytes(final long bytes)
+        {
+            this.maxDirectMemoryBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param ms how long open connections may finish after a graceful stop; 0 closes them at once.
+         * @return this.
+         */
+        public Builder shutdownTimeoutMs(final long ms)
+        {
+            this.shutdownTimeoutMs = ms;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.mtgj.net;
 
+import io.mtgj.config.DirectMemoryBudget;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.crypto.CtrTranscoder;
 import io.mtgj.stats.LatencyRecorders;
@@ -9,6 +10,7 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.DeadlineTimerWheel;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
@@ -42,9 +44,10 @@ public final class Reactor implements Runnable
     private static final int TICKS_PER_WHEEL = 512;
     private static final long IDLE_SELECT_MS = 1000;
     private static final long ACCEPT_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Refusals at the connection limit are logged at most this often per reactor; all are counted. */
+    private static final long LIMIT_WARNING_INTERVAL_NS = TimeUnit.MINUTES.toNanos(1);
     /** Netty's threshold of premature select returns before the selector is assumed broken. */
     private static final int SPIN_REBUILD_THRESHOLD = 512;
-    private static final int MAX_POOLED_BUFFERS = 256;
     private static final int MAX_DISTINCT_CRASH_SITES = 256;
     /** A middle-proxy connection's buffers hold a whole frame: the largest packet plus headers and padding. */
     private static final int MIDDLE_BUFFER_BYTES = (1 << 20) + (1 << 19);
@@ -55,6 +58,7 @@ public final class Reactor implements Runnable
     private final ClientMode clientMode;
     private final Upstream upstream;
     private final Upstream cloak;
+    private final ConnectionLimit connectionLimit;
     private final MiddleMultiplexer multiplexer;
     private final BufferPool middlePool;
     private final byte[][] middleScratch = new byte[3][];
@@ -79,6 +83,9 @@ public final class Reactor implements Runnable
     private SelectionKey listenerKey;
     private long nowNs;
     private long acceptPausedUntilNs;
+    private boolean accepting;
+    private long limitWarnedNs;
+    private long rejectedSinceWarning;
     private int prematureSelects;
     private volatile boolean running = true;
 
@@ -99,7 +106,30 @@ public final class Reactor implements Runnable
         final Upstream upstream,
         final Upstream cloak) throws IOException
     {
+        this(index, config, listener, clientMode, upstream, cloak, new ConnectionLimit(config.maxConnections()));
+    }
+
+    /**
+     * @param index           reactor number, for the thread name.
+     * @param config          the proxy's configuration.
+     * @param listener        the shared non-blocking listening socket; every reactor accepts from it.
+     * @param clientMode      how clients authenticate.
+     * @param upstream        how Telegram is reached.
+     * @param cloak           where clients that are not ours are fronted, or null when the mode never fronts.
+     * @param connectionLimit the {@code --max-connections} permits, shared by every reactor of the proxy.
+     * @throws IOException when the selector cannot be opened.
+     */
+    Reactor(
+        final int index,
+        final ProxyConfig config,
+        final ServerSocketChannel listener,
+        final ClientMode clientMode,
+        final Upstream upstream,
+        final Upstream cloak,
+        final ConnectionLimit connectionLimit) throws IOException
+    {
         this.index = index;
+        this.connectionLimit = connectionLimit;
         this.listener = listener;
         this.clientMode = clientMode;
         this.upstream = upstream;
@@ -108,8 +138,10 @@ public final class Reactor implements Runnable
         this.multiplexer = upstream instanceof MiddleDirectory ?
             new MiddleMultiplexer(this, (MiddleDirectory)upstream) : null;
         this.middlePool = null == multiplexer ? null : new BufferPool(MIDDLE_BUFFER_BYTES, MAX_POOLED_MIDDLE_BUFFERS);
-        this.readPool = new BufferPool(config.readBufferBytes(), MAX_POOLED_BUFFERS);
-        this.writePool = new BufferPool(config.writeBufferBytes(), MAX_POOLED_BUFFERS);
+        // Leased buffers are bounded by the connection limit; the free ones kept are bounded here (DirectMemoryBudget).
+        final int idleBuffers = DirectMemoryBudget.idleBuffersPerPool(config.maxConnections(), config.workers());
+        this.readPool = new BufferPool(config.readBufferBytes(), idleBuffers);
+        this.writePool = new BufferPool(config.writeBufferBytes(), idleBuffers);
         this.transcoder = new CtrTranscoder(Math.max(config.readBufferBytes(), config.writeBufferBytes()));
         this.handshakeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.handshakeTimeoutMs());
         this.dialTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.dialTimeoutMs());
@@ -121,6 +153,7 @@ public final class Reactor implements Runnable
         if (null != listener)
         {
             listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT, LISTENER);
+            accepting = true;
         }
     }
 
@@ -160,7 +193,10 @@ public final class Reactor implements Runnable
         if (0 != acceptPausedUntilNs && nowNs - acceptPausedUntilNs >= 0)
         {
             acceptPausedUntilNs = 0;
-            listenerKey.interestOps(SelectionKey.OP_ACCEPT);
+            if (accepting)
+            {
+                listenerKey.interestOps(SelectionKey.OP_ACCEPT);
+            }
         }
         final long timeoutMs = 0 != work ? 0 : timers.timerCount() > 0 ?
             TimeUnit.NANOSECONDS.toMillis(TICK_NS) : IDLE_SELECT_MS;
@@ -352,12 +388,18 @@ public final class Reactor implements Runnable
 
     private void onAcceptable()
     {
-        for (int i = 0; i < ACCEPT_ROUNDS; i++)
+        for (int i = 0; i < ACCEPT_ROUNDS && accepting; i++)
         {
             final SocketChannel channel;
             try
             {
                 channel = listener.accept();
+            }
+            catch (final ClosedChannelException ex)
+            {
+                // the group closed the listener (a graceful stop) before this reactor dropped it
+                onStopAccepting();
+                return;
             }
             catch (final IOException ex)
             {
@@ -376,12 +418,20 @@ public final class Reactor implements Runnable
             {
                 return;
             }
-            adopt(channel);
+            if (connectionLimit.tryAcquire())
+            {
+                adopt(channel);
+            }
+            else
+            {
+                reject(channel);
+            }
         }
     }
 
     /**
-     * Take ownership of a freshly accepted client socket.
+     * Take ownership of a freshly accepted client socket, holding one connection permit that
+     * {@link #onSessionClosed} gives back.
      *
      * @param channel the client socket.
      */
@@ -395,14 +445,47 @@ public final class Reactor implements Runnable
         }
         catch (final IOException ex)
         {
-            try
-            {
-                channel.close();
-            }
-            catch (final IOException ignore)
-            {
-                // already failing
-            }
+            connectionLimit.release();
+            closeQuietly(channel);
+        }
+    }
+
+    /**
+     * Over {@code --max-connections}: close at once with a reset, so the refusal costs no buffer, no timer and no
+     * TIME_WAIT entry here, and count it.
+     */
+    private void reject(final SocketChannel channel)
+    {
+        counters.onRejected(RejectReason.CONNECTION_LIMIT);
+        rejectedSinceWarning++;
+        if (0 == limitWarnedNs || nowNs - limitWarnedNs >= LIMIT_WARNING_INTERVAL_NS)
+        {
+            LOG.log(System.Logger.Level.WARNING, "connection limit reached: refusing new clients limit={0} " +
+                "refused={1} reactor={2} (--max-connections; at most one such line a minute per reactor)",
+                connectionLimit.max(), rejectedSinceWarning, index);
+            limitWarnedNs = 0 == nowNs ? 1 : nowNs;
+            rejectedSinceWarning = 0;
+        }
+        try
+        {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        }
+        catch (final IOException ignore)
+        {
+            // closed anyway, with a FIN instead of a reset
+        }
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(final SocketChannel channel)
+    {
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignore)
+        {
+            // already failing
         }
     }
 
@@ -480,7 +563,10 @@ public final class Reactor implements Runnable
 
     void onSessionClosed(final Session session, final CloseReason reason)
     {
-        sessions.remove(session);
+        if (sessions.remove(session))
+        {
+            connectionLimit.release();
+        }
         counters.onClosed(reason, session.ipFamily());
     }
 
@@ -495,6 +581,21 @@ public final class Reactor implements Runnable
         final boolean offered = commands.offer(command);
         wakeup();
         return offered;
+    }
+
+    /**
+     * Stop accepting clients, on this reactor's thread (send it with {@link #offer(Runnable)}): the listener's key is
+     * cancelled, so this selector lets go of the listening socket at its next select. Open sessions carry on.
+     */
+    public void onStopAccepting()
+    {
+        accepting = false;
+        acceptPausedUntilNs = 0;
+        if (null != listenerKey)
+        {
+            listenerKey.cancel();
+            listenerKey = null;
+        }
     }
 
     /**

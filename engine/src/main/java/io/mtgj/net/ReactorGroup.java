@@ -8,18 +8,32 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The listening socket and one {@link Reactor} thread per worker. Every reactor registers the same non-blocking
- * listener, so accepts spread over the reactors without a hand-off; each client's upstream joins its reactor.
+ * listener, so accepts spread over the reactors without a hand-off; each client's upstream joins its reactor. The
+ * reactors share one {@link ConnectionLimit}.
+ * <p>
+ * A reactor thread that dies (an {@link Error} escapes its loop) is logged and reported once through
+ * {@link #fatalError()}; the group never exits the process itself.
  */
 public final class ReactorGroup implements AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger("io.mtgj.reactor");
     private static final long JOIN_TIMEOUT_MS = 5_000;
+    /** How long {@link #stopAccepting()} waits for the reactors to let go of the listener. */
+    private static final long STOP_ACCEPTING_TIMEOUT_MS = 2_000;
 
     private final ServerSocketChannel listener;
+    private final InetSocketAddress localAddress;
+    private final ConnectionLimit connectionLimit;
     private final List<Reactor> reactors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final CompletableFuture<Throwable> fatalError = new CompletableFuture<>();
 
     /**
      * Bind and start the reactors.
@@ -34,15 +48,17 @@ public final class ReactorGroup implements AutoCloseable
         final ProxyConfig config, final ClientMode clientMode, final Upstream upstream, final Upstream cloak)
         throws IOException
     {
+        connectionLimit = new ConnectionLimit(config.maxConnections());
         listener = ServerSocketChannel.open();
         try
         {
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             listener.bind(config.bind(), 4096);
             listener.configureBlocking(false);
+            localAddress = (InetSocketAddress)listener.getLocalAddress();
             for (int i = 0; i < config.workers(); i++)
             {
-                reactors.add(new Reactor(i, config, listener, clientMode, upstream, cloak));
+                reactors.add(new Reactor(i, config, listener, clientMode, upstream, cloak, connectionLimit));
             }
         }
         catch (final IOException | RuntimeException ex)
@@ -52,26 +68,39 @@ public final class ReactorGroup implements AutoCloseable
         }
         for (final Reactor reactor : reactors)
         {
-            final Thread thread = new Thread(reactor, reactor.threadName());
+            final Thread thread = new Thread(() -> runReactor(reactor), reactor.threadName());
             thread.setDaemon(false);
             threads.add(thread);
             thread.start();
         }
     }
 
-    /**
-     * @return the bound address (with the real port when the configuration asked for port 0).
-     */
-    public InetSocketAddress localAddress()
+    private void runReactor(final Reactor reactor)
     {
         try
         {
-            return (InetSocketAddress)listener.getLocalAddress();
+            reactor.run();
         }
-        catch (final IOException ex)
+        catch (final Throwable ex)
         {
-            throw new IllegalStateException(ex);
+            try
+            {
+                LOG.log(System.Logger.Level.ERROR, "reactor thread " + reactor.threadName() + " died: its " +
+                    "connections are gone and it accepts no more; the proxy must be stopped", ex);
+            }
+            finally
+            {
+                fatalError.complete(ex);
+            }
         }
+    }
+
+    /**
+     * @return the bound address (with the real port when the configuration asked for port 0), also once closed.
+     */
+    public InetSocketAddress localAddress()
+    {
+        return localAddress;
     }
 
     /**
@@ -80,6 +109,23 @@ public final class ReactorGroup implements AutoCloseable
     public List<Reactor> reactors()
     {
         return reactors;
+    }
+
+    /**
+     * @return client connections open now, across every reactor, as counted against {@code --max-connections}.
+     */
+    public int openConnections()
+    {
+        return connectionLimit.open();
+    }
+
+    /**
+     * @return completes, with what was thrown, when the first reactor thread dies; never completes otherwise.
+     *         Dependent actions run on the dying thread unless made async: they must not block or join reactors.
+     */
+    public CompletionStage<Throwable> fatalError()
+    {
+        return fatalError.minimalCompletionStage();
     }
 
     /**
@@ -98,6 +144,41 @@ public final class ReactorGroup implements AutoCloseable
     }
 
     /**
+     * Refuse new clients and let the open ones carry on: every reactor drops the listener from its selector, then
+     * the listening socket is closed, so new connections are refused by the operating system. Waits at most
+     * {@value #STOP_ACCEPTING_TIMEOUT_MS} ms for the reactors (a dead one never answers).
+     */
+    public void stopAccepting()
+    {
+        final CountDownLatch stopped = new CountDownLatch(reactors.size());
+        for (int i = 0; i < reactors.size(); i++)
+        {
+            final Reactor reactor = reactors.get(i);
+            if (!threads.get(i).isAlive() || !reactor.offer(() ->
+            {
+                reactor.onStopAccepting();
+                stopped.countDown();
+            }))
+            {
+                stopped.countDown();
+            }
+        }
+        try
+        {
+            if (!stopped.await(STOP_ACCEPTING_TIMEOUT_MS, TimeUnit.MILLISECONDS))
+            {
+                LOG.log(System.Logger.Level.WARNING, "not every reactor stopped accepting in time; closing the " +
+                    "listener anyway");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        closeListener();
+    }
+
+    /**
      * Stop the reactors (each closes its sessions), wait for their threads, close the listener.
      */
     @Override
@@ -109,6 +190,10 @@ public final class ReactorGroup implements AutoCloseable
         }
         for (final Thread thread : threads)
         {
+            if (Thread.currentThread() == thread)
+            {
+                continue;
+            }
             try
             {
                 thread.join(JOIN_TIMEOUT_MS);
@@ -119,6 +204,11 @@ public final class ReactorGroup implements AutoCloseable
                 break;
             }
         }
+        closeListener();
+    }
+
+    private void closeListener()
+    {
         try
         {
             listener.close();

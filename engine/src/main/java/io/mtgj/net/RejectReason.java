@@ -1,11 +1,10 @@
 package io.mtgj.net;
 
 /**
- * Why a connection was refused before its handshake; bounded, for counters. No limit is configurable yet, so every
- * count is 0: the counter exists so dashboards and alerts can be built before the limits are.
+ * Why a connection was refused before its handshake; bounded, for counters.
  */
 public enum RejectReason
 {
-    /** Too many client connections open at once. */
+    /** {@code --max-connections} client connections were open: closed as it was accepted. */
     CONNECTION_LIMIT
 }

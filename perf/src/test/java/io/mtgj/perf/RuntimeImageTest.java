@@ -1,0 +1,239 @@
+package io.mtgj.perf;
+
+import io.mtgj.secret.Secret;
+import io.mtgj.secret.SecretMode;
+import io.mtgj.transport.ProtocolTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The runtime image of {@code make image} as a daemon: {@code bin/mtg} started as a process with no JDK on the
+ * PATH and no JAVA_HOME, relaying to an in-process fake DC, then stopped with SIGTERM: open connections keep
+ * working while new ones are refused, and it exits 0 as soon as they are done. Skipped when the image has not been
+ * built ({@code .ci/run} builds it).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RuntimeImageTest
+{
+    /** Surefire runs in the module folder. */
+    private static final Path IMAGE = Path.of("..", "jlink", "target", "image");
+    private static final Path DIST = Path.of("..", "target", "dist");
+    private static final Pattern PORT = Pattern.compile("server=127\\.0\\.0\\.1&port=(\\d+)&");
+    private static final int TIMEOUT_MS = 10_000;
+    private static final long SHUTDOWN_TIMEOUT_S = 20;
+
+    private final Random random = new Random(99);
+    private final Secret secret = Secret.generate(SecretMode.SIMPLE, null, random);
+    private final List<Process> processes = new ArrayList<>();
+
+    @TempDir
+    Path temp;
+
+    @BeforeEach
+    void requireTheImage()
+    {
+        assumeTrue(Files.isExecutable(IMAGE.resolve("bin/mtg")), "no runtime image: make image builds it");
+    }
+
+    @AfterEach
+    void killLeftovers()
+    {
+        for (final Process process : processes)
+        {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void shouldRelayThenDrainAndExitZeroOnSigterm() throws Exception
+    {
+        assertTrue(Files.isRegularFile(IMAGE.resolve("lib/mtg.jsa")), "the image carries its CDS archive");
+        try (FakeDc dc = FakeDc.start(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)))
+        {
+            final Process proxy = start(IMAGE, "run", "-b", "127.0.0.1:0", "-4", "127.0.0.1", "-6", "::1",
+                "--workers", "1", "--dc-address", "2=127.0.0.1:" + dc.address().getPort(),
+                "--shutdown-timeout", SHUTDOWN_TIMEOUT_S + "s", secret.toHex());
+            final InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port());
+
+            try (TestClient staying = connect(address))
+            {
+                try (TestClient leaving = connect(address))
+                {
+                    for (int i = 0; i < 3; i++)
+                    {
+                        roundTrip(leaving, 1_000 + 4_000 * i);
+                    }
+                }
+                roundTrip(staying, 2_000);
+
+                final long stopNs = System.nanoTime();
+                proxy.destroy(); // SIGTERM
+
+                Await.until("new connections to be refused", TIMEOUT_MS, () -> isRefused(address));
+                assertTrue(proxy.isAlive(), "still draining the open connection");
+                roundTrip(staying, 30_000);
+                staying.close();
+
+                assertTrue(proxy.waitFor(SHUTDOWN_TIMEOUT_S + 5, TimeUnit.SECONDS), "exited");
+                assertEquals(0, proxy.exitValue(), stderr());
+                assertTrue(System.nanoTime() - stopNs < TimeUnit.SECONDS.toNanos(SHUTDOWN_TIMEOUT_S),
+                    "exited when the last connection ended, not at the shutdown timeout");
+            }
+            final String log = stderr();
+            assertTrue(log.contains("INFO io.mtgj.proxy shutting down"), log);
+            assertTrue(log.contains("INFO io.mtgj.proxy every connection finished"), log);
+            assertFalse(log.contains("Exception"), log);
+            assertFalse(log.contains("[warning]"), "no JVM warning: " + log);
+            assertEquals(5, dc.packetsEchoed());
+        }
+    }
+
+    @Test
+    void shouldExitOneWithAClearMessageWhenThePortIsTaken() throws Exception
+    {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")))
+        {
+            final String bind = "127.0.0.1:" + taken.getLocalPort();
+            final Process proxy = start(IMAGE, "run", "-b", bind, "-4", "127.0.0.1", "-6", "::1", secret.toHex());
+
+            assertTrue(proxy.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            assertEquals(1, proxy.exitValue());
+            assertTrue(stderr().startsWith("mtg: cannot listen on " + bind + ": "), stderr());
+            assertEquals("", Files.readString(temp.resolve("stdout")));
+        }
+    }
+
+    @Test
+    void shouldRunTheDistributionWithTheJdkOfJavaHome() throws Exception
+    {
+        final Path launcher;
+        try (Stream<Path> versions = Files.list(DIST))
+        {
+            launcher = versions.map(dir -> dir.resolve("bin/mtg")).filter(Files::isExecutable).findFirst()
+                .orElse(null);
+        }
+        catch (final IOException noDist)
+        {
+            assumeTrue(false, "no distribution: make dist builds it");
+            return;
+        }
+        assumeTrue(null != launcher, "no distribution: make dist builds it");
+
+        final Process mtg = start(launcher.getParent().getParent(),
+            Map.of("JAVA_HOME", System.getProperty("java.home")), "generate-secret", "secured");
+
+        assertTrue(mtg.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        assertEquals(0, mtg.exitValue(), stderr());
+        assertTrue(Files.readString(temp.resolve("stdout")).matches("dd[0-9a-f]{32}\\n"));
+    }
+
+    private Process start(final Path home, final String... args) throws IOException
+    {
+        return start(home, Map.of(), args);
+    }
+
+    /**
+     * Start {@code home/bin/mtg} with a bare environment: PATH is an empty folder, so no java is found there.
+     */
+    private Process start(final Path home, final Map<String, String> env, final String... args) throws IOException
+    {
+        final Path emptyPath = Files.createDirectories(temp.resolve("empty-path"));
+        final List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/mtg").toAbsolutePath().toString());
+        command.addAll(List.of(args));
+        final ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectOutput(temp.resolve("stdout").toFile())
+            .redirectError(temp.resolve("stderr").toFile());
+        builder.environment().clear();
+        builder.environment().put("PATH", emptyPath.toString());
+        builder.environment().putAll(env);
+        final Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    private int port() throws IOException
+    {
+        final Path stdout = temp.resolve("stdout");
+        final int[] port = new int[1];
+        Await.until("the links on stdout", TIMEOUT_MS, () ->
+        {
+            try
+            {
+                final Matcher matcher = PORT.matcher(Files.readString(stdout, StandardCharsets.UTF_8));
+                if (matcher.find())
+                {
+                    port[0] = Integer.parseInt(matcher.group(1));
+                    return true;
+                }
+                return false;
+            }
+            catch (final IOException notYet)
+            {
+                return false;
+            }
+        });
+        return port[0];
+    }
+
+    private String stderr() throws IOException
+    {
+        return Files.readString(temp.resolve("stderr"), StandardCharsets.UTF_8);
+    }
+
+    private TestClient connect(final InetSocketAddress address) throws IOException
+    {
+        return TestClient.connect(address, secret, ProtocolTag.INTERMEDIATE, (short)2, random, TIMEOUT_MS);
+    }
+
+    private void roundTrip(final TestClient client, final int length) throws IOException
+    {
+        final byte[] payload = new byte[length];
+        random.nextBytes(payload);
+        client.send(payload);
+        assertArrayEquals(payload, client.receive());
+    }
+
+    private static boolean isRefused(final InetSocketAddress address)
+    {
+        try (Socket probe = new Socket(address.getAddress(), address.getPort()))
+        {
+            return false;
+        }
+        catch (final ConnectException refused)
+        {
+            return true;
+        }
+        catch (final IOException other)
+        {
+            return false;
+        }
+    }
+}
