@@ -1,5 +1,6 @@
 package io.mtgj;
 
+import io.mtgj.access.AccessList;
 import io.mtgj.antireplay.AntiReplayCache;
 import io.mtgj.clock.ClockCheck;
 import io.mtgj.cloak.CloakUpstream;
@@ -9,6 +10,7 @@ import io.mtgj.config.StatsdTagsFormat;
 import io.mtgj.mode.FakeTlsMode;
 import io.mtgj.mode.Obfuscated2Mode;
 import io.mtgj.net.ClientMode;
+import io.mtgj.net.ClientGate;
 import io.mtgj.net.CloseReason;
 import io.mtgj.net.HandshakeFailure;
 import io.mtgj.net.Reactor;
@@ -55,6 +57,8 @@ public final class Proxy implements AutoCloseable
     private static final long MIDDLE_REFRESH_MS = TimeUnit.HOURS.toMillis(1);
     /** How often a graceful stop looks whether the open connections have finished. */
     private static final long DRAIN_POLL_MS = 20;
+    /** How often block-list files are checked for changes. */
+    private static final long BLOCKLIST_POLL_MS = TimeUnit.SECONDS.toMillis(5);
     /** How often the clock is checked against NTP, as mtg v1. */
     private static final long CLOCK_CHECK_MS = TimeUnit.MINUTES.toMillis(1);
 
@@ -127,7 +131,15 @@ public final class Proxy implements AutoCloseable
             {
                 new ClockCheck(config.ntpServers(), config.tolerateTimeSkewMs()).start(control, CLOCK_CHECK_MS);
             }
-            final ReactorGroup group = new ReactorGroup(config, mode, upstream, cloak);
+            final AccessList accessList =
+                new AccessList(config.allowCidrs(), config.denyCidrs(), config.blocklists());
+            if (!config.blocklists().isEmpty())
+            {
+                control.scheduleWithFixedDelay(accessList::reload, BLOCKLIST_POLL_MS, BLOCKLIST_POLL_MS,
+                    TimeUnit.MILLISECONDS);
+            }
+            final ReactorGroup group = new ReactorGroup(config, mode, upstream, cloak,
+                new ClientGate(accessList, config.maxConnectionsPerIp()));
             final Proxy proxy = new Proxy(config, group, control);
             try
             {
@@ -328,6 +340,15 @@ public final class Proxy implements AutoCloseable
             total += reactor.middleConnections();
         }
         return total;
+    }
+
+    /**
+     * @param reason why.
+     * @return client connections refused at accept time, or dropped while handshaking, for that reason.
+     */
+    public long rejected(final RejectReason reason)
+    {
+        return sum(counters -> counters.rejected(reason));
     }
 
     /**

@@ -161,6 +161,12 @@ final class RunCommand
             addDcAddress(builder, dcAddress);
         }
         ifGiven(RunFlag.WORKERS, commandLine, env, v -> builder.workers(parseWholeNumber(v, "worker count")));
+        ifGiven(RunFlag.MAX_CONNECTIONS_PER_IP, commandLine, env,
+            v -> builder.maxConnectionsPerIp(parseWholeNumber(v, "connection count")));
+        ifGiven(RunFlag.MAX_HANDSHAKES, commandLine, env,
+            v -> builder.maxHandshakes(parseWholeNumber(v, "handshake count")));
+        builder.accessLists(texts(RunFlag.ALLOW_CIDR, commandLine, env), texts(RunFlag.DENY_CIDR, commandLine, env),
+            paths(RunFlag.BLOCKLIST, commandLine, env));
         ifGiven(RunFlag.MAX_CONNECTIONS, commandLine, env,
             v -> builder.maxConnections(parsePositive(v, "connection count")));
         ifGiven(RunFlag.HANDSHAKE_TIMEOUT, commandLine, env,
@@ -458,6 +464,28 @@ final class RunCommand
             throw usage(value.origin() + ": bad host '" + value.text() + "': give the port with --cloak-port");
         }
         return hostPort.host();
+    }
+
+    private static List<String> texts(final RunFlag flag, final CommandLine commandLine,
+        final Map<String, String> env)
+    {
+        final List<String> texts = new ArrayList<>();
+        for (final Value value : values(flag, commandLine, env))
+        {
+            texts.add(value.text().trim());
+        }
+        return texts;
+    }
+
+    private static List<java.nio.file.Path> paths(final RunFlag flag, final CommandLine commandLine,
+        final Map<String, String> env)
+    {
+        final List<java.nio.file.Path> paths = new ArrayList<>();
+        for (final String text : texts(flag, commandLine, env))
+        {
+            paths.add(java.nio.file.Path.of(text));
+        }
+        return paths;
     }
 
     private static String textOr(final RunFlag flag, final CommandLine commandLine, final Map<String, String> env,

@@ -40,6 +40,13 @@ class RunCommandErrorsTest
             arguments(List.of(SECRET + "00"), Map.of(), SECRET + "00"),
             arguments(List.of("ee" + SECRET + "615f62"), Map.of(), "a_b"),
             arguments(List.of("-w", "16KB", TLS_SECRET), Map.of(), "16KB"),
+            // access lists and limits
+            arguments(List.of("--deny-cidr", "10.0.0.0/33", SECRET), Map.of(), "10.0.0.0/33"),
+            arguments(List.of(SECRET), Map.of("MTG_ALLOW_CIDR", "10.0.0.0/8,example.com"), "example.com"),
+            arguments(List.of("--blocklist", "/nonexistent/mtg-blocklist.txt", SECRET), Map.of(),
+                "/nonexistent/mtg-blocklist.txt"),
+            arguments(List.of("--max-connections-per-ip", "-1", SECRET), Map.of(), "--max-connections-per-ip"),
+            arguments(List.of("--max-handshakes", "0", SECRET), Map.of(), "--max-handshakes"),
             // FakeTLS, anti-replay and clock
             arguments(List.of("--cloak-port", "0", TLS_SECRET), Map.of(), "--cloak-port 0"),
             arguments(List.of("--cloak-port", "https", TLS_SECRET), Map.of(), "'https'"),

@@ -50,6 +50,8 @@ public final class ProxyConfig
     public static final String DEFAULT_MIDDLE_PROXY_CONFIG_URL = "https://core.telegram.org/getProxyConfig";
     /** Where Telegram publishes the IPv6 middle proxies. */
     public static final String DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6 = "https://core.telegram.org/getProxyConfigV6";
+    /** Default cap on connections still handshaking, across reactors. */
+    public static final int DEFAULT_MAX_HANDSHAKES = 1024;
     /** Default clients per middle-proxy connection, as mtg v1. */
     public static final int DEFAULT_MULTIPLEX_PER_CONNECTION = 50;
     /** Default time open connections get to finish after a stop is asked for (SIGTERM, SIGINT). */
@@ -77,6 +79,11 @@ public final class ProxyConfig
     private final java.net.URI middleProxyConfigUrlV6;
     private final int multiplexPerConnection;
     private final java.net.InetAddress publicIpv4;
+    private final List<String> allowCidrs;
+    private final List<String> denyCidrs;
+    private final List<java.nio.file.Path> blocklists;
+    private final int maxConnectionsPerIp;
+    private final int maxHandshakes;
     private final long maxDirectMemoryBytes;
     private final int maxConnections;
     private final long shutdownTimeoutMs;
@@ -145,6 +152,22 @@ public final class ProxyConfig
         }
         multiplexPerConnection = b.multiplexPerConnection;
         publicIpv4 = b.publicIpv4;
+        allowCidrs = List.copyOf(b.allowCidrs);
+        denyCidrs = List.copyOf(b.denyCidrs);
+        io.mtgj.access.CidrSet.parse(allowCidrs); // names a bad network now rather than at start
+        io.mtgj.access.CidrSet.parse(denyCidrs);
+        blocklists = List.copyOf(b.blocklists);
+        if (b.maxConnectionsPerIp < 0)
+        {
+            throw new IllegalArgumentException("bad --max-connections-per-ip " + b.maxConnectionsPerIp +
+                ": expected 0 (no limit) or more");
+        }
+        maxConnectionsPerIp = b.maxConnectionsPerIp;
+        if (b.maxHandshakes < 1)
+        {
+            throw new IllegalArgumentException("bad --max-handshakes " + b.maxHandshakes + ": expected 1 or more");
+        }
+        maxHandshakes = b.maxHandshakes;
         maxDirectMemoryBytes = b.maxDirectMemoryBytes > 0 ?
             b.maxDirectMemoryBytes : DirectMemoryBudget.maxDirectMemoryBytes();
         maxConnections = checkMaxConnections(b.maxConnections);
@@ -437,6 +460,46 @@ public final class ProxyConfig
     }
 
     /**
+     * @return networks allowed ({@code --allow-cidr}); empty allows everyone not denied.
+     */
+    public List<String> allowCidrs()
+    {
+        return allowCidrs;
+    }
+
+    /**
+     * @return networks denied ({@code --deny-cidr}).
+     */
+    public List<String> denyCidrs()
+    {
+        return denyCidrs;
+    }
+
+    /**
+     * @return block-list files ({@code --blocklist}), reloaded when they change.
+     */
+    public List<java.nio.file.Path> blocklists()
+    {
+        return blocklists;
+    }
+
+    /**
+     * @return concurrent connections allowed per client IP; 0 for no limit.
+     */
+    public int maxConnectionsPerIp()
+    {
+        return maxConnectionsPerIp;
+    }
+
+    /**
+     * @return connections that may be handshaking at once before the oldest is dropped.
+     */
+    public int maxHandshakes()
+    {
+        return maxHandshakes;
+    }
+
+    /**
      * Mutable collector of settings; {@link #build()} validates.
      */
     public static final class Builder
@@ -462,6 +525,11 @@ public final class ProxyConfig
         private String middleProxyConfigUrlV6 = DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6;
         private int multiplexPerConnection = DEFAULT_MULTIPLEX_PER_CONNECTION;
         private java.net.InetAddress publicIpv4;
+        private List<String> allowCidrs = List.of();
+        private List<String> denyCidrs = List.of();
+        private List<java.nio.file.Path> blocklists = List.of();
+        private int maxConnectionsPerIp;
+        private int maxHandshakes = DEFAULT_MAX_HANDSHAKES;
         private StatsConfig stats = StatsConfig.DISABLED;
         private int maxConnections;
         private long maxDirectMemoryBytes;
@@ -702,6 +770,41 @@ public final class ProxyConfig
         public Builder shutdownTimeoutMs(final long ms)
         {
             this.shutdownTimeoutMs = ms;
+            return this;
+        }
+
+        /**
+         * @param allow     networks allowed; empty allows everyone not denied.
+         * @param deny      networks denied.
+         * @param files     block-list files.
+         * @return this.
+         */
+        public Builder accessLists(final List<String> allow, final List<String> deny,
+            final List<java.nio.file.Path> files)
+        {
+            this.allowCidrs = allow;
+            this.denyCidrs = deny;
+            this.blocklists = files;
+            return this;
+        }
+
+        /**
+         * @param perIp concurrent connections per client IP; 0 for no limit.
+         * @return this.
+         */
+        public Builder maxConnectionsPerIp(final int perIp)
+        {
+            this.maxConnectionsPerIp = perIp;
+            return this;
+        }
+
+        /**
+         * @param handshakes connections that may be handshaking at once.
+         * @return this.
+         */
+        public Builder maxHandshakes(final int handshakes)
+        {
+            this.maxHandshakes = handshakes;
             return this;
         }
 

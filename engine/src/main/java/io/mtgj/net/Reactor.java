@@ -59,6 +59,10 @@ public final class Reactor implements Runnable
     private final Upstream upstream;
     private final Upstream cloak;
     private final ConnectionLimit connectionLimit;
+    private final ClientGate gate;
+    private final int maxHandshakes;
+    private final java.util.ArrayDeque<Session> handshaking = new java.util.ArrayDeque<>();
+    private int handshakingCount;
     private final MiddleMultiplexer multiplexer;
     private final BufferPool middlePool;
     private final byte[][] middleScratch = new byte[3][];
@@ -106,7 +110,8 @@ public final class Reactor implements Runnable
         final Upstream upstream,
         final Upstream cloak) throws IOException
     {
-        this(index, config, listener, clientMode, upstream, cloak, new ConnectionLimit(config.maxConnections()));
+        this(index, config, listener, clientMode, upstream, cloak, new ConnectionLimit(config.maxConnections()),
+            ClientGate.OPEN);
     }
 
     /**
@@ -126,10 +131,13 @@ public final class Reactor implements Runnable
         final ClientMode clientMode,
         final Upstream upstream,
         final Upstream cloak,
-        final ConnectionLimit connectionLimit) throws IOException
+        final ConnectionLimit connectionLimit,
+        final ClientGate gate) throws IOException
     {
         this.index = index;
         this.connectionLimit = connectionLimit;
+        this.gate = gate;
+        this.maxHandshakes = Math.max(1, (config.maxHandshakes() + config.workers() - 1) / config.workers());
         this.listener = listener;
         this.clientMode = clientMode;
         this.upstream = upstream;
@@ -418,13 +426,19 @@ public final class Reactor implements Runnable
             {
                 return;
             }
-            if (connectionLimit.tryAcquire())
+            final RejectReason refused = admit(channel);
+            if (null != refused)
+            {
+                reject(channel, refused);
+            }
+            else if (connectionLimit.tryAcquire())
             {
                 adopt(channel);
             }
             else
             {
-                reject(channel);
+                gate.onClosed(remoteIp(channel));
+                reject(channel, RejectReason.CONNECTION_LIMIT);
             }
         }
     }
@@ -450,21 +464,64 @@ public final class Reactor implements Runnable
         }
     }
 
+    private RejectReason admit(final SocketChannel channel)
+    {
+        final java.net.InetAddress ip = remoteIp(channel);
+        return null == ip ? null : gate.admit(ip);
+    }
+
+    private static java.net.InetAddress remoteIp(final SocketChannel channel)
+    {
+        try
+        {
+            final java.net.SocketAddress remote = channel.getRemoteAddress();
+            return remote instanceof java.net.InetSocketAddress ? ((java.net.InetSocketAddress)remote).getAddress() :
+                null;
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
     /**
-     * Over {@code --max-connections}: close at once with a reset, so the refusal costs no buffer, no timer and no
+     * A new client is handshaking: past this reactor's share of {@code --max-handshakes}, drop the oldest one still
+     * handshaking, so a flood of connections that never authenticate cannot crowd out clients that do at once.
+     */
+    void onHandshakeStarted(final Session session)
+    {
+        while (!handshaking.isEmpty() && !handshaking.peekFirst().isHandshaking())
+        {
+            handshaking.pollFirst(); // already past its handshake
+        }
+        handshaking.addLast(session);
+        handshakingCount++;
+        while (handshakingCount > maxHandshakes && !handshaking.isEmpty())
+        {
+            final Session oldest = handshaking.pollFirst();
+            if (oldest.isHandshaking())
+            {
+                counters.onRejected(RejectReason.HANDSHAKE_LIMIT);
+                oldest.close(CloseReason.HANDSHAKE_TIMEOUT);
+            }
+        }
+    }
+
+    void onHandshakeEnded()
+    {
+        handshakingCount--;
+    }
+
+    /**
+     * Refused at accept time: close at once with a reset, so the refusal costs no buffer, no timer and no
      * TIME_WAIT entry here, and count it.
      */
-    private void reject(final SocketChannel channel)
+    private void reject(final SocketChannel channel, final RejectReason reason)
     {
-        counters.onRejected(RejectReason.CONNECTION_LIMIT);
-        rejectedSinceWarning++;
-        if (0 == limitWarnedNs || nowNs - limitWarnedNs >= LIMIT_WARNING_INTERVAL_NS)
+        counters.onRejected(reason);
+        if (RejectReason.CONNECTION_LIMIT == reason)
         {
-            LOG.log(System.Logger.Level.WARNING, "connection limit reached: refusing new clients limit={0} " +
-                "refused={1} reactor={2} (--max-connections; at most one such line a minute per reactor)",
-                connectionLimit.max(), rejectedSinceWarning, index);
-            limitWarnedNs = 0 == nowNs ? 1 : nowNs;
-            rejectedSinceWarning = 0;
+            warnLimitReached();
         }
         try
         {
@@ -475,6 +532,19 @@ public final class Reactor implements Runnable
             // closed anyway, with a FIN instead of a reset
         }
         closeQuietly(channel);
+    }
+
+    private void warnLimitReached()
+    {
+        rejectedSinceWarning++;
+        if (0 == limitWarnedNs || nowNs - limitWarnedNs >= LIMIT_WARNING_INTERVAL_NS)
+        {
+            LOG.log(System.Logger.Level.WARNING, "connection limit reached: refusing new clients limit={0} " +
+                "refused={1} reactor={2} (--max-connections; at most one such line a minute per reactor)",
+                connectionLimit.max(), rejectedSinceWarning, index);
+            limitWarnedNs = 0 == nowNs ? 1 : nowNs;
+            rejectedSinceWarning = 0;
+        }
     }
 
     private static void closeQuietly(final SocketChannel channel)
@@ -566,6 +636,7 @@ public final class Reactor implements Runnable
         if (sessions.remove(session))
         {
             connectionLimit.release();
+            gate.onClosed(session.remoteIp());
         }
         counters.onClosed(reason, session.ipFamily());
     }

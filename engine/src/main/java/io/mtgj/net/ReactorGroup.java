@@ -48,6 +48,22 @@ public final class ReactorGroup implements AutoCloseable
         final ProxyConfig config, final ClientMode clientMode, final Upstream upstream, final Upstream cloak)
         throws IOException
     {
+        this(config, clientMode, upstream, cloak, ClientGate.OPEN);
+    }
+
+    /**
+     * Bind and start the reactors, with accept-time checks.
+     *
+     * @param config     configuration.
+     * @param clientMode the secret mode's strategy.
+     * @param upstream   the upstream strategy.
+     * @param cloak      where clients that are not ours are fronted, or null.
+     * @param gate       access lists and the per-IP limit.
+     * @throws IOException when binding fails.
+     */
+    public ReactorGroup(final ProxyConfig config, final ClientMode clientMode, final Upstream upstream,
+        final Upstream cloak, final ClientGate gate) throws IOException
+    {
         connectionLimit = new ConnectionLimit(config.maxConnections());
         listener = ServerSocketChannel.open();
         try
@@ -58,7 +74,7 @@ public final class ReactorGroup implements AutoCloseable
             localAddress = (InetSocketAddress)listener.getLocalAddress();
             for (int i = 0; i < config.workers(); i++)
             {
-                reactors.add(new Reactor(i, config, listener, clientMode, upstream, cloak, connectionLimit));
+                reactors.add(new Reactor(i, config, listener, clientMode, upstream, cloak, connectionLimit, gate));
             }
         }
         catch (final IOException | RuntimeException ex)

@@ -6,5 +6,11 @@ package io.mtgj.net;
 public enum RejectReason
 {
     /** {@code --max-connections} client connections were open: closed as it was accepted. */
-    CONNECTION_LIMIT
+    CONNECTION_LIMIT,
+    /** The client's address is not allowed ({@code --allow-cidr}, {@code --deny-cidr}, {@code --blocklist}). */
+    ACCESS_LIST,
+    /** {@code --max-connections-per-ip} connections from that address were open. */
+    PER_IP_LIMIT,
+    /** {@code --max-handshakes} unauthenticated connections were open: the oldest of them was dropped. */
+    HANDSHAKE_LIMIT
 }

@@ -96,8 +96,26 @@ final class Session
         return phase;
     }
 
+    boolean isHandshaking()
+    {
+        return Phase.HANDSHAKE == phase;
+    }
+
+    java.net.InetAddress remoteIp()
+    {
+        return remote instanceof InetSocketAddress ? ((InetSocketAddress)remote).getAddress() : null;
+    }
+
     private void enter(final Phase next)
     {
+        if (Phase.HANDSHAKE == next)
+        {
+            reactor.onHandshakeStarted(this);
+        }
+        else if (Phase.HANDSHAKE == phase)
+        {
+            reactor.onHandshakeEnded();
+        }
         phase = next;
         final long nowNs = reactor.nowNs();
         switch (next)
