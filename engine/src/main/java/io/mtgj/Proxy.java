@@ -139,7 +139,7 @@ public final class Proxy implements AutoCloseable
                     TimeUnit.MILLISECONDS);
             }
             final ReactorGroup group = new ReactorGroup(config, mode, upstream, cloak,
-                new ClientGate(accessList, config.maxConnectionsPerIp()));
+                new ClientGate(accessList, config.maxConnectionsPerIp(), config.cloaksDenied()));
             final Proxy proxy = new Proxy(config, group, control);
             try
             {

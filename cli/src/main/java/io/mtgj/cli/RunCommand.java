@@ -167,6 +167,7 @@ final class RunCommand
             v -> builder.maxHandshakes(parseWholeNumber(v, "handshake count")));
         builder.accessLists(texts(RunFlag.ALLOW_CIDR, commandLine, env), texts(RunFlag.DENY_CIDR, commandLine, env),
             paths(RunFlag.BLOCKLIST, commandLine, env));
+        builder.cloakDenied(isOn(RunFlag.CLOAK_DENIED, commandLine, env));
         ifGiven(RunFlag.MAX_CONNECTIONS, commandLine, env,
             v -> builder.maxConnections(parsePositive(v, "connection count")));
         ifGiven(RunFlag.HANDSHAKE_TIMEOUT, commandLine, env,

@@ -45,6 +45,8 @@ enum RunFlag
         "only these networks may connect; repeatable (the variable takes a comma-separated list)"),
     DENY_CIDR(null, "deny-cidr", "CIDR", "MTG_DENY_CIDR", "none",
         "these networks are reset at accept; repeatable (the variable takes a comma-separated list)"),
+    CLOAK_DENIED(null, "cloak-denied", null, "MTG_CLOAK_DENIED", "false",
+        "tls: front denied clients to the cloak host instead of resetting them"),
     BLOCKLIST(null, "blocklist", "FILE", "MTG_BLOCKLIST", "none",
         "file of denied networks, one a line, reloaded when it changes; repeatable"),
     MAX_CONNECTIONS(null, "max-connections", "N", "MTG_MAX_CONNECTIONS", "what direct memory allows",

@@ -84,6 +84,7 @@ public final class ProxyConfig
     private final List<java.nio.file.Path> blocklists;
     private final int maxConnectionsPerIp;
     private final int maxHandshakes;
+    private final boolean cloaksDenied;
     private final long maxDirectMemoryBytes;
     private final int maxConnections;
     private final long shutdownTimeoutMs;
@@ -168,6 +169,7 @@ public final class ProxyConfig
             throw new IllegalArgumentException("bad --max-handshakes " + b.maxHandshakes + ": expected 1 or more");
         }
         maxHandshakes = b.maxHandshakes;
+        cloaksDenied = b.cloaksDenied;
         maxDirectMemoryBytes = b.maxDirectMemoryBytes > 0 ?
             b.maxDirectMemoryBytes : DirectMemoryBudget.maxDirectMemoryBytes();
         maxConnections = checkMaxConnections(b.maxConnections);
@@ -492,6 +494,14 @@ public final class ProxyConfig
     }
 
     /**
+     * @return whether denied clients of a FakeTLS proxy are fronted to the cloak host instead of reset.
+     */
+    public boolean cloaksDenied()
+    {
+        return cloaksDenied;
+    }
+
+    /**
      * @return connections that may be handshaking at once before the oldest is dropped.
      */
     public int maxHandshakes()
@@ -530,6 +540,7 @@ public final class ProxyConfig
         private List<java.nio.file.Path> blocklists = List.of();
         private int maxConnectionsPerIp;
         private int maxHandshakes = DEFAULT_MAX_HANDSHAKES;
+        private boolean cloaksDenied;
         private StatsConfig stats = StatsConfig.DISABLED;
         private int maxConnections;
         private long maxDirectMemoryBytes;
@@ -795,6 +806,16 @@ public final class ProxyConfig
         public Builder maxConnectionsPerIp(final int perIp)
         {
             this.maxConnectionsPerIp = perIp;
+            return this;
+        }
+
+        /**
+         * @param cloak whether denied clients of a FakeTLS proxy are fronted instead of reset.
+         * @return this.
+         */
+        public Builder cloakDenied(final boolean cloak)
+        {
+            this.cloaksDenied = cloak;
             return this;
         }
 

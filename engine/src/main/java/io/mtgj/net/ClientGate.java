@@ -13,18 +13,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClientGate
 {
     /** A gate that lets everyone in. */
-    public static final ClientGate OPEN = new ClientGate(null, 0);
+    public static final ClientGate OPEN = new ClientGate(null, 0, false);
 
     private final AccessList accessList;
     private final int maxPerIp;
+    private final boolean cloaksDenied;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
 
     /**
      * @param accessList networks allowed and denied, or null for none.
      * @param maxPerIp   concurrent connections per client IP; 0 for no limit.
+     * @param cloaksDenied whether denied clients of a FakeTLS proxy are fronted instead of reset.
      */
-    public ClientGate(final AccessList accessList, final int maxPerIp)
+    public ClientGate(final AccessList accessList, final int maxPerIp, final boolean cloaksDenied)
     {
+        this.cloaksDenied = cloaksDenied;
         this.accessList = null == accessList || accessList.isOpen() ? null : accessList;
         this.maxPerIp = maxPerIp;
     }
@@ -53,6 +56,24 @@ public final class ClientGate
         return null;
     }
 
+    boolean cloaksDenied()
+    {
+        return cloaksDenied;
+    }
+
+    /**
+     * Count a client against its IP without checking (a denied client being fronted); {@link #onClosed} follows.
+     *
+     * @param address its address.
+     */
+    void count(final InetAddress address)
+    {
+        if (maxPerIp > 0 && null != address)
+        {
+            perIp.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
     /**
      * An admitted client is gone.
      *
@@ -60,7 +81,7 @@ public final class ClientGate
      */
     void onClosed(final InetAddress address)
     {
-        if (maxPerIp > 0)
+        if (maxPerIp > 0 && null != address)
         {
             final AtomicInteger count = perIp.get(address);
             if (null != count && 0 == count.decrementAndGet())

@@ -20,5 +20,7 @@ public enum HandshakeFailure
     /** FakeTLS: the timestamp is outside the tolerated skew. */
     BAD_TIME,
     /** The client stopped before completing its handshake (end of stream or timeout). */
-    INCOMPLETE
+    INCOMPLETE,
+    /** The client's address is denied and {@code --cloak-denied} fronts it instead of a reset. */
+    DENIED
 }

@@ -427,7 +427,19 @@ public final class Reactor implements Runnable
                 return;
             }
             final RejectReason refused = admit(channel);
-            if (null != refused)
+            if (RejectReason.ACCESS_LIST == refused && gate.cloaksDenied() && null != cloak &&
+                connectionLimit.tryAcquire())
+            {
+                // --cloak-denied: a denied client of a FakeTLS proxy meets the fronted site, not a reset.
+                counters.onRejected(refused);
+                gate.count(remoteIp(channel));
+                final Session session = adopt(channel);
+                if (null != session)
+                {
+                    session.cloakAtOnce();
+                }
+            }
+            else if (null != refused)
             {
                 reject(channel, refused);
             }
@@ -449,18 +461,21 @@ public final class Reactor implements Runnable
      *
      * @param channel the client socket.
      */
-    void adopt(final SocketChannel channel)
+    Session adopt(final SocketChannel channel)
     {
         try
         {
             final Session session = new Session(this, channel, nowNs);
             sessions.add(session);
             counters.onAccepted(session.ipFamily());
+            return session;
         }
         catch (final IOException ex)
         {
             connectionLimit.release();
+            gate.onClosed(remoteIp(channel));
             closeQuietly(channel);
+            return null;
         }
     }
 

@@ -510,6 +510,15 @@ final class Session
      * Not our client and the mode fronts such clients: send everything read so far, untouched, to the cloak host and
      * relay both ways from then on (protocol.md 6).
      */
+    /**
+     * A denied client of a FakeTLS proxy with {@code --cloak-denied}: straight to the cloak host, unread.
+     */
+    void cloakAtOnce()
+    {
+        startCloak(HandshakeFailure.DENIED);
+        afterEvent();
+    }
+
     private void startCloak(final HandshakeFailure failure)
     {
         countFailure(failure);

@@ -29,6 +29,8 @@ final class Bench
     private static final String CLOAK_TEST_HOST = "bench.mtgj.test";
     /** A small fixed-size heap, so resident memory tracks what connections cost, not how far the heap grew. */
     private static final String DEFAULT_PROXY_JAVA_OPTS = "-XX:+UseSerialGC -Xmx128m -Xss256k";
+    /** Memory runs hold 10,000 connections: allow them (idle ones lease no direct memory, so RSS is unaffected). */
+    private static final String[] MEMORY_FLAGS = {"--max-connections", "12000"};
     private static final int THROUGHPUT_CONNECTIONS = 2;
     private static final int HANDSHAKE_CONNECTIONS = 8;
     private static final int ECHO_CONNECTIONS = 50;
@@ -110,11 +112,11 @@ final class Bench
         // Fresh proxies for memory, so earlier runs do not inflate their figures.
         try (ManagedProcess dc = startFakeDc(loopback))
         {
-            try (ManagedProcess proxy = startProxy("proxy-idle-memory", secured, dc.address()))
+            try (ManagedProcess proxy = startProxy("proxy-idle-memory", secured, dc.address(), MEMORY_FLAGS))
             {
                 idleMemory(proxy, secured);
             }
-            try (ManagedProcess proxy = startProxy("proxy-active-memory", secured, dc.address()))
+            try (ManagedProcess proxy = startProxy("proxy-active-memory", secured, dc.address(), MEMORY_FLAGS))
             {
                 activeMemory(proxy, secured);
             }
@@ -190,6 +192,10 @@ final class Bench
     {
         final InetSocketAddress address = new InetSocketAddress(dc.getAddress(), ManagedProcess.freePort());
         final List<String> command = new ArrayList<>(javaCommand());
+        if (extraFlags.length > 0 && "--max-connections".equals(extraFlags[0]))
+        {
+            command.add("-XX:MaxDirectMemorySize=2g"); // the connection budget is checked against it
+        }
         command.addAll(List.of("-jar", line.getOptionValue("proxy-jar", "cli/target/mtg.jar"), "run",
             "-b", PerfMain.text(address), "--dc-address", "2=" + PerfMain.text(dc), "-4", "127.0.0.1", "-6", "::1",
             // loopback only: the cloak host and the NTP server are local ports where nothing answers

@@ -73,6 +73,28 @@ class HostileClientsTest
     }
 
     @Test
+    void shouldFrontDeniedClientsOfATlsProxyWhenAsked() throws Exception
+    {
+        final Secret tls = Secret.generate(SecretMode.FAKE_TLS, CloakServer.TEST_HOST, random);
+        try (CloakServer cloak = CloakServer.startPlain();
+            ProxyFixture fixture = ProxyFixture.start(tls, b -> b
+                .accessLists(List.of(), List.of("127.0.0.0/8"), List.of())
+                .cloakDenied(true)
+                .cloakHost(cloak.address().getAddress().getHostAddress())
+                .cloakPort(cloak.address().getPort()));
+            Socket socket = raw(fixture))
+        {
+            final byte[] request = "GET / HTTP/1.1\r\nHost: cloak.mtgj.test\r\n\r\n".getBytes();
+            socket.getOutputStream().write(request);
+            assertArrayEquals(CloakServer.BANNER, socket.getInputStream().readNBytes(CloakServer.BANNER.length));
+            Await.until("the bytes at the cloak host", 5_000,
+                () -> 1 == cloak.connections() && Arrays.equals(request, cloak.received(0)));
+            assertEquals(1, fixture.proxy.rejected(RejectReason.ACCESS_LIST));
+            assertEquals(1, fixture.proxy.cloakedConnections());
+        }
+    }
+
+    @Test
     void shouldLimitConnectionsPerIp() throws Exception
     {
         try (ProxyFixture fixture = ProxyFixture.start(secret, b -> b.maxConnectionsPerIp(2));
