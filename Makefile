@@ -62,8 +62,15 @@ run: build
 # The benchmark suite (not part of `make test`): a few minutes on loopback, one table of side-by-side medians.
 # BENCH_FLAGS passes options to `mtg-perf bench`, e.g. BENCH_FLAGS="--runs 5 --duration 10s".
 BENCH_FLAGS ?=
+# When the jlink image exists (make image), the suite runs a second time against it (its throughput, handshake
+# and latency figures; memory figures always come from the jar with many connections allowed).
 bench: build
 	ulimit -n $$(ulimit -Hn) && $(JAVA) -jar perf/target/mtg-perf.jar bench $(BENCH_FLAGS)
+	@if [ -x jlink/target/image/bin/mtg ]; then \
+		echo "== the same suite against the jlink image"; \
+		ulimit -n $$(ulimit -Hn) && $(JAVA) -jar perf/target/mtg-perf.jar bench --proxy-image jlink/target/image \
+			--logs perf/target/bench-logs-image $(BENCH_FLAGS); \
+	fi
 
 # Soak (not part of `make test`): mixed traffic with churn for SOAK_DURATION, then leak checks; exit 1 on a leak.
 SOAK_DURATION ?= 10m

@@ -60,6 +60,8 @@ final class Bench
         final Options options = new Options();
         options.addOption(PerfMain.option("proxy-jar", "JAR", "the proxy (default cli/target/mtg.jar)"));
         options.addOption(PerfMain.option("perf-jar", "JAR", "this harness (default perf/target/mtg-perf.jar)"));
+        options.addOption(PerfMain.option("proxy-image", "DIR", "run the proxy from a jlink image (DIR/bin/mtg, its " +
+            "own low-memory profile) instead of the jar; the memory figures still use the jar"));
         options.addOption(PerfMain.option("java", "PATH", "java binary for the proxy (default: this JVM's)"));
         options.addOption(PerfMain.option("proxy-java-opts", "OPTS",
             "JVM options for the proxy, space separated (default " + DEFAULT_PROXY_JAVA_OPTS + ")"));
@@ -191,12 +193,22 @@ final class Bench
         final String... extraFlags) throws IOException, InterruptedException
     {
         final InetSocketAddress address = new InetSocketAddress(dc.getAddress(), ManagedProcess.freePort());
-        final List<String> command = new ArrayList<>(javaCommand());
-        if (extraFlags.length > 0 && "--max-connections".equals(extraFlags[0]))
+        final boolean memoryRun = extraFlags.length > 0 && "--max-connections".equals(extraFlags[0]);
+        final List<String> command = new ArrayList<>();
+        if (line.hasOption("proxy-image") && !memoryRun)
         {
-            command.add("-XX:MaxDirectMemorySize=2g"); // the connection budget is checked against it
+            command.add(Path.of(line.getOptionValue("proxy-image"), "bin", "mtg").toString());
         }
-        command.addAll(List.of("-jar", line.getOptionValue("proxy-jar", "cli/target/mtg.jar"), "run",
+        else
+        {
+            command.addAll(javaCommand());
+            if (memoryRun)
+            {
+                command.add("-XX:MaxDirectMemorySize=2g"); // the connection budget is checked against it
+            }
+            command.addAll(List.of("-jar", line.getOptionValue("proxy-jar", "cli/target/mtg.jar")));
+        }
+        command.addAll(List.of("run",
             "-b", PerfMain.text(address), "--dc-address", "2=" + PerfMain.text(dc), "-4", "127.0.0.1", "-6", "::1",
             // loopback only: the cloak host and the NTP server are local ports where nothing answers
             "--cloak-host", "127.0.0.1", "--cloak-port", "1", "--ntp-server", "127.0.0.1:9"));
