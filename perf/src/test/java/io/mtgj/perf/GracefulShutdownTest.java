@@ -8,9 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +42,7 @@ class GracefulShutdownTest
 
             final CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(fixture.proxy::shutdown);
 
-            Await.until("new connections to be refused", TIMEOUT_MS, () -> isRefused(fixture.address()));
+            Await.until("new connections to be refused", TIMEOUT_MS, () -> Listeners.isRefused(fixture.address()));
             assertFalse(drained.isDone(), "still draining while a client is connected");
             for (int i = 0; i < 5; i++)
             {
@@ -88,7 +86,7 @@ class GracefulShutdownTest
         {
             roundTrip(client, 700);
             final CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(fixture.proxy::shutdown);
-            Await.until("new connections to be refused", TIMEOUT_MS, () -> isRefused(fixture.address()));
+            Await.until("new connections to be refused", TIMEOUT_MS, () -> Listeners.isRefused(fixture.address()));
 
             fixture.proxy.close(); // a second SIGTERM
 
@@ -111,19 +109,4 @@ class GracefulShutdownTest
         assertArrayEquals(payload, client.receive());
     }
 
-    private static boolean isRefused(final InetSocketAddress address)
-    {
-        try (Socket probe = new Socket(address.getAddress(), address.getPort()))
-        {
-            return false;
-        }
-        catch (final ConnectException refused)
-        {
-            return true;
-        }
-        catch (final IOException other)
-        {
-            return false;
-        }
-    }
 }

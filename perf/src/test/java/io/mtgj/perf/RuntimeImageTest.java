@@ -10,11 +10,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +94,7 @@ class RuntimeImageTest
                 final long stopNs = System.nanoTime();
                 proxy.destroy(); // SIGTERM
 
-                Await.until("new connections to be refused", TIMEOUT_MS, () -> isRefused(address));
+                Await.until("new connections to be refused", TIMEOUT_MS, () -> Listeners.isRefused(address));
                 assertTrue(proxy.isAlive(), "still draining the open connection");
                 roundTrip(staying, 30_000);
                 staying.close();
@@ -221,19 +219,4 @@ class RuntimeImageTest
         assertArrayEquals(payload, client.receive());
     }
 
-    private static boolean isRefused(final InetSocketAddress address)
-    {
-        try (Socket probe = new Socket(address.getAddress(), address.getPort()))
-        {
-            return false;
-        }
-        catch (final ConnectException refused)
-        {
-            return true;
-        }
-        catch (final IOException other)
-        {
-            return false;
-        }
-    }
 }
