@@ -177,28 +177,11 @@ final class MiddleClient
     boolean onAnswer(final UnsafeBuffer buffer, final int offset, final int length)
     {
         final int padding = ProtocolTag.PADDED_INTERMEDIATE == tag ? ThreadLocalRandom.current().nextInt(4) : 0;
-        final int header = ProtocolTag.ABRIDGED == tag && length / 4 < 0x7f ? 1 : 4;
-        if (!reserve(header + length + padding))
+        if (!reserve(PacketFraming.encodedHeaderLength(tag, length) + length + padding))
         {
             return false;
         }
-        if (ProtocolTag.ABRIDGED == tag)
-        {
-            final int words = length / 4;
-            if (1 == header)
-            {
-                pending[pendingEnd] = (byte)words;
-            }
-            else
-            {
-                putLe32(pending, pendingEnd, (words << 8) | 0x7f);
-            }
-        }
-        else
-        {
-            putLe32(pending, pendingEnd, length + padding);
-        }
-        pendingEnd += header;
+        pendingEnd += PacketFraming.writeHeader(tag, length, padding, pending, pendingEnd);
         buffer.getBytes(offset, pending, pendingEnd, length);
         pendingEnd += length;
         for (int i = 0; i < padding; i++)
@@ -283,13 +266,5 @@ final class MiddleClient
         connection.detach(connId);
         staging = null;
         pending = null;
-    }
-
-    private static void putLe32(final byte[] bytes, final int offset, final int value)
-    {
-        bytes[offset] = (byte)value;
-        bytes[offset + 1] = (byte)(value >>> 8);
-        bytes[offset + 2] = (byte)(value >>> 16);
-        bytes[offset + 3] = (byte)(value >>> 24);
     }
 }

@@ -87,29 +87,14 @@ public final class PacketFraming
      */
     public static byte[] encode(final ProtocolTag tag, final byte[] payload, final Random random)
     {
+        if (ProtocolTag.ABRIDGED == tag && 0 != (payload.length & 3))
+        {
+            throw new IllegalArgumentException("abridged packets are whole 4-byte words");
+        }
         final int padding = ProtocolTag.PADDED_INTERMEDIATE == tag ? random.nextInt(4) : 0;
-        final int header = headerLengthFor(tag, payload.length);
+        final int header = encodedHeaderLength(tag, payload.length);
         final byte[] out = new byte[header + payload.length + padding];
-        if (ProtocolTag.ABRIDGED == tag)
-        {
-            if (0 != (payload.length & 3))
-            {
-                throw new IllegalArgumentException("abridged packets are whole 4-byte words");
-            }
-            final int words = payload.length / 4;
-            if (header == 1)
-            {
-                out[0] = (byte)words;
-            }
-            else
-            {
-                writeLe32(out, 0, (words << 8) | ABRIDGED_LONG_MARKER);
-            }
-        }
-        else
-        {
-            writeLe32(out, 0, payload.length + padding);
-        }
+        writeHeader(tag, payload.length, padding, out, 0);
         System.arraycopy(payload, 0, out, header, payload.length);
         for (int i = 0; i < padding; i++)
         {
@@ -118,13 +103,51 @@ public final class PacketFraming
         return out;
     }
 
-    private static int headerLengthFor(final ProtocolTag tag, final int payloadLength)
+    /**
+     * @param tag           the transport.
+     * @param payloadLength bytes of payload.
+     * @return the length of the header that frames it.
+     */
+    public static int encodedHeaderLength(final ProtocolTag tag, final int payloadLength)
     {
         if (ProtocolTag.ABRIDGED == tag)
         {
             return payloadLength / 4 < ABRIDGED_LONG_MARKER ? 1 : 4;
         }
         return 4;
+    }
+
+    /**
+     * Write the header of one packet; the payload and then {@code padding} bytes follow it.
+     *
+     * @param tag           the transport.
+     * @param payloadLength bytes of payload (whole words for abridged).
+     * @param padding       padding bytes after the payload (padded intermediate only, else 0).
+     * @param dst           destination.
+     * @param offset        where the header starts.
+     * @return the header's length.
+     */
+    public static int writeHeader(
+        final ProtocolTag tag, final int payloadLength, final int padding, final byte[] dst, final int offset)
+    {
+        final int header = encodedHeaderLength(tag, payloadLength);
+        if (ProtocolTag.ABRIDGED == tag)
+        {
+            final int words = payloadLength / 4;
+            if (1 == header)
+            {
+                dst[offset] = (byte)words;
+            }
+            else
+            {
+                writeLe32(dst, offset, (words << 8) | ABRIDGED_LONG_MARKER);
+            }
+        }
+        else
+        {
+            writeLe32(dst, offset, payloadLength + padding);
+        }
+        return header;
     }
 
     static int readLe32(final byte[] buffer, final int offset)
