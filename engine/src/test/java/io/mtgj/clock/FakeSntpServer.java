@@ -8,11 +8,12 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An SNTP server on 127.0.0.1 for tests: a thread answering each request with what its {@link Responder} builds,
- * or nothing. Bounded: it stops after {@link #LIFETIME_MS} or {@link #MAX_REQUESTS}, whichever comes first.
+ * or nothing. Bounded: it stops after {@link #LIFETIME_MS} or {@link #MAX_REQUESTS} (or the bounds it is given),
+ * whichever comes first.
  */
 final class FakeSntpServer implements AutoCloseable
 {
@@ -26,7 +27,9 @@ final class FakeSntpServer implements AutoCloseable
     private final DatagramSocket socket;
     private final Responder responder;
     private final Thread thread;
-    private final AtomicInteger requests = new AtomicInteger();
+    private final long lifetimeMs;
+    private final long maxRequests;
+    private final AtomicLong requests = new AtomicLong();
     private volatile boolean running = true;
 
     /**
@@ -44,7 +47,20 @@ final class FakeSntpServer implements AutoCloseable
 
     FakeSntpServer(final Responder responder) throws IOException
     {
+        this(responder, LIFETIME_MS, MAX_REQUESTS);
+    }
+
+    /**
+     * @param responder   builds each answer.
+     * @param lifetimeMs  how long the server runs at most.
+     * @param maxRequests how many requests it answers at most.
+     * @throws IOException when the socket cannot be bound.
+     */
+    FakeSntpServer(final Responder responder, final long lifetimeMs, final long maxRequests) throws IOException
+    {
         this.responder = responder;
+        this.lifetimeMs = lifetimeMs;
+        this.maxRequests = maxRequests;
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
         socket.setSoTimeout(POLL_MS);
         thread = new Thread(this::serve, "fake-sntp-" + socket.getLocalPort());
@@ -129,16 +145,16 @@ final class FakeSntpServer implements AutoCloseable
         return (InetSocketAddress)socket.getLocalSocketAddress();
     }
 
-    int requests()
+    long requests()
     {
         return requests.get();
     }
 
     private void serve()
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LIFETIME_MS);
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lifetimeMs);
         final byte[] buffer = new byte[512];
-        while (running && System.nanoTime() < deadlineNs && requests.get() < MAX_REQUESTS)
+        while (running && System.nanoTime() < deadlineNs && requests.get() < maxRequests)
         {
             try
             {

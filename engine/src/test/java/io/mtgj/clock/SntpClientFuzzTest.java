@@ -6,11 +6,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -40,12 +35,20 @@ class SntpClientFuzzTest
     private static final int ANSWER_OFFSET = CLOCK_OFFSET + Long.BYTES;
     private static final int MAX_ANSWER_LENGTH = 64;
 
-    private static EchoServer server;
+    /** Bounds for a whole fuzzing session, not one test. */
+    private static final long SERVER_LIFETIME_MS = TimeUnit.HOURS.toMillis(2);
+    private static final long SERVER_MAX_REQUESTS = 100_000_000L;
+    private static final int ORIGINATE_OFFSET = 24;
+    private static final int TRANSMIT_OFFSET = 40;
+
+    private static FakeSntpServer server;
+    private static volatile byte[] answer = new byte[0];
+    private static volatile boolean echoTransmit;
 
     @BeforeAll
     static void startServer() throws IOException
     {
-        server = new EchoServer();
+        server = new FakeSntpServer(SntpClientFuzzTest::answerFor, SERVER_LIFETIME_MS, SERVER_MAX_REQUESTS);
     }
 
     @AfterAll
@@ -61,9 +64,10 @@ class SntpClientFuzzTest
         final byte[] padded = Arrays.copyOf(input, Math.max(input.length, ANSWER_OFFSET));
         final long t1Ms = FakeSntpServer.readLong(padded, CLOCK_OFFSET);
         final long t4Ms = t1Ms + ((control >>> 1) & 0x3f);
-        final byte[] answer = Arrays.copyOfRange(padded, ANSWER_OFFSET,
+        final byte[] reply = Arrays.copyOfRange(padded, ANSWER_OFFSET,
             Math.min(padded.length, ANSWER_OFFSET + MAX_ANSWER_LENGTH));
-        server.answerWith(answer, 0 != (control & 1));
+        echoTransmit = 0 != (control & 1);
+        answer = reply;
         final long[] readings = {t1Ms, t4Ms};
         final int[] reads = {0};
         final LongSupplier clock = () -> readings[Math.min(reads[0]++, 1)];
@@ -80,87 +84,17 @@ class SntpClientFuzzTest
     }
 
     /**
-     * Answers every request with the bytes it was last given; daemon thread, bounded by {@link #LIFETIME_MS} and
-     * {@link #MAX_REQUESTS}.
+     * The fuzz input's answer to the next request; copies the request's transmit time into the originate field when
+     * asked, so the client's originate check can pass.
      */
-    private static final class EchoServer implements AutoCloseable
+    private static byte[] answerFor(final byte[] request)
     {
-        private static final long LIFETIME_MS = TimeUnit.HOURS.toMillis(2);
-        private static final long MAX_REQUESTS = 100_000_000L;
-        private static final int POLL_MS = 100;
-        private static final int ORIGINATE_OFFSET = 24;
-        private static final int TRANSMIT_OFFSET = 40;
-
-        private final DatagramSocket socket;
-        private final Thread thread;
-        private volatile byte[] answer = new byte[0];
-        private volatile boolean echoTransmit;
-        private volatile boolean running = true;
-
-        EchoServer() throws IOException
+        final byte[] reply = answer.clone();
+        if (echoTransmit && request.length >= TRANSMIT_OFFSET + Long.BYTES &&
+            reply.length >= ORIGINATE_OFFSET + Long.BYTES)
         {
-            socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-            socket.setSoTimeout(POLL_MS);
-            thread = new Thread(this::serve, "fuzz-sntp");
-            thread.setDaemon(true);
-            thread.start();
+            System.arraycopy(request, TRANSMIT_OFFSET, reply, ORIGINATE_OFFSET, Long.BYTES);
         }
-
-        InetSocketAddress address()
-        {
-            return (InetSocketAddress)socket.getLocalSocketAddress();
-        }
-
-        void answerWith(final byte[] bytes, final boolean copyTransmit)
-        {
-            echoTransmit = copyTransmit;
-            answer = bytes;
-        }
-
-        private void serve()
-        {
-            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LIFETIME_MS);
-            final byte[] request = new byte[512];
-            long served = 0;
-            while (running && served < MAX_REQUESTS && System.nanoTime() - deadlineNs < 0)
-            {
-                try
-                {
-                    final DatagramPacket packet = new DatagramPacket(request, request.length);
-                    socket.receive(packet);
-                    served++;
-                    final byte[] reply = answer.clone();
-                    if (echoTransmit && packet.getLength() >= TRANSMIT_OFFSET + Long.BYTES &&
-                        reply.length >= ORIGINATE_OFFSET + Long.BYTES)
-                    {
-                        System.arraycopy(request, TRANSMIT_OFFSET, reply, ORIGINATE_OFFSET, Long.BYTES);
-                    }
-                    socket.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));
-                }
-                catch (final SocketTimeoutException ex)
-                {
-                    // poll again: checks running and the deadline
-                }
-                catch (final IOException ex)
-                {
-                    return;
-                }
-            }
-        }
-
-        @Override
-        public void close()
-        {
-            running = false;
-            socket.close();
-            try
-            {
-                thread.join(2_000);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return reply;
     }
 }
