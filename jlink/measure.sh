@@ -2,8 +2,9 @@
 # Measures the runtime image for the README: its size, start-up to listening and idle resident memory.
 #   jlink/measure.sh [RUNS]        (after make image; RUNS defaults to 10)
 # Each run starts bin/mtg on 127.0.0.1 with a FakeTLS secret (no NTP or cloak look-ups leave the machine), times
-# from launching the script until the port accepts a connection, waits IDLE_SECONDS, reads VmRSS (and its anonymous
-# and file-backed parts) from /proc, then stops it with SIGTERM. MTG_JAVA_OPTS passes through, to compare profiles.
+# from launching the script until /proc/net/tcp shows the port listening (connecting to find out would make it serve
+# a client), waits IDLE_SECONDS, reads VmRSS (and its anonymous and file-backed parts) from /proc, then stops it with
+# SIGTERM. MTG_JAVA_OPTS passes through, to compare profiles.
 set -euo pipefail
 
 runs=${1:-10}
@@ -24,12 +25,14 @@ starts=()
 rss=()
 for ((i = 1; i <= runs; i++)); do
     port=$((20000 + RANDOM % 20000))
+    port_hex=$(printf '%04X' "$port")
     start_ns=$(date +%s%N)
     "$image/bin/mtg" run -b "127.0.0.1:$port" -4 127.0.0.1 -6 ::1 --cloak-host 127.0.0.1 \
         --ntp-server 127.0.0.1:9 "$secret" >/dev/null 2>&1 &
     pid=$!
     for ((tries = 0; tries < 2000; tries++)); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        # the JDK listens on a dual-stack IPv6 socket: the port shows in tcp6, as ::ffff:127.0.0.1
+        if grep -qs ":$port_hex [0-9A-F]*:0000 0A " /proc/net/tcp /proc/net/tcp6; then
             break
         fi
         kill -0 "$pid" 2>/dev/null || { echo "measure: mtg exited early" >&2; exit 1; }

@@ -4,9 +4,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.text.MessageFormat;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.ResourceBundle;
@@ -21,8 +18,6 @@ import java.util.ResourceBundle;
 public final class ConsoleLoggerFinder extends System.LoggerFinder
 {
     private static final String OWN_LOGGERS = "io.mtgj";
-    private static final DateTimeFormatter TIME =
-        DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private static volatile System.Logger.Level threshold = System.Logger.Level.INFO;
     private static volatile PrintStream output;
@@ -147,8 +142,8 @@ public final class ConsoleLoggerFinder extends System.LoggerFinder
         private void write(final Level level, final String message, final Throwable thrown)
         {
             final StringBuilder line = new StringBuilder(128);
-            line.append(TIME.format(Instant.now())).append(' ').append(level.getName()).append(' ').append(name)
-                .append(' ').append(message).append(System.lineSeparator());
+            UtcTimestamp.append(line, System.currentTimeMillis()).append(' ').append(level.getName()).append(' ')
+                .append(name).append(' ').append(message).append(System.lineSeparator());
             if (null != thrown)
             {
                 final StringWriter trace = new StringWriter();
