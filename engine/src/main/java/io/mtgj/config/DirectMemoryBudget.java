@@ -1,5 +1,7 @@
 package io.mtgj.config;
 
+import io.mtgj.transport.PacketFraming;
+
 /**
  * How much off-heap memory the relay buffers can take, and so how many client connections a JVM can hold.
  * <p>
@@ -18,11 +20,22 @@ package io.mtgj.config;
  * Dropped buffers are garbage until collected, and the JDK collects before it ever refuses direct memory, so what
  * stays reachable, {@code B}, is what must fit.
  * <p>
+ * <b>Promoted-channel mode</b> adds the middle-proxy connections: each holds two buffers of
+ * {@link #MIDDLE_BUFFER_BYTES} (a whole frame in each direction), taken when it opens and dropped when it closes, none
+ * kept for reuse. Their number is capped across the reactors at
+ * <pre>
+ *   M = ceil(N / multiplex) + 2 x workers        (every client in a full connection, two partly filled per reactor)
+ *   B' = B + M x 2 x (MIDDLE_BUFFER_BYTES + 64)
+ * </pre>
+ * and a client that would need connection {@code M + 1} joins the emptiest one its reactor has for its DC, beyond
+ * {@code multiplex}, or is closed when there is none.
+ * <p>
  * <b>The default.</b> The JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize}, which defaults to the maximum
  * heap) less one eighth, kept for the JDK's own temporary direct buffers, is the budget; the default
- * {@code --max-connections} is the largest {@code N} whose bound {@code B} fits in it: about
+ * {@code --max-connections} is the largest {@code N} whose bound {@code B} (or {@code B'}) fits in it: about
  * {@code 7/8 x limit / (1.25 x P)}, or {@code 7/8 x limit / P - 256 x workers} for large limits. With the image's
- * profile (32 MiB) and 32 KiB buffers on 2 reactors that is 359 connections.
+ * profile (32 MiB) and 32 KiB buffers on 2 reactors that is 359 connections, and 150 with an ad tag (and 7
+ * middle-proxy connections).
  * A {@code --max-connections} whose bound does not fit is refused at start.
  */
 public final class DirectMemoryBudget
@@ -33,6 +46,13 @@ public final class DirectMemoryBudget
     public static final int MAX_IDLE_BUFFERS_PER_POOL = 256;
     /** The largest accepted {@code --max-connections}. */
     public static final int MAX_CONNECTIONS = 1 << 20;
+    /**
+     * A middle-proxy connection's buffer, one each way: the largest packet with its RPC headers and padding, plus
+     * room for the next read.
+     */
+    public static final int MIDDLE_BUFFER_BYTES = PacketFraming.MAX_PACKET_LENGTH + (64 << 10);
+    /** Partly filled middle-proxy connections allowed per reactor beyond the full ones. */
+    public static final int PARTIAL_MIDDLE_CONNECTIONS_PER_WORKER = 2;
 
     private static final int IDLE_DIVISOR = 4;
     private static final int RESERVE_DIVISOR = 8;
@@ -71,8 +91,44 @@ public final class DirectMemoryBudget
     public static long boundBytes(
         final int maxConnections, final int workers, final int readBufferBytes, final int writeBufferBytes)
     {
+        return boundBytes(maxConnections, workers, readBufferBytes, writeBufferBytes, 0);
+    }
+
+    /**
+     * @param maxConnections   the connection limit.
+     * @param workers          reactor threads.
+     * @param readBufferBytes  Telegram to client buffer size.
+     * @param writeBufferBytes client to Telegram buffer size.
+     * @param multiplex        clients per middle-proxy connection in promoted-channel mode, 0 in direct mode.
+     * @return the most direct memory the relay buffers and the middle-proxy connections can hold at once.
+     */
+    public static long boundBytes(final int maxConnections, final int workers, final int readBufferBytes,
+        final int writeBufferBytes, final int multiplex)
+    {
         final long buffersPerPool = maxConnections + (long)workers * idleBuffersPerPool(maxConnections, workers);
-        return buffersPerPool * perConnectionBytes(readBufferBytes, writeBufferBytes);
+        final long middle = 0 == multiplex ? 0 :
+            (long)maxMiddleConnections(maxConnections, workers, multiplex) * perMiddleConnectionBytes();
+        return buffersPerPool * perConnectionBytes(readBufferBytes, writeBufferBytes) + middle;
+    }
+
+    /**
+     * @param maxConnections the connection limit.
+     * @param workers        reactor threads.
+     * @param multiplex      clients per middle-proxy connection.
+     * @return the most middle-proxy connections open at once, across the reactors.
+     */
+    public static int maxMiddleConnections(final int maxConnections, final int workers, final int multiplex)
+    {
+        final long full = ((long)maxConnections + multiplex - 1) / multiplex;
+        return (int)Math.min(Integer.MAX_VALUE, full + (long)PARTIAL_MIDDLE_CONNECTIONS_PER_WORKER * workers);
+    }
+
+    /**
+     * @return direct bytes one middle-proxy connection holds.
+     */
+    public static long perMiddleConnectionBytes()
+    {
+        return 2L * (MIDDLE_BUFFER_BYTES + BUFFER_ALIGNMENT_BYTES);
     }
 
     /**
@@ -95,6 +151,21 @@ public final class DirectMemoryBudget
     public static int defaultMaxConnections(
         final long maxDirectBytes, final int workers, final int readBufferBytes, final int writeBufferBytes)
     {
+        return defaultMaxConnections(maxDirectBytes, workers, readBufferBytes, writeBufferBytes, 0);
+    }
+
+    /**
+     * @param maxDirectBytes   the JVM's direct-memory limit.
+     * @param workers          reactor threads.
+     * @param readBufferBytes  Telegram to client buffer size.
+     * @param writeBufferBytes client to Telegram buffer size.
+     * @param multiplex        clients per middle-proxy connection in promoted-channel mode, 0 in direct mode.
+     * @return the largest connection limit whose bound fits the budget, at least 1 and at most
+     *         {@link #MAX_CONNECTIONS}.
+     */
+    public static int defaultMaxConnections(final long maxDirectBytes, final int workers, final int readBufferBytes,
+        final int writeBufferBytes, final int multiplex)
+    {
         final long budget = budgetBytes(maxDirectBytes);
         // the bound grows with N: binary search for the largest N that fits (1 when none does)
         int low = 1;
@@ -102,7 +173,7 @@ public final class DirectMemoryBudget
         while (low < high)
         {
             final int mid = (int)(((long)low + high + 1) >>> 1);
-            if (boundBytes(mid, workers, readBufferBytes, writeBufferBytes) <= budget)
+            if (boundBytes(mid, workers, readBufferBytes, writeBufferBytes, multiplex) <= budget)
             {
                 low = mid;
             }

@@ -86,6 +86,7 @@ public final class ProxyConfig
     private final int maxHandshakes;
     private final boolean cloaksDenied;
     private final long maxDirectMemoryBytes;
+    private final long middleHeapBytesPerWorker;
     private final int maxConnections;
     private final long shutdownTimeoutMs;
     private final StatsConfig stats;
@@ -173,6 +174,11 @@ public final class ProxyConfig
         maxDirectMemoryBytes = b.maxDirectMemoryBytes > 0 ?
             b.maxDirectMemoryBytes : DirectMemoryBudget.maxDirectMemoryBytes();
         maxConnections = checkMaxConnections(b.maxConnections);
+        if (b.middleHeapBytesPerWorker < 0)
+        {
+            throw new IllegalArgumentException("middle-proxy heap allowance " + b.middleHeapBytesPerWorker + " < 0");
+        }
+        middleHeapBytesPerWorker = b.middleHeapBytesPerWorker;
         if (b.shutdownTimeoutMs < 0 || b.shutdownTimeoutMs > MAX_SHUTDOWN_TIMEOUT_MS)
         {
             throw new IllegalArgumentException("bad --shutdown-timeout " + b.shutdownTimeoutMs + "ms: expected 0 to " +
@@ -198,15 +204,19 @@ public final class ProxyConfig
             throw new IllegalArgumentException("bad --max-connections " + given + ": expected 1.." +
                 DirectMemoryBudget.MAX_CONNECTIONS);
         }
+        final int multiplex = null == adTag ? 0 : multiplexPerConnection;
         final int limit = 0 == given ? DirectMemoryBudget.defaultMaxConnections(
-            maxDirectMemoryBytes, workers, readBufferBytes, writeBufferBytes) : given;
-        final long bound = DirectMemoryBudget.boundBytes(limit, workers, readBufferBytes, writeBufferBytes);
+            maxDirectMemoryBytes, workers, readBufferBytes, writeBufferBytes, multiplex) : given;
+        final long bound = DirectMemoryBudget.boundBytes(limit, workers, readBufferBytes, writeBufferBytes, multiplex);
         final long budget = DirectMemoryBudget.budgetBytes(maxDirectMemoryBytes);
         if (bound > budget)
         {
             throw new IllegalArgumentException((0 == given ? "the default " : "bad ") + "--max-connections " + limit +
                 ": its relay buffers (" + ByteSize.format(readBufferBytes) + " + " + ByteSize.format(writeBufferBytes) +
-                " each, " + workers + " workers) need up to " + mebibytes(bound) + " of direct memory but this JVM " +
+                " each, " + workers + " workers" + (0 == multiplex ? "" : ", and up to " +
+                DirectMemoryBudget.maxMiddleConnections(limit, workers, multiplex) + " middle-proxy connections of " +
+                mebibytes(DirectMemoryBudget.perMiddleConnectionBytes()) + " each") + ") need up to " +
+                mebibytes(bound) + " of direct memory but this JVM " +
                 "gives them " + mebibytes(budget) + " (7/8 of -XX:MaxDirectMemorySize=" +
                 mebibytes(maxDirectMemoryBytes) + "): lower it, use smaller buffers or raise " +
                 "-XX:MaxDirectMemorySize (MTG_JAVA_OPTS)");
@@ -396,6 +406,15 @@ public final class ProxyConfig
     }
 
     /**
+     * @return heap bytes the promoted-channel clients of one reactor may hold for queued answers and large packets,
+     *         or 0 for the default share of the heap.
+     */
+    public long middleHeapBytesPerWorker()
+    {
+        return middleHeapBytesPerWorker;
+    }
+
+    /**
      * @return client connections open at once, across all reactors; more are closed as they are accepted. Given,
      *         or derived from the direct memory ({@link DirectMemoryBudget}).
      */
@@ -451,6 +470,16 @@ public final class ProxyConfig
     public int multiplexPerConnection()
     {
         return multiplexPerConnection;
+    }
+
+    /**
+     * @return the most middle-proxy connections open at once across the reactors ({@link DirectMemoryBudget}), or 0
+     *         in direct mode.
+     */
+    public int maxMiddleConnections()
+    {
+        return null == adTag ? 0 :
+            DirectMemoryBudget.maxMiddleConnections(maxConnections, workers, multiplexPerConnection);
     }
 
     /**
@@ -544,6 +573,7 @@ public final class ProxyConfig
         private StatsConfig stats = StatsConfig.DISABLED;
         private int maxConnections;
         private long maxDirectMemoryBytes;
+        private long middleHeapBytesPerWorker;
         private long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
         private Builder(final Secret secret)
@@ -771,6 +801,18 @@ public final class ProxyConfig
         public Builder maxDirectMemoryBytes(final long bytes)
         {
             this.maxDirectMemoryBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param bytes heap the promoted-channel clients of one reactor may hold for queued answers and large
+         *              packets; 0 (the default) for a quarter of the heap split between the reactors. Not a flag:
+         *              the heap size (-Xmx) is the knob, this is for tests.
+         * @return this.
+         */
+        public Builder middleHeapBytesPerWorker(final long bytes)
+        {
+            this.middleHeapBytesPerWorker = bytes;
             return this;
         }
 

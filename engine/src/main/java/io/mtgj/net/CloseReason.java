@@ -17,8 +17,16 @@ public enum CloseReason
     IDLE_TIMEOUT,
     /** A socket error (reset, broken pipe). */
     IO_ERROR,
-    /** Promoted-channel mode: the client fell too far behind its answers. */
+    /**
+     * Promoted-channel mode: the client fell too far behind its answers, or its reactor's clients hold all the heap
+     * they are allowed for queued answers.
+     */
     SLOW_CLIENT,
+    /**
+     * Promoted-channel mode: every middle-proxy connection the direct memory allows is open and none goes to the
+     * client's DC from its reactor, or the client's large packet found no heap left to be gathered in.
+     */
+    OVERLOADED,
     /** An unexpected exception in a handler. */
     CRASH,
     /** The proxy is shutting down. */

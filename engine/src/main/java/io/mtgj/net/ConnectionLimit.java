@@ -3,10 +3,10 @@ package io.mtgj.net;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Client connections open across every reactor, held under {@code --max-connections}. A reactor takes a permit when
- * it accepts a client and gives it back when the session ends: one atomic operation per accept and per close, none
- * on the data path. Since a session leases at most one buffer of each pool, this also bounds the leased off-heap
- * buffers ({@link io.mtgj.config.DirectMemoryBudget}).
+ * Connections open across every reactor, held under a limit: clients under {@code --max-connections}, and in
+ * promoted-channel mode middle-proxy connections under their derived cap. A reactor takes a permit when it opens or
+ * accepts one and gives it back when it ends: one atomic operation each, none on the data path. Since each holds a
+ * bounded number of off-heap buffers, this also bounds those ({@link io.mtgj.config.DirectMemoryBudget}).
  */
 final class ConnectionLimit
 {

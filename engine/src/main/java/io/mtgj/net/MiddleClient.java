@@ -15,11 +15,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * packets and offers each to the shared middle-proxy connection as RPC_PROXY_REQ; frames the answers routed back
  * to it in the client's transport and queues them for the client, bounded, so a slow client is closed rather than
  * stalling the others on its connection.
+ * <p>
+ * Its heap arrays, the answer queue beyond its first {@value #INITIAL_PENDING_BYTES} bytes and a large packet being
+ * gathered, are charged to its reactor, whose clients together may hold {@link #heapAllowance(int)}: a flood of
+ * clients that announce large packets or stop reading their answers is closed rather than filling the heap.
  */
 final class MiddleClient
 {
     /** Queued answer bytes a client may fall behind by before it is closed. */
     static final int MAX_PENDING_BYTES = 2 * (PacketFraming.MAX_PACKET_LENGTH + 64);
+    private static final int INITIAL_PENDING_BYTES = 4096;
+    /** A quarter of the heap goes to the clients' queues and packets, split between the reactors. */
+    private static final int HEAP_SHARE_DIVISOR = 4;
+
+    private final Reactor reactor;
 
     private final Session session;
     private final MiddleConnection connection;
@@ -30,14 +39,16 @@ final class MiddleClient
     private byte[] staging;
     private int stagingFill;
     private boolean stagingQuickAck;
-    private byte[] pending = new byte[4096];
+    private byte[] pending = new byte[INITIAL_PENDING_BYTES];
+    private long charged;
     private int pendingStart;
     private int pendingEnd;
     private boolean waitingForRoom;
 
-    MiddleClient(final Session session, final MiddleConnection connection, final ProtocolTag tag,
-        final InetSocketAddress client, final InetSocketAddress local, final byte[] adTag)
+    MiddleClient(final Reactor reactor, final Session session, final MiddleConnection connection,
+        final ProtocolTag tag, final InetSocketAddress client, final InetSocketAddress local, final byte[] adTag)
     {
+        this.reactor = reactor;
         this.session = session;
         this.connection = connection;
         this.connId = connection.attach(session);
@@ -58,21 +69,32 @@ final class MiddleClient
     }
 
     /**
+     * @param workers reactor threads.
+     * @return heap bytes the promoted-channel clients of one reactor may hold beyond their first few KB: a quarter
+     *         of the maximum heap split between the reactors, and at least one client's whole queue.
+     */
+    static long heapAllowance(final int workers)
+    {
+        return Math.max(MAX_PENDING_BYTES, Runtime.getRuntime().maxMemory() / HEAP_SHARE_DIVISOR / workers);
+    }
+
+    /**
      * Offer every complete packet in {@code [start, payloadEnd)} of the client's pipe; keep the rest.
      *
-     * @return false when the client sent something that is not a packet of its transport.
+     * @return null, or why the client must be closed: {@link CloseReason#BAD_HANDSHAKE} when it sent something that
+     *         is not a packet of its transport, {@link CloseReason#OVERLOADED} when its large packet finds no heap.
      */
-    boolean forward(final Reactor reactor, final Pipe pipe)
+    CloseReason forward(final Pipe pipe)
     {
         waitingForRoom = false;
         if (null != staging && !offerStaged(pipe))
         {
-            return true;
+            return null;
         }
         final PooledBuffer buffer = pipe.buffer();
         if (null == buffer)
         {
-            return true;
+            return null;
         }
         final UnsafeBuffer bytes = buffer.buffer();
         int at = pipe.start();
@@ -89,7 +111,7 @@ final class MiddleClient
             final boolean quickAck = PacketFraming.isQuickAckRequested(tag, packetHeader, 0);
             if (bodyLength > PacketFraming.MAX_PACKET_LENGTH + 16)
             {
-                return false;
+                return CloseReason.BAD_HANDSHAKE;
             }
             // Padded intermediate: trailing len % 4 bytes are padding (protocol.md 2.6).
             final int packetLength = ProtocolTag.PADDED_INTERMEDIATE == tag ? bodyLength & ~3 : bodyLength;
@@ -106,6 +128,10 @@ final class MiddleClient
             else if (headerLength + bodyLength > buffer.capacity() - at)
             {
                 // Larger than the room the buffer has for it: gather it aside (bounded by the packet limit).
+                if (!charge(charged + bodyLength))
+                {
+                    return CloseReason.OVERLOADED;
+                }
                 staging = new byte[bodyLength];
                 stagingQuickAck = quickAck;
                 stagingFill = end - at - headerLength;
@@ -118,7 +144,7 @@ final class MiddleClient
             }
         }
         pipe.consumed(at);
-        return true;
+        return null;
     }
 
     /**
@@ -145,6 +171,7 @@ final class MiddleClient
         {
             return false;
         }
+        charge(charged - staging.length);
         staging = null;
         return true;
     }
@@ -219,8 +246,13 @@ final class MiddleClient
         if (pending.length - pendingEnd < length)
         {
             final int live = pendingEnd - pendingStart;
-            final byte[] grown = live + length > pending.length ?
-                new byte[Math.max(pending.length * 2, live + length)] : pending;
+            final int capacity = live + length > pending.length ? Math.max(pending.length * 2, live + length) :
+                pending.length;
+            if (!charge(charged + capacity - pending.length))
+            {
+                return false;
+            }
+            final byte[] grown = capacity > pending.length ? new byte[capacity] : pending;
             System.arraycopy(pending, pendingStart, grown, 0, live);
             pending = grown;
             pendingStart = 0;
@@ -232,7 +264,7 @@ final class MiddleClient
     /**
      * Move queued answers into the client's pipe (which encrypts and frames them) and write.
      */
-    void pumpToClient(final Reactor reactor, final Pipe pipe) throws IOException
+    void pumpToClient(final Pipe pipe) throws IOException
     {
         while (pendingEnd > pendingStart)
         {
@@ -250,7 +282,8 @@ final class MiddleClient
             pendingEnd = 0;
             if (pending.length > 64 * 1024)
             {
-                pending = new byte[4096]; // a burst is over: give the memory back
+                charge(charged - (pending.length - INITIAL_PENDING_BYTES));
+                pending = new byte[INITIAL_PENDING_BYTES]; // a burst is over: give the memory back
             }
         }
         pipe.flush(reactor);
@@ -264,7 +297,27 @@ final class MiddleClient
     void detach()
     {
         connection.detach(connId);
+        charge(0);
         staging = null;
         pending = null;
+    }
+
+    /**
+     * Move this client's charge on its reactor's heap allowance to {@code bytes}.
+     *
+     * @return false, changing nothing, when a rise does not fit the allowance; a fall always succeeds.
+     */
+    private boolean charge(final long bytes)
+    {
+        if (bytes > charged && !reactor.takeMiddleHeap(bytes - charged))
+        {
+            return false;
+        }
+        if (bytes < charged)
+        {
+            reactor.giveMiddleHeap(charged - bytes);
+        }
+        charged = bytes;
+        return true;
     }
 }

@@ -113,7 +113,12 @@ final class MiddleConnection
 
     boolean hasRoomForClient()
     {
-        return State.CLOSED != state && clients.size() < directory.multiplexPerConnection();
+        return isOpen() && clients.size() < directory.multiplexPerConnection();
+    }
+
+    boolean isOpen()
+    {
+        return State.CLOSED != state;
     }
 
     int clientCount()

@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * One reactor's middle-proxy connections, per (DC, IP family): a client joins a connection with room, or a new one
  * is opened; a connection whose last client leaves is closed (protocol.md 7.9). Each reactor keeps its own, so a
- * connection and all its clients live on one thread.
+ * connection and all its clients live on one thread. Opening one takes a permit shared by every reactor, whose
+ * number bounds the connections' direct buffers ({@link io.mtgj.config.DirectMemoryBudget}); without a permit a
+ * client joins the emptiest connection to its DC beyond the multiplexing target, or finds none.
  */
 final class MiddleMultiplexer
 {
@@ -18,11 +20,16 @@ final class MiddleMultiplexer
     private final MiddleDirectory directory;
     private final Int2ObjectHashMap<List<MiddleConnection>> byKey = new Int2ObjectHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final ConnectionLimit permits;
 
-    MiddleMultiplexer(final Reactor reactor, final MiddleDirectory directory)
+    /**
+     * @param permits middle-proxy connections allowed across the reactors, or null for no limit (tests).
+     */
+    MiddleMultiplexer(final Reactor reactor, final MiddleDirectory directory, final ConnectionLimit permits)
     {
         this.reactor = reactor;
         this.directory = directory;
+        this.permits = permits;
     }
 
     MiddleDirectory directory()
@@ -31,7 +38,8 @@ final class MiddleMultiplexer
     }
 
     /**
-     * @return a connection with room for one more client, or null when no middle proxy is known for the DC.
+     * @return a connection for one more client, or null when no middle proxy is known for the DC, or when every
+     *         permit is taken and this reactor has no connection to the DC ({@link #isAtLimit()}).
      */
     MiddleConnection connectionFor(final short dcIndex, final boolean ipv6) throws IOException
     {
@@ -54,10 +62,50 @@ final class MiddleMultiplexer
         {
             return null;
         }
-        final MiddleConnection connection = new MiddleConnection(reactor, this, directory, address, key);
+        if (null != permits && !permits.tryAcquire())
+        {
+            return emptiest(connections);
+        }
+        final MiddleConnection connection;
+        try
+        {
+            connection = new MiddleConnection(reactor, this, directory, address, key);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            releasePermit();
+            throw ex;
+        }
         connections.add(connection);
         open.incrementAndGet();
+        if (!connection.isOpen())
+        {
+            onClosed(connection); // failed while connecting, before it was listed
+            return null;
+        }
         return connection;
+    }
+
+    private static MiddleConnection emptiest(final List<MiddleConnection> connections)
+    {
+        MiddleConnection emptiest = null;
+        for (int i = 0; i < connections.size(); i++)
+        {
+            final MiddleConnection candidate = connections.get(i);
+            if (candidate.isOpen() && (null == emptiest || candidate.clientCount() < emptiest.clientCount()))
+            {
+                emptiest = candidate;
+            }
+        }
+        return emptiest;
+    }
+
+    /**
+     * @return whether every middle-proxy connection permit is taken, across the reactors.
+     */
+    boolean isAtLimit()
+    {
+        return null != permits && permits.open() >= permits.max();
     }
 
     void onClosed(final MiddleConnection connection)
@@ -66,6 +114,15 @@ final class MiddleMultiplexer
         if (null != connections && connections.remove(connection))
         {
             open.decrementAndGet();
+            releasePermit();
+        }
+    }
+
+    private void releasePermit()
+    {
+        if (null != permits)
+        {
+            permits.release();
         }
     }
 

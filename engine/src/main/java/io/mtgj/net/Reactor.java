@@ -49,9 +49,6 @@ public final class Reactor implements Runnable
     /** Netty's threshold of premature select returns before the selector is assumed broken. */
     private static final int SPIN_REBUILD_THRESHOLD = 512;
     private static final int MAX_DISTINCT_CRASH_SITES = 256;
-    /** A middle-proxy connection's buffers hold a whole frame: the largest packet plus headers and padding. */
-    private static final int MIDDLE_BUFFER_BYTES = (1 << 20) + (1 << 19);
-    private static final int MAX_POOLED_MIDDLE_BUFFERS = 4;
 
     private final int index;
     private final ServerSocketChannel listener;
@@ -65,6 +62,8 @@ public final class Reactor implements Runnable
     private int handshakingCount;
     private final MiddleMultiplexer multiplexer;
     private final BufferPool middlePool;
+    private final long middleHeapLimit;
+    private long middleHeapHeld;
     private final byte[][] middleScratch = new byte[3][];
     private final BufferPool readPool;
     private final BufferPool writePool;
@@ -111,6 +110,7 @@ public final class Reactor implements Runnable
         final Upstream cloak) throws IOException
     {
         this(index, config, listener, clientMode, upstream, cloak, new ConnectionLimit(config.maxConnections()),
+            config.maxMiddleConnections() > 0 ? new ConnectionLimit(config.maxMiddleConnections()) : null,
             ClientGate.OPEN);
     }
 
@@ -122,6 +122,7 @@ public final class Reactor implements Runnable
      * @param upstream        how Telegram is reached.
      * @param cloak           where clients that are not ours are fronted, or null when the mode never fronts.
      * @param connectionLimit the {@code --max-connections} permits, shared by every reactor of the proxy.
+     * @param middleLimit     the middle-proxy connection permits, shared likewise; null in direct mode.
      * @throws IOException when the selector cannot be opened.
      */
     Reactor(
@@ -132,6 +133,7 @@ public final class Reactor implements Runnable
         final Upstream upstream,
         final Upstream cloak,
         final ConnectionLimit connectionLimit,
+        final ConnectionLimit middleLimit,
         final ClientGate gate) throws IOException
     {
         this.index = index;
@@ -144,8 +146,11 @@ public final class Reactor implements Runnable
         this.cloak = cloak;
         // Promoted-channel mode: the upstream is a directory of middle proxies, reached through shared connections.
         this.multiplexer = upstream instanceof MiddleDirectory ?
-            new MiddleMultiplexer(this, (MiddleDirectory)upstream) : null;
-        this.middlePool = null == multiplexer ? null : new BufferPool(MIDDLE_BUFFER_BYTES, MAX_POOLED_MIDDLE_BUFFERS);
+            new MiddleMultiplexer(this, (MiddleDirectory)upstream, middleLimit) : null;
+        // None kept for reuse: the permits bound the leased ones (DirectMemoryBudget), and connections are long-lived.
+        this.middlePool = null == multiplexer ? null : new BufferPool(DirectMemoryBudget.MIDDLE_BUFFER_BYTES, 0);
+        this.middleHeapLimit = config.middleHeapBytesPerWorker() > 0 ? config.middleHeapBytesPerWorker() :
+            MiddleClient.heapAllowance(config.workers());
         // Leased buffers are bounded by the connection limit; the free ones kept are bounded here (DirectMemoryBudget).
         final int idleBuffers = DirectMemoryBudget.idleBuffersPerPool(config.maxConnections(), config.workers());
         this.readPool = new BufferPool(config.readBufferBytes(), idleBuffers);
@@ -622,6 +627,34 @@ public final class Reactor implements Runnable
     BufferPool middlePool()
     {
         return middlePool;
+    }
+
+    /**
+     * Take heap bytes for a promoted-channel client's queued answers or gathered packet ({@link MiddleClient}).
+     *
+     * @return false, taking nothing, when the reactor's clients would hold more than their allowance.
+     */
+    boolean takeMiddleHeap(final long bytes)
+    {
+        if (middleHeapHeld + bytes > middleHeapLimit)
+        {
+            return false;
+        }
+        middleHeapHeld += bytes;
+        return true;
+    }
+
+    void giveMiddleHeap(final long bytes)
+    {
+        middleHeapHeld -= bytes;
+    }
+
+    /**
+     * @return heap bytes the promoted-channel clients hold now; reactor thread only (tests).
+     */
+    long middleHeapHeld()
+    {
+        return middleHeapHeld;
     }
 
     /**

@@ -65,6 +65,8 @@ public final class ReactorGroup implements AutoCloseable
         final Upstream cloak, final ClientGate gate) throws IOException
     {
         connectionLimit = new ConnectionLimit(config.maxConnections());
+        final ConnectionLimit middleLimit =
+            config.maxMiddleConnections() > 0 ? new ConnectionLimit(config.maxMiddleConnections()) : null;
         listener = ServerSocketChannel.open();
         try
         {
@@ -74,7 +76,8 @@ public final class ReactorGroup implements AutoCloseable
             localAddress = (InetSocketAddress)listener.getLocalAddress();
             for (int i = 0; i < config.workers(); i++)
             {
-                reactors.add(new Reactor(i, config, listener, clientMode, upstream, cloak, connectionLimit, gate));
+                reactors.add(new Reactor(i, config, listener, clientMode, upstream, cloak, connectionLimit, middleLimit,
+                    gate));
             }
         }
         catch (final IOException | RuntimeException ex)

@@ -234,7 +234,7 @@ final class Session
             toClient.flush(reactor);
             if (null != middle)
             {
-                middle.pumpToClient(reactor, toClient);
+                middle.pumpToClient(toClient);
             }
         }
         else
@@ -423,11 +423,11 @@ final class Session
             .directory().useIpv6(!(remoteAddress.getAddress() instanceof java.net.Inet4Address)));
         if (null == connection)
         {
-            close(CloseReason.DIAL_FAILED);
+            close(reactor.multiplexer().isAtLimit() ? CloseReason.OVERLOADED : CloseReason.DIAL_FAILED);
             return;
         }
         reactor.counters().onHandshake();
-        middle = new MiddleClient(this, connection, result.tag(), remoteAddress,
+        middle = new MiddleClient(reactor, this, connection, result.tag(), remoteAddress,
             (InetSocketAddress)client.channel.getLocalAddress(), reactor.multiplexer().directory().adTag());
         toUpstream.startRelay(reactor, toUpstream.start() + result.consumed(), result.decryptor(), null);
         toClient.startRelay(reactor, 0, null, result.encryptor());
@@ -438,10 +438,14 @@ final class Session
 
     private void forwardToMiddle()
     {
-        if (!middle.forward(reactor, toUpstream))
+        final CloseReason failure = middle.forward(toUpstream);
+        if (CloseReason.BAD_HANDSHAKE == failure)
         {
             reactor.counters().onHandshakeFailure(HandshakeFailure.MALFORMED);
-            close(CloseReason.BAD_HANDSHAKE);
+        }
+        if (null != failure)
+        {
+            close(failure);
         }
     }
 
@@ -496,7 +500,7 @@ final class Session
     {
         try
         {
-            middle.pumpToClient(reactor, toClient);
+            middle.pumpToClient(toClient);
         }
         catch (final IOException ex)
         {

@@ -90,6 +90,44 @@ class DirectMemoryBudgetTest
     }
 
     @Test
+    void shouldCountTheMiddleProxyConnectionsWithAnAdTag()
+    {
+        // each middle-proxy connection: two buffers of the largest packet plus 64 KiB, each with its alignment slack
+        assertEquals(2L * ((1 << 20) + (64 << 10) + 64), DirectMemoryBudget.perMiddleConnectionBytes());
+        assertEquals(3 + 2 * 2, DirectMemoryBudget.maxMiddleConnections(150, 2, 50), "full ones plus 2 per reactor");
+        assertEquals(1 + 2, DirectMemoryBudget.maxMiddleConnections(1, 1, 50));
+        final long relayBound = DirectMemoryBudget.boundBytes(150, 2, KIB_32, KIB_32);
+        assertEquals(relayBound + 7 * DirectMemoryBudget.perMiddleConnectionBytes(),
+            DirectMemoryBudget.boundBytes(150, 2, KIB_32, KIB_32, 50));
+        // the image's profile with an ad tag: the README's figures
+        assertEquals(150, DirectMemoryBudget.defaultMaxConnections(32 * MIB, 2, KIB_32, KIB_32, 50));
+        for (final long maxDirect : new long[] {32 * MIB, 100 * MIB, 1L << 30})
+        {
+            for (final int multiplex : new int[] {1, 50, 10_000})
+            {
+                final int n = DirectMemoryBudget.defaultMaxConnections(maxDirect, 2, KIB_32, KIB_32, multiplex);
+                final long budget = DirectMemoryBudget.budgetBytes(maxDirect);
+                final String what = maxDirect + " bytes, multiplex " + multiplex;
+                assertTrue(DirectMemoryBudget.boundBytes(n, 2, KIB_32, KIB_32, multiplex) <= budget, what);
+                assertTrue(DirectMemoryBudget.boundBytes(n + 1, 2, KIB_32, KIB_32, multiplex) > budget, what);
+            }
+        }
+
+        final byte[] adTag = new byte[16];
+        final ProxyConfig derived =
+            ProxyConfig.builder(SECRET).adTag(adTag).workers(2).maxDirectMemoryBytes(32 * MIB).build();
+        assertEquals(150, derived.maxConnections());
+        assertEquals(7, derived.maxMiddleConnections());
+        assertEquals(0, ProxyConfig.builder(SECRET).workers(2).maxDirectMemoryBytes(32 * MIB).build()
+            .maxMiddleConnections(), "direct mode has none");
+        final IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> ProxyConfig
+            .builder(SECRET).adTag(adTag).workers(2).maxDirectMemoryBytes(32 * MIB).maxConnections(200).build());
+        assertTrue(tooMany.getMessage().startsWith("bad --max-connections 200: "), tooMany.getMessage());
+        assertTrue(tooMany.getMessage().contains("up to 8 middle-proxy connections of 2.1 MiB each"),
+            tooMany.getMessage());
+    }
+
+    @Test
     void shouldCheckTheShutdownTimeout()
     {
         assertEquals(ProxyConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS, ProxyConfig.builder(SECRET).build().shutdownTimeoutMs());

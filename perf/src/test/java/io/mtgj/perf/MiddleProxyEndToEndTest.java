@@ -177,13 +177,102 @@ class MiddleProxyEndToEndTest
     private static ClientConnection roundTrip(final ProxyFixture fixture, final Secret secret, final Random random)
         throws IOException
     {
+        return roundTrip(fixture, secret, (short)2, 64, random);
+    }
+
+    private static ClientConnection roundTrip(final ProxyFixture fixture, final Secret secret, final short dc,
+        final int size, final Random random) throws IOException
+    {
         final ClientConnection client =
-            ClientConnection.connect(fixture.address(), secret, ProtocolTag.INTERMEDIATE, (short)2, random, TIMEOUT_MS);
-        final byte[] payload = new byte[64];
+            ClientConnection.connect(fixture.address(), secret, ProtocolTag.INTERMEDIATE, dc, random, TIMEOUT_MS);
+        echo(client, size, random);
+        return client;
+    }
+
+    private static void echo(final ClientConnection client, final int size, final Random random) throws IOException
+    {
+        final byte[] payload = new byte[size];
         random.nextBytes(payload);
         client.send(payload);
-        assertArrayEquals(payload, Arrays.copyOf(client.receive(), 64));
-        return client;
+        final byte[] answer = client.receive();
+        assertNotNull(answer, "an answer of " + size + " bytes");
+        assertArrayEquals(payload, Arrays.copyOf(answer, size));
+    }
+
+    @Test
+    void shouldCapTheMiddleProxyConnectionsThenShareBeyondTheTargetOrCloseWhenTheDcHasNone() throws Exception
+    {
+        // One reactor, two clients per connection, eight clients: ceil(8 / 2) + 2 = 6 connections at most, whose
+        // buffers the direct-memory bound counts (DirectMemoryBudget).
+        final Secret secret = Secret.generate(SecretMode.SECURED, null, random);
+        try (ProxyFixture fixture = startProxy(secret, b -> b.multiplexPerConnection(2).maxConnections(8)))
+        {
+            final List<ClientConnection> open = new ArrayList<>();
+            try
+            {
+                for (final short dc : new short[] {1, 1, 2, 3, 4, 5, -1})
+                {
+                    open.add(roundTrip(fixture, secret, dc, 64, random));
+                }
+                assertEquals(6, fixture.proxy.middleProxyConnections(), "one per DC, the first one full");
+
+                try (ClientConnection refused = ClientConnection.connect(
+                    fixture.address(), secret, ProtocolTag.INTERMEDIATE, (short)-2, random, TIMEOUT_MS))
+                {
+                    assertTrue(refused.isClosedByPeer(), "no permit left and no connection to DC -2: closed");
+                }
+                Await.until("the refusal to be counted", 10_000,
+                    () -> 1 == fixture.proxy.closed(io.mtgj.net.CloseReason.OVERLOADED));
+
+                open.add(roundTrip(fixture, secret, (short)1, 64, random));
+                assertEquals(6, fixture.proxy.middleProxyConnections());
+                final List<Integer> sizes = new ArrayList<>();
+                for (final Set<String> ids : middleProxy.connIdsPerConnection())
+                {
+                    sizes.add(ids.size());
+                }
+                sizes.sort(null);
+                assertEquals(List.of(1, 1, 1, 1, 1, 3), sizes, "the third DC 1 client joins the full connection");
+            }
+            finally
+            {
+                for (final ClientConnection client : open)
+                {
+                    client.close();
+                }
+            }
+            fixture.awaitQuiet();
+            Await.until("the idle connections to close", 10_000, () -> 0 == fixture.proxy.middleProxyConnections());
+            assertEquals(0, fixture.proxy.crashes());
+        }
+    }
+
+    @Test
+    void shouldCloseAClientWhoseLargePacketFindsNoHeapAndGiveTheHeapBack() throws Exception
+    {
+        // 512 KiB of heap for the reactor's clients: packets larger than the relay buffer are gathered on the heap.
+        final Secret secret = Secret.generate(SecretMode.SECURED, null, random);
+        try (ProxyFixture fixture = startProxy(secret, b -> b.middleHeapBytesPerWorker(512 << 10));
+            ClientConnection client = roundTrip(fixture, secret, (short)2, 400 << 10, random))
+        {
+            echo(client, 400 << 10, random); // the first packet's heap came back, or this one would not fit
+            try (ClientConnection greedy = roundTrip(fixture, secret, random))
+            {
+                try
+                {
+                    greedy.send(new byte[1 << 20]);
+                }
+                catch (final IOException closedWhileSending)
+                {
+                    // the proxy may close it before the whole packet is written
+                }
+                assertTrue(greedy.isClosedByPeer(), "a 1 MiB packet does not fit 512 KiB");
+            }
+            Await.until("the refusal to be counted", 10_000,
+                () -> 1 == fixture.proxy.closed(io.mtgj.net.CloseReason.OVERLOADED));
+            echo(client, 400 << 10, random);
+            assertEquals(0, fixture.proxy.crashes());
+        }
     }
 
     @Test
