@@ -5,6 +5,7 @@ import io.mtgj.rpc.Rpc;
 import io.mtgj.rpc.RpcFrame;
 import io.mtgj.rpc.RpcKeys;
 import io.mtgj.rpc.RpcMessages;
+import io.mtgj.stats.DcLabel;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -31,6 +32,7 @@ import java.util.zip.CRC32;
 final class MiddleConnection
 {
     private static final System.Logger LOG = System.getLogger("io.mtgj.middle");
+    private static final long NO_TIMER = -1;
 
     enum State
     {
@@ -67,6 +69,7 @@ final class MiddleConnection
     private int interestOps;
     private long nextConnId;
     private boolean waking;
+    private long handshakeTimer = NO_TIMER;
 
     MiddleConnection(final Reactor reactor, final MiddleMultiplexer owner, final MiddleDirectory directory,
         final InetSocketAddress address, final int key) throws IOException
@@ -77,18 +80,30 @@ final class MiddleConnection
         this.address = address;
         this.key = key;
         this.channel = SocketChannel.open();
+        this.out = reactor.middlePool().lease();
+        this.in = reactor.middlePool().lease();
+    }
+
+    /**
+     * Dial the middle proxy. A failure closes this connection (buffers, permit and socket go back) rather than
+     * throwing: the caller sees {@link #isOpen()} false.
+     */
+    void start()
+    {
+        reactor.counters().onTelegramConnected(dcLabel());
         try
         {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-            this.selectionKey = reactor.registerHandler(channel, SelectionKey.OP_CONNECT, this);
-            this.interestOps = SelectionKey.OP_CONNECT;
-            this.out = reactor.middlePool().lease();
-            this.in = reactor.middlePool().lease();
+            selectionKey = reactor.registerHandler(channel, SelectionKey.OP_CONNECT, this);
+            interestOps = SelectionKey.OP_CONNECT;
             final SecureRandom random = new SecureRandom();
             random.nextBytes(clientNonce);
             nextConnId = random.nextLong();
+            // Connect, nonce and handshake together get the dial timeout: a silent middle proxy must not hold the
+            // clients waiting on it, nor a connection permit, for ever.
+            handshakeTimer = reactor.scheduleTimer(this, reactor.nowNs() + reactor.dialTimeoutNs());
             if (channel.connect(address))
             {
                 onConnected();
@@ -96,8 +111,31 @@ final class MiddleConnection
         }
         catch (final IOException | RuntimeException ex)
         {
-            channel.close();
-            throw ex;
+            close("cannot connect: " + ex);
+        }
+    }
+
+    /** The metrics' DC label of the clients it serves: the key is {@code dc x 2 + (ipv6 ? 1 : 0)}. */
+    private int dcLabel()
+    {
+        return DcLabel.index(key >> 1);
+    }
+
+    void onHandshakeTimeout()
+    {
+        handshakeTimer = NO_TIMER;
+        if (State.READY != state)
+        {
+            close("no handshake within the dial timeout (state " + state + ")");
+        }
+    }
+
+    private void cancelHandshakeTimer()
+    {
+        if (NO_TIMER != handshakeTimer)
+        {
+            reactor.cancelTimer(handshakeTimer);
+            handshakeTimer = NO_TIMER;
         }
     }
 
@@ -419,6 +457,7 @@ final class MiddleConnection
                     return;
                 }
                 state = State.READY;
+                cancelHandshakeTimer();
                 LOG.log(System.Logger.Level.DEBUG, "middle proxy ready address={0} clients={1}", address,
                     clients.size());
                 wakeWaiting();
@@ -515,6 +554,8 @@ final class MiddleConnection
             return;
         }
         state = State.CLOSED;
+        cancelHandshakeTimer();
+        reactor.counters().onTelegramClosed(dcLabel());
         LOG.log(System.Logger.Level.DEBUG, "middle proxy connection closed address={0} clients={1} reason={2}",
             address, clients.size(), why);
         try

@@ -78,12 +78,8 @@ final class MiddleMultiplexer
         }
         connections.add(connection);
         open.incrementAndGet();
-        if (!connection.isOpen())
-        {
-            onClosed(connection); // failed while connecting, before it was listed
-            return null;
-        }
-        return connection;
+        connection.start();
+        return connection.isOpen() ? connection : null; // a failed start has already given everything back
     }
 
     private static MiddleConnection emptiest(final List<MiddleConnection> connections)

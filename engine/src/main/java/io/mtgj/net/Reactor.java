@@ -71,6 +71,7 @@ public final class Reactor implements Runnable
     private final ByteBuffer[] gather = new ByteBuffer[2];
     private final DeadlineTimerWheel timers;
     private final Long2ObjectHashMap<Session> sessionsByTimer = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<MiddleConnection> middleByTimer = new Long2ObjectHashMap<>();
     private final ObjectHashSet<Session> sessions = new ObjectHashSet<>();
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
@@ -581,6 +582,12 @@ public final class Reactor implements Runnable
 
     private boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
     {
+        final MiddleConnection middle = middleByTimer.remove(timerId);
+        if (null != middle)
+        {
+            middle.onHandshakeTimeout();
+            return true;
+        }
         final Session session = sessionsByTimer.remove(timerId);
         if (null != session)
         {
@@ -607,10 +614,18 @@ public final class Reactor implements Runnable
         return id;
     }
 
+    long scheduleTimer(final MiddleConnection connection, final long deadlineNs)
+    {
+        final long id = timers.scheduleTimer(deadlineNs);
+        middleByTimer.put(id, connection);
+        return id;
+    }
+
     void cancelTimer(final long timerId)
     {
         timers.cancelTimer(timerId);
         sessionsByTimer.remove(timerId);
+        middleByTimer.remove(timerId);
     }
 
     SelectionKey registerHandler(final SelectableChannel channel, final int ops, final MiddleConnection connection)

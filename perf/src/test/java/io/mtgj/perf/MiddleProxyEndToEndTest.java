@@ -1,6 +1,7 @@
 package io.mtgj.perf;
 
 import io.mtgj.config.ProxyConfig;
+import io.mtgj.config.StatsConfig;
 import io.mtgj.perf.middle.FakeMiddleProxy;
 import io.mtgj.perf.middle.MiddleConfigServer;
 import io.mtgj.secret.Hex;
@@ -14,6 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -244,6 +248,36 @@ class MiddleProxyEndToEndTest
             fixture.awaitQuiet();
             Await.until("the idle connections to close", 10_000, () -> 0 == fixture.proxy.middleProxyConnections());
             assertEquals(0, fixture.proxy.crashes());
+        }
+    }
+
+    @Test
+    void shouldDropAMiddleProxyThatNeverAnswersAndCloseItsClients() throws Exception
+    {
+        // Accepts connections (the kernel's backlog does) and never says a word.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))
+        {
+            configServer.replaceConfig(
+                MiddleConfigServer.everyDc(List.of((InetSocketAddress)silent.getLocalSocketAddress())), Map.of());
+            final Secret secret = Secret.generate(SecretMode.SECURED, null, random);
+            final StatsConfig stats = StatsConfig.builder()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build();
+            final String gauge = "mtg_telegram_connections{mode=\"secured\",dc=\"2\"}";
+            try (ProxyFixture fixture = startProxy(secret, b -> b.dialTimeoutMs(500).stats(stats));
+                ClientConnection client = ClientConnection.connect(
+                    fixture.address(), secret, ProtocolTag.INTERMEDIATE, (short)2, random, TIMEOUT_MS))
+            {
+                client.send(new byte[64]);
+                Await.until("a connection to the silent middle proxy", 10_000,
+                    () -> 1 == fixture.proxy.middleProxyConnections());
+                assertEquals(1, MetricsScrape.scrape(fixture.proxy.statsAddress()).value(gauge),
+                    "middle-proxy connections count as connections to Telegram");
+                assertTrue(client.isClosedByPeer(), "no handshake within the dial timeout: its clients are closed");
+                Await.until("the connection and its permit to go", 10_000,
+                    () -> 0 == fixture.proxy.middleProxyConnections());
+                assertEquals(0, MetricsScrape.scrape(fixture.proxy.statsAddress()).value(gauge));
+                assertEquals(0, fixture.proxy.crashes());
+            }
         }
     }
 
