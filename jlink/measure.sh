@@ -23,21 +23,38 @@ echo "largest parts:"
 secret=$("$image/bin/mtg" generate-secret tls -c example.com)
 starts=()
 rss=()
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+retries=0
 for ((i = 1; i <= runs; i++)); do
-    port=$((20000 + RANDOM % 20000))
+    # below Linux's ephemeral range (32768 and up), where a client socket could hold the port
+    port=$((20000 + RANDOM % 12000))
     port_hex=$(printf '%04X' "$port")
     start_ns=$(date +%s%N)
     "$image/bin/mtg" run -b "127.0.0.1:$port" -4 127.0.0.1 -6 ::1 --cloak-host 127.0.0.1 \
-        --ntp-server 127.0.0.1:9 "$secret" >/dev/null 2>&1 &
+        --ntp-server 127.0.0.1:9 "$secret" >/dev/null 2>"$log" &
     pid=$!
     for ((tries = 0; tries < 2000; tries++)); do
         # the JDK listens on a dual-stack IPv6 socket: the port shows in tcp6, as ::ffff:127.0.0.1
         if grep -qs ":$port_hex [0-9A-F]*:0000 0A " /proc/net/tcp /proc/net/tcp6; then
             break
         fi
-        kill -0 "$pid" 2>/dev/null || { echo "measure: mtg exited early" >&2; exit 1; }
-        sleep 0.002
+        kill -0 "$pid" 2>/dev/null && { sleep 0.002; continue; }
+        wait "$pid" || true
+        if grep -q 'cannot listen' "$log" && [ "$retries" -lt 5 ]; then
+            retries=$((retries + 1)) # the port was taken: the same run again on another
+            i=$((i - 1))
+            continue 2
+        fi
+        echo "measure: mtg exited early:" >&2
+        cat "$log" >&2
+        exit 1
     done
+    if [ "$tries" -ge 2000 ]; then
+        echo "measure: mtg is not listening on $port after $tries tries" >&2
+        kill "$pid"
+        exit 1
+    fi
     end_ns=$(date +%s%N)
     starts+=($(((end_ns - start_ns) / 1000000)))
     sleep "$idle_seconds"
