@@ -81,6 +81,34 @@ public final class TestClient extends ClientConnection
     }
 
     /**
+     * Frame, encrypt and send one packet with its quick-ack flag set (protocol.md 2.6): the top bit of abridged's
+     * first byte, of the intermediate transports' length word.
+     *
+     * @param payload packet bytes (a multiple of 4 for abridged).
+     * @throws IOException on a socket error.
+     */
+    public void sendAskingQuickAck(final byte[] payload) throws IOException
+    {
+        final byte[] framed = PacketFraming.encode(tag, payload, random);
+        framed[ProtocolTag.ABRIDGED == tag ? 0 : 3] |= (byte)0x80;
+        out.write(encryptor.process(framed));
+        out.flush();
+    }
+
+    /**
+     * Read a quick ack: four bytes in place of a packet header.
+     *
+     * @return them, decrypted, as they arrived.
+     * @throws IOException on a socket error, a timeout or the end of the stream.
+     */
+    public byte[] receiveQuickAck() throws IOException
+    {
+        final byte[] ack = new byte[4];
+        in.readFully(ack);
+        return decryptor.process(ack);
+    }
+
+    /**
      * Read one packet.
      *
      * @return its body as framed (for padded intermediate, padding included), or null at end of stream.

@@ -117,6 +117,31 @@ class MiddleProxyEndToEndTest
     }
 
     @Test
+    void shouldPassQuickAcksBothWaysInEveryTransport() throws Exception
+    {
+        final Secret secret = Secret.generate(SecretMode.SIMPLE, null, random);
+        try (ProxyFixture fixture = startProxy(secret, UnaryOperator.identity()))
+        {
+            for (final ProtocolTag tag : ProtocolTag.values())
+            {
+                try (TestClient client = TestClient.connect(fixture.address(), secret, tag, (short)2, random,
+                    TIMEOUT_MS))
+                {
+                    final byte[] payload = new byte[64];
+                    random.nextBytes(payload);
+                    client.sendAskingQuickAck(payload);
+                    final byte[] c = FakeMiddleProxy.confirmFor(payload);
+                    // abridged carries the confirm word big-endian (protocol.md 2.6), the others as it came
+                    final byte[] expected = ProtocolTag.ABRIDGED == tag ? new byte[] {c[3], c[2], c[1], c[0]} : c;
+                    assertArrayEquals(expected, client.receiveQuickAck(), tag + ": the quick ack comes first");
+                    assertArrayEquals(payload, Arrays.copyOf(client.receive(), 64), tag + ": then the answer");
+                }
+            }
+            assertEquals(3, middleProxy.quickAckRequests(), "the flag reached the middle proxy");
+        }
+    }
+
+    @Test
     void shouldTalkToMiddleProxiesThatDoNotPadTheirNonce() throws Exception
     {
         // Telegram's own middle proxies answer the nonce in 44 bytes; mtg pads to 48. Both must work.
