@@ -1,16 +1,13 @@
 package io.mtgj.stats;
 
+import io.mtgj.LoopbackHttp;
 import io.prometheus.client.CollectorRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,25 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(20)
 class StatsEndpointTest
 {
-    private static String get(final InetSocketAddress address, final String path, final int status) throws IOException
-    {
-        final HttpURLConnection connection = (HttpURLConnection)new URL(
-            "http://127.0.0.1:" + address.getPort() + path).openConnection();
-        connection.setConnectTimeout(5_000);
-        connection.setReadTimeout(5_000);
-        try
-        {
-            assertEquals(status, connection.getResponseCode(), path);
-            try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream())
-            {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        }
-        finally
-        {
-            connection.disconnect();
-        }
-    }
+    private static final int TIMEOUT_MS = 5_000;
 
     private static CollectorRegistry registry()
     {
@@ -62,11 +41,11 @@ class StatsEndpointTest
         try (StatsEndpoint endpoint = StatsEndpoint.start(bind, registry(), healthy::get))
         {
             assertTrue(endpoint.address().getPort() > 0);
-            assertEquals("ok", get(endpoint.address(), "/health", 200));
-            final String metrics = get(endpoint.address(), "/metrics", 200);
+            assertEquals("ok", LoopbackHttp.get(endpoint.address(), "/health", 200, TIMEOUT_MS));
+            final String metrics = LoopbackHttp.get(endpoint.address(), "/metrics", 200, TIMEOUT_MS);
             assertTrue(metrics.contains("\nmtg_crashes_total{mode=\"simple\",} 1.0\n"), metrics);
             healthy.set(false);
-            assertEquals("unhealthy", get(endpoint.address(), "/health", 503));
+            assertEquals("unhealthy", LoopbackHttp.get(endpoint.address(), "/health", 503, TIMEOUT_MS));
 
             boolean dispatcher = false;
             boolean handler = false;

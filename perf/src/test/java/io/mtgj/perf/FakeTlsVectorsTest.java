@@ -1,16 +1,15 @@
 package io.mtgj.perf;
 
+import io.mtgj.VectorFile;
 import io.mtgj.secret.Hex;
 import io.mtgj.secret.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FakeTlsVectorsTest
 {
     private static final String RESOURCE = "/vectors/faketls/client-hellos.txt";
+    private static final Path OWN_COPY = Path.of("src", "test", "resources", "vectors", "faketls", "client-hellos.txt");
     private static final Path ENGINE_COPY = Path.of("..", "engine", "src", "test", "resources", "vectors", "faketls",
         "client-hellos.txt");
 
     @Test
     void shouldVerifyEveryVectorAsItsExpectationSays() throws IOException
     {
-        final List<Map<String, String>> cases = parse(load());
+        final List<Map<String, String>> cases = VectorFile.load(RESOURCE);
         assertTrue(cases.size() >= 20, "cases: " + cases.size());
         int ok = 0;
         for (final Map<String, String> c : cases)
@@ -67,7 +67,7 @@ class FakeTlsVectorsTest
     void shouldCarryTheMtgSnapshotWithItsEmbeddedTime() throws IOException
     {
         final Map<String, Map<String, String>> byName = new HashMap<>();
-        for (final Map<String, String> c : parse(load()))
+        for (final Map<String, String> c : VectorFile.load(RESOURCE))
         {
             byName.put(c.get("name"), c);
         }
@@ -91,7 +91,8 @@ class FakeTlsVectorsTest
     void shouldMatchTheEngineCopy() throws IOException
     {
         assertTrue(Files.exists(ENGINE_COPY), ENGINE_COPY.toAbsolutePath() + " is where the engine reads them");
-        assertEquals(load(), Files.readString(ENGINE_COPY, StandardCharsets.US_ASCII),
+        assertEquals(Files.readString(OWN_COPY, StandardCharsets.US_ASCII),
+            Files.readString(ENGINE_COPY, StandardCharsets.US_ASCII),
             "re-run generate.py: it writes both copies");
     }
 
@@ -110,47 +111,5 @@ class FakeTlsVectorsTest
             default:
                 throw new IllegalArgumentException("unknown expectation " + expect);
         }
-    }
-
-    private static String load() throws IOException
-    {
-        try (InputStream in = FakeTlsVectorsTest.class.getResourceAsStream(RESOURCE))
-        {
-            if (null == in)
-            {
-                throw new IOException(RESOURCE + " is not on the test class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        }
-    }
-
-    static List<Map<String, String>> parse(final String text)
-    {
-        final List<Map<String, String>> cases = new ArrayList<>();
-        Map<String, String> current = new HashMap<>();
-        for (final String raw : text.split("\n", -1))
-        {
-            final String line = raw.strip();
-            if (line.startsWith("#"))
-            {
-                continue;
-            }
-            if (line.isEmpty())
-            {
-                if (!current.isEmpty())
-                {
-                    cases.add(current);
-                    current = new HashMap<>();
-                }
-                continue;
-            }
-            final int eq = line.indexOf('=');
-            current.put(line.substring(0, eq), line.substring(eq + 1));
-        }
-        if (!current.isEmpty())
-        {
-            cases.add(current);
-        }
-        return cases;
     }
 }

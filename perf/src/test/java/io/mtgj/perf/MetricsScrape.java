@@ -1,11 +1,9 @@
 package io.mtgj.perf;
 
+import io.mtgj.LoopbackHttp;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -54,22 +52,7 @@ final class MetricsScrape
      */
     static String get(final InetSocketAddress stats, final String path, final int status) throws IOException
     {
-        final HttpURLConnection connection = (HttpURLConnection)new URL(
-            "http://127.0.0.1:" + stats.getPort() + path).openConnection();
-        connection.setConnectTimeout(TIMEOUT_MS);
-        connection.setReadTimeout(TIMEOUT_MS);
-        try
-        {
-            assertEquals(status, connection.getResponseCode(), path);
-            try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream())
-            {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        }
-        finally
-        {
-            connection.disconnect();
-        }
+        return LoopbackHttp.get(stats, path, status, TIMEOUT_MS);
     }
 
     /**
