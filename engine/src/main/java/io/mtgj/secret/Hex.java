@@ -37,6 +37,26 @@ public final class Hex
     }
 
     /**
+     * @param text any text.
+     * @return whether {@link #decode(String)} takes it: an even number of hex digits, either case.
+     */
+    static boolean isHex(final String text)
+    {
+        if (0 != (text.length() & 1))
+        {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++)
+        {
+            if (Character.digit(text.charAt(i), 16) < 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * @param bytes any bytes.
      * @return lower-case hex.
      */

@@ -46,7 +46,7 @@ public final class Secret
         {
             throw new IllegalArgumentException("empty secret");
         }
-        final byte[] raw = isHex(text) ? Hex.decode(text) : decodeBase64(text);
+        final byte[] raw = Hex.isHex(text) ? Hex.decode(text) : decodeBase64(text);
         return fromBytes(raw, text);
     }
 
@@ -110,22 +110,6 @@ public final class Secret
             }
         }
         return host;
-    }
-
-    private static boolean isHex(final String text)
-    {
-        if (0 != (text.length() & 1))
-        {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++)
-        {
-            if (Character.digit(text.charAt(i), 16) < 0)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static byte[] decodeBase64(final String text)
