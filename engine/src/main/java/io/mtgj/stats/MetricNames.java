@@ -2,9 +2,9 @@ package io.mtgj.stats;
 
 /**
  * Every metric and label name, in one place. Prometheus names are snake_case in base units and get the namespace
- * ({@code --stats-namespace}, default {@code mtg}) and an underscore in front; statsd names are mtg v1's gauges and
- * get the prefix ({@code --statsd-prefix}) and a dot in front. Label values are bounded: secret modes, {@link DcLabel},
- * {@link IpFamily}, {@link Direction} and the engine's reason enums. Never addresses.
+ * ({@code --stats-namespace}, default {@code mtg}) and an underscore in front; statsd names are gauges named in mtg
+ * v1's style and get the prefix ({@code --statsd-prefix}) and a dot in front. Label values are bounded: secret modes,
+ * {@link DcLabel}, {@link IpFamily}, {@link Direction} and the engine's reason enums. Never addresses.
  */
 public final class MetricNames
 {
@@ -47,6 +47,19 @@ public final class MetricNames
     public static final String REJECTED_CONNECTIONS = "rejected_connections_total";
     /** Gauge {mode}: relay buffers leased from the pools now. */
     public static final String BUFFERS_IN_USE = "buffers_in_use";
+    /** Gauge {mode}: size of the shared off-heap buffer arena ({@code --buffer-memory}), bytes. */
+    public static final String BUFFER_MEMORY_BYTES = "buffer_memory_bytes";
+    /** Gauge {mode}: bytes of the buffer arena leased to connections now. */
+    public static final String BUFFER_LEASED_BYTES = "buffer_leased_bytes";
+    /**
+     * Gauge {mode}: connections, middle-proxy connections included, waiting for a buffer now (their reads paused until
+     * one is free).
+     */
+    public static final String BUFFER_WAITING_CONNECTIONS = "buffer_waiting_connections";
+    /** Counter {mode}: times a connection had to wait for a buffer. */
+    public static final String BUFFER_WAITS = "buffer_waits_total";
+    /** Counter {mode}: relays closed because their peer accepted no byte for {@code --stall-timeout}. */
+    public static final String STALLED_CONNECTIONS = "stalled_connections_total";
     /** Histogram {mode}: from accepting a client to accepting its handshake. */
     public static final String CLIENT_HANDSHAKE_SECONDS = "client_handshake_seconds";
     /** Histogram {mode}: from starting to dial Telegram to being connected, every address tried included. */
@@ -66,6 +79,16 @@ public final class MetricNames
     public static final String STATSD_TRAFFIC_EGRESS = "traffic.egress";
     /** statsd gauge: replayed handshakes since start (mtg v1). */
     public static final String STATSD_REPLAY_ATTACKS = "replay_attacks";
+    /** statsd gauge: size of the buffer arena, bytes. */
+    public static final String STATSD_BUFFER_MEMORY = "buffer_memory";
+    /** statsd gauge: bytes of the buffer arena leased now. */
+    public static final String STATSD_BUFFER_LEASED = "buffer_leased";
+    /** statsd gauge: connections waiting for a buffer now. */
+    public static final String STATSD_BUFFER_WAITING = "buffer_waiting";
+    /** statsd gauge: times a connection had to wait for a buffer since start. */
+    public static final String STATSD_BUFFER_WAITS = "buffer_waits";
+    /** statsd gauge: relays closed as stalled since start. */
+    public static final String STATSD_STALLED_CONNECTIONS = "stalled_connections";
 
     private MetricNames()
     {

@@ -68,7 +68,7 @@ public final class PrometheusCollector extends Collector
     public synchronized List<MetricFamilySamples> collect()
     {
         source.snapshot(snapshot);
-        final List<MetricFamilySamples> families = new ArrayList<>(20);
+        final List<MetricFamilySamples> families = new ArrayList<>(24);
         families.add(connections());
         families.add(telegramConnections());
         families.add(counter(MetricNames.ACCEPTED_CONNECTIONS, "Client connections accepted.",
@@ -90,8 +90,19 @@ public final class PrometheusCollector extends Collector
             snapshot.handshakeFailureReasons(), snapshot::handshakeFailures));
         families.add(byReason(MetricNames.REJECTED_CONNECTIONS, "Connections refused by a limit before a handshake.",
             snapshot.rejectReasons(), snapshot::rejectedConnections));
-        families.add(new GaugeMetricFamily(name(MetricNames.BUFFERS_IN_USE), "Relay buffers leased from the pools.",
-            MODE).addMetric(modeValue, snapshot.buffersInUse()));
+        families.add(gauge(MetricNames.BUFFERS_IN_USE, "Relay buffers leased from the pools.",
+            snapshot.buffersInUse()));
+        families.add(gauge(MetricNames.BUFFER_MEMORY_BYTES, "Size of the shared buffer arena (--buffer-memory), bytes.",
+            snapshot.bufferMemoryBytes()));
+        families.add(gauge(MetricNames.BUFFER_LEASED_BYTES, "Bytes of the buffer arena leased to connections now.",
+            snapshot.bufferLeasedBytes()));
+        families.add(gauge(MetricNames.BUFFER_WAITING_CONNECTIONS,
+            "Connections (middle-proxy ones included) waiting for a buffer now, their reads paused.",
+            snapshot.bufferWaitingConnections()));
+        families.add(counter(MetricNames.BUFFER_WAITS, "Times a connection had to wait for a buffer.",
+            snapshot.bufferWaits()));
+        families.add(counter(MetricNames.STALLED_CONNECTIONS,
+            "Relays closed because their peer accepted no byte for --stall-timeout.", snapshot.stalledConnections()));
         for (final LatencyHistograms latency : latencies)
         {
             latency.accumulate();
@@ -108,6 +119,11 @@ public final class PrometheusCollector extends Collector
     private MetricFamilySamples counter(final String metric, final String help, final long value)
     {
         return new CounterMetricFamily(name(metric), help, MODE).addMetric(modeValue, value);
+    }
+
+    private MetricFamilySamples gauge(final String metric, final String help, final long value)
+    {
+        return new GaugeMetricFamily(name(metric), help, MODE).addMetric(modeValue, value);
     }
 
     private MetricFamilySamples connections()

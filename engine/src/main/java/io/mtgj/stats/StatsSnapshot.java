@@ -29,6 +29,11 @@ public final class StatsSnapshot
     private long replayAttacks;
     private long cloakedConnections;
     private long buffersInUse;
+    private long bufferMemoryBytes;
+    private long bufferLeasedBytes;
+    private long bufferWaitingConnections;
+    private long bufferWaits;
+    private long stalledConnections;
 
     /**
      * @param handshakeFailureReasons label values of handshake failures.
@@ -65,6 +70,11 @@ public final class StatsSnapshot
         replayAttacks = 0;
         cloakedConnections = 0;
         buffersInUse = 0;
+        bufferMemoryBytes = 0;
+        bufferLeasedBytes = 0;
+        bufferWaitingConnections = 0;
+        bufferWaits = 0;
+        stalledConnections = 0;
     }
 
     /**
@@ -186,6 +196,46 @@ public final class StatsSnapshot
     public void addBuffersInUse(final long n)
     {
         buffersInUse += n;
+    }
+
+    /**
+     * @param n size of the buffer arena, bytes.
+     */
+    public void addBufferMemoryBytes(final long n)
+    {
+        bufferMemoryBytes += n;
+    }
+
+    /**
+     * @param n bytes of the buffer arena leased now.
+     */
+    public void addBufferLeasedBytes(final long n)
+    {
+        bufferLeasedBytes += n;
+    }
+
+    /**
+     * @param n connections waiting for a buffer now.
+     */
+    public void addBufferWaitingConnections(final long n)
+    {
+        bufferWaitingConnections += n;
+    }
+
+    /**
+     * @param n times a connection had to wait for a buffer.
+     */
+    public void addBufferWaits(final long n)
+    {
+        bufferWaits += n;
+    }
+
+    /**
+     * @param n relays closed because their peer accepted no byte for the stall timeout.
+     */
+    public void addStalledConnections(final long n)
+    {
+        stalledConnections += n;
     }
 
     /**
@@ -347,6 +397,46 @@ public final class StatsSnapshot
     public long buffersInUse()
     {
         return buffersInUse;
+    }
+
+    /**
+     * @return size of the buffer arena, bytes.
+     */
+    public long bufferMemoryBytes()
+    {
+        return bufferMemoryBytes;
+    }
+
+    /**
+     * @return bytes of the buffer arena leased.
+     */
+    public long bufferLeasedBytes()
+    {
+        return bufferLeasedBytes;
+    }
+
+    /**
+     * @return connections waiting for a buffer.
+     */
+    public long bufferWaitingConnections()
+    {
+        return bufferWaitingConnections;
+    }
+
+    /**
+     * @return times a connection had to wait for a buffer.
+     */
+    public long bufferWaits()
+    {
+        return bufferWaits;
+    }
+
+    /**
+     * @return relays closed because their peer accepted no byte for the stall timeout.
+     */
+    public long stalledConnections()
+    {
+        return stalledConnections;
     }
 
     private static long sum(final long[] values)

@@ -19,9 +19,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends mtg v1's gauges to a statsd server over UDP at a fixed interval, from the control thread: the host is resolved
- * there (again every few minutes), never on a reactor. Each report is one snapshot written as one line per gauge,
- * lines joined by newlines into datagrams of at most {@link #MAX_PACKET_BYTES}.
+ * Sends mtg v1's gauges, and the buffer arena's named in its style, to a statsd server over UDP at a fixed interval,
+ * from the control thread: the host is resolved there (again every few minutes), never on a reactor. Each report is
+ * one snapshot written as one line per gauge, lines joined by newlines into datagrams of at most
+ * {@link #MAX_PACKET_BYTES}.
  * <p>
  * Line syntax, per {@link StatsdTagsFormat}:
  * <ul>
@@ -141,12 +142,12 @@ public final class StatsdReporter implements AutoCloseable
      * @param prefix   name prefix, possibly empty.
      * @param format   tags format.
      * @param tags     tags as {@link #formatTags} wrote them.
-     * @return one line per gauge, in mtg v1's order.
+     * @return one line per gauge: mtg v1's, in its order, then the buffer arena's and the stalled relays.
      */
     static List<String> lines(
         final StatsSnapshot snapshot, final String prefix, final StatsdTagsFormat format, final String tags)
     {
-        final List<String> lines = new ArrayList<>(6);
+        final List<String> lines = new ArrayList<>(11);
         lines.add(line(prefix, MetricNames.STATSD_CONNECTIONS, snapshot.clientConnections(), format, tags));
         lines.add(line(prefix, MetricNames.STATSD_TELEGRAM_CONNECTIONS, snapshot.telegramConnections(), format, tags));
         lines.add(line(prefix, MetricNames.STATSD_CRASHES, snapshot.crashes(), format, tags));
@@ -155,6 +156,11 @@ public final class StatsdReporter implements AutoCloseable
         lines.add(line(prefix, MetricNames.STATSD_TRAFFIC_EGRESS, snapshot.clientBytes(Direction.EGRESS), format,
             tags));
         lines.add(line(prefix, MetricNames.STATSD_REPLAY_ATTACKS, snapshot.replayAttacks(), format, tags));
+        lines.add(line(prefix, MetricNames.STATSD_BUFFER_MEMORY, snapshot.bufferMemoryBytes(), format, tags));
+        lines.add(line(prefix, MetricNames.STATSD_BUFFER_LEASED, snapshot.bufferLeasedBytes(), format, tags));
+        lines.add(line(prefix, MetricNames.STATSD_BUFFER_WAITING, snapshot.bufferWaitingConnections(), format, tags));
+        lines.add(line(prefix, MetricNames.STATSD_BUFFER_WAITS, snapshot.bufferWaits(), format, tags));
+        lines.add(line(prefix, MetricNames.STATSD_STALLED_CONNECTIONS, snapshot.stalledConnections(), format, tags));
         return lines;
     }
 

@@ -40,6 +40,11 @@ class PrometheusCollectorTest
         into.addHandshakeFailures(0, 2);
         into.addRejectedConnections(0, 0);
         into.addBuffersInUse(8);
+        into.addBufferMemoryBytes(64L << 20);
+        into.addBufferLeasedBytes(3 * 16384);
+        into.addBufferWaitingConnections(6);
+        into.addBufferWaits(11);
+        into.addStalledConnections(9);
     };
 
     private static StatsSnapshot snapshot()
@@ -91,6 +96,11 @@ class PrometheusCollectorTest
         assertEquals(0.0, samples.get("mtg_handshake_failures_total{mode=\"tls\",reason=\"not_tls\"}"));
         assertEquals(0.0, samples.get("mtg_rejected_connections_total{mode=\"tls\",reason=\"connection_limit\"}"));
         assertEquals(8.0, samples.get("mtg_buffers_in_use{mode=\"tls\"}"));
+        assertEquals(67108864.0, samples.get("mtg_buffer_memory_bytes{mode=\"tls\"}"));
+        assertEquals(49152.0, samples.get("mtg_buffer_leased_bytes{mode=\"tls\"}"));
+        assertEquals(6.0, samples.get("mtg_buffer_waiting_connections{mode=\"tls\"}"));
+        assertEquals(11.0, samples.get("mtg_buffer_waits_total{mode=\"tls\"}"));
+        assertEquals(9.0, samples.get("mtg_stalled_connections_total{mode=\"tls\"}"));
         assertEquals(0.0, samples.get("mtg_client_handshake_seconds_count{mode=\"tls\"}"), "no recorder, no value");
         for (final String sample : samples.keySet())
         {

@@ -33,6 +33,11 @@ class StatsdReporterTest
         into.addClientBytes(Direction.INGRESS, 123456);
         into.addClientBytes(Direction.EGRESS, 654321);
         into.addReplayAttacks(5);
+        into.addBufferMemoryBytes(2L << 20);
+        into.addBufferLeasedBytes(32768);
+        into.addBufferWaitingConnections(4);
+        into.addBufferWaits(17);
+        into.addStalledConnections(2);
     };
 
     private static StatsSnapshot snapshot()
@@ -61,7 +66,12 @@ class StatsdReporterTest
             "mtg.crashes:3|g",
             "mtg.traffic.ingress:123456|g",
             "mtg.traffic.egress:654321|g",
-            "mtg.replay_attacks:5|g"), StatsdReporter.lines(snapshot(), "mtg", StatsdTagsFormat.NONE, tags));
+            "mtg.replay_attacks:5|g",
+            "mtg.buffer_memory:2097152|g",
+            "mtg.buffer_leased:32768|g",
+            "mtg.buffer_waiting:4|g",
+            "mtg.buffer_waits:17|g",
+            "mtg.stalled_connections:2|g"), StatsdReporter.lines(snapshot(), "mtg", StatsdTagsFormat.NONE, tags));
     }
 
     @Test
@@ -75,7 +85,12 @@ class StatsdReporterTest
             "mtg.crashes,env=prod,region=eu-1:3|g",
             "mtg.traffic.ingress,env=prod,region=eu-1:123456|g",
             "mtg.traffic.egress,env=prod,region=eu-1:654321|g",
-            "mtg.replay_attacks,env=prod,region=eu-1:5|g"),
+            "mtg.replay_attacks,env=prod,region=eu-1:5|g",
+            "mtg.buffer_memory,env=prod,region=eu-1:2097152|g",
+            "mtg.buffer_leased,env=prod,region=eu-1:32768|g",
+            "mtg.buffer_waiting,env=prod,region=eu-1:4|g",
+            "mtg.buffer_waits,env=prod,region=eu-1:17|g",
+            "mtg.stalled_connections,env=prod,region=eu-1:2|g"),
             StatsdReporter.lines(snapshot(), "mtg", StatsdTagsFormat.INFLUXDB, tags));
     }
 
@@ -90,7 +105,12 @@ class StatsdReporterTest
             "proxy.crashes:3|g|#env:prod,region:eu-1",
             "proxy.traffic.ingress:123456|g|#env:prod,region:eu-1",
             "proxy.traffic.egress:654321|g|#env:prod,region:eu-1",
-            "proxy.replay_attacks:5|g|#env:prod,region:eu-1"),
+            "proxy.replay_attacks:5|g|#env:prod,region:eu-1",
+            "proxy.buffer_memory:2097152|g|#env:prod,region:eu-1",
+            "proxy.buffer_leased:32768|g|#env:prod,region:eu-1",
+            "proxy.buffer_waiting:4|g|#env:prod,region:eu-1",
+            "proxy.buffer_waits:17|g|#env:prod,region:eu-1",
+            "proxy.stalled_connections:2|g|#env:prod,region:eu-1"),
             StatsdReporter.lines(snapshot(), "proxy", StatsdTagsFormat.DATADOG, tags));
     }
 
@@ -146,7 +166,12 @@ class StatsdReporterTest
                         "mtg.crashes,env=test:3|g\n" +
                         "mtg.traffic.ingress,env=test:123456|g\n" +
                         "mtg.traffic.egress,env=test:654321|g\n" +
-                        "mtg.replay_attacks,env=test:5|g",
+                        "mtg.replay_attacks,env=test:5|g\n" +
+                        "mtg.buffer_memory,env=test:2097152|g\n" +
+                        "mtg.buffer_leased,env=test:32768|g\n" +
+                        "mtg.buffer_waiting,env=test:4|g\n" +
+                        "mtg.buffer_waits,env=test:17|g\n" +
+                        "mtg.stalled_connections,env=test:2|g",
                         new String(packet.getData(), 0, packet.getLength(), StandardCharsets.US_ASCII));
                 }
             }
