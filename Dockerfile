@@ -1,8 +1,11 @@
 # mtg for the JVM in a container: the jlink runtime image (make image) on a slim glibc base, no JDK inside.
 #   make docker                      (or: docker build -t mtg-jvm .)
-#   docker run -d --name mtg -p 443:3128 mtg-jvm run -4 203.0.113.7:443 <secret>
+#   docker run -d --name mtg --ulimit nofile=65536:65536 -p 443:3128 mtg-jvm run -4 203.0.113.7:443 <secret>
 # Logs go to stderr (docker logs), the links to stdout. docker stop sends SIGTERM: new clients are refused, open
 # ones get --shutdown-timeout (5 s, inside Docker's 10 s grace) and mtg exits 0.
+# Open files: --max-connections defaults to what the open-file limit allows (two descriptors per client), and that
+# limit comes from Docker (its daemon's default, or --ulimit nofile=<soft>:<hard> as above), not from the image. The
+# launcher raises the soft limit to the hard one (at most 65536, or MTG_NOFILE), so the hard limit is what counts.
 
 # Build stage: the same Debian 12 JDK 17 and `make image` as a developer machine. Needs Maven Central.
 FROM debian:bookworm AS build

@@ -54,9 +54,14 @@ fuzz: deps
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzzing found inputs that fail:$$failed"; exit 1; fi
 
+# Like bin/mtg, raises the soft open-file limit to the hard one, at most 65536, never lower, ignoring a failure:
+# --max-connections defaults to what it allows (two descriptors per client).
 run: build
 	@secret=$$($(MTG) generate-secret $(SECRET_MODE)) && \
 		echo "secret: $$secret" && \
+		{ n=$$(ulimit -Hn 2>/dev/null); s=$$(ulimit -Sn 2>/dev/null); \
+		case $$n in ''|*[!0-9]*) n=65536 ;; *) [ "$$n" -le 65536 ] || n=65536 ;; esac; \
+		case $$s in ''|*[!0-9]*) ;; *) [ "$$s" -ge "$$n" ] || ulimit -Sn "$$n" 2>/dev/null || true ;; esac; } && \
 		exec $(MTG) run $(RUN_FLAGS) $$secret
 
 # The benchmark suite (not part of `make test`): a few minutes on loopback, one table of side-by-side medians.
