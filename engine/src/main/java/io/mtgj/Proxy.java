@@ -4,6 +4,7 @@ import io.mtgj.access.AccessList;
 import io.mtgj.antireplay.AntiReplayCache;
 import io.mtgj.clock.ClockCheck;
 import io.mtgj.cloak.CloakUpstream;
+import io.mtgj.config.Capacity;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
@@ -151,12 +152,14 @@ public final class Proxy implements AutoCloseable
                 group.close();
                 throw ex;
             }
+            final Capacity capacity = config.capacity();
             LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
                 "write_buffer={4} prefer_ip={5} anti_replay_bytes={6} max_connections={7} " +
-                "max_direct_memory={8}{9}", hostPort(proxy.localAddress()),
-                config.secret().mode().cliName(), config.workers(), config.readBufferBytes(),
-                config.writeBufferBytes(), config.preferIp().cliName(), config.antiReplayMaxBytes(),
-                config.maxConnections(), config.maxDirectMemoryBytes(),
+                "max_connections_from=\"{8}\" buffer_memory={9} buffer_memory_from=\"{10}\" stall_timeout_ms={11}" +
+                "{12}", hostPort(proxy.localAddress()), config.secret().mode().cliName(), config.workers(),
+                capacity.readBufferBytes(), capacity.writeBufferBytes(), config.preferIp().cliName(),
+                config.antiReplayMaxBytes(), capacity.maxConnections(), capacity.maxConnectionsReason(),
+                capacity.bufferMemoryBytes(), capacity.bufferMemoryReason(), capacity.stallTimeoutMs(),
                 null == cloak ? "" : " cloak=" + cloak.target());
             warnIfHeapIsSmall(config);
             return proxy;

@@ -89,6 +89,11 @@ final class ProxyStats implements StatsSource
             into.addReplayAttacks(counters.handshakeFailures(HandshakeFailure.REPLAY));
             into.addCloakedConnections(counters.cloaked());
             into.addBuffersInUse(reactor.buffersInUse());
+            into.addBufferMemoryBytes(reactor.bufferMemoryBytes());
+            into.addBufferLeasedBytes(reactor.bufferLeasedBytes());
+            into.addBufferWaitingConnections(reactor.bufferWaiting());
+            into.addBufferWaits(reactor.bufferWaits());
+            into.addStalledConnections(counters.stalled());
         }
     }
 }

@@ -155,6 +155,7 @@ final class RunCommand
             v -> builder.bind(resolve(v, parse(v, text -> HostPort.parse(text, false)))));
         ifGiven(RunFlag.WRITE_BUFFER, commandLine, env, v -> builder.writeBufferBytes(parse(v, ByteSize::parse)));
         ifGiven(RunFlag.READ_BUFFER, commandLine, env, v -> builder.readBufferBytes(parse(v, ByteSize::parse)));
+        ifGiven(RunFlag.BUFFER_MEMORY, commandLine, env, v -> builder.bufferMemoryBytes(parse(v, ByteSize::parse)));
         ifGiven(RunFlag.PREFER_IP, commandLine, env, v -> builder.preferIp(parsePreferIp(v)));
         for (final Value dcAddress : values(RunFlag.DC_ADDRESS, commandLine, env))
         {
@@ -174,6 +175,7 @@ final class RunCommand
             v -> builder.handshakeTimeoutMs(parse(v, Durations::parseMs)));
         ifGiven(RunFlag.DIAL_TIMEOUT, commandLine, env, v -> builder.dialTimeoutMs(parse(v, Durations::parseMs)));
         ifGiven(RunFlag.IDLE_TIMEOUT, commandLine, env, v -> builder.idleTimeoutMs(parse(v, Durations::parseMs)));
+        ifGiven(RunFlag.STALL_TIMEOUT, commandLine, env, v -> builder.stallTimeoutMs(parse(v, Durations::parseMs)));
         ifGiven(RunFlag.SHUTDOWN_TIMEOUT, commandLine, env,
             v -> builder.shutdownTimeoutMs(parse(v, Durations::parseMs)));
         ifGiven(RunFlag.CLOAK_HOST, commandLine, env, v -> builder.cloakHost(parseCloakHost(v)));

@@ -1,6 +1,7 @@
 package io.mtgj.cli;
 
 import io.mtgj.config.ByteSize;
+import io.mtgj.config.Capacity;
 import io.mtgj.config.Durations;
 import io.mtgj.config.PreferIp;
 import io.mtgj.config.ProxyConfig;
@@ -26,10 +27,13 @@ enum RunFlag
         "public IPv4 address (and port) for the links; skips IPv4 detection"),
     PUBLIC_IPV6("6", "public-ipv6", "IP or [IP]:PORT", "MTG_PUBLIC_IPV6", "detected",
         "public IPv6 address (and port) for the links; skips IPv6 detection"),
-    WRITE_BUFFER("w", "write-buffer", "SIZE", "MTG_WRITE_BUFFER", ByteSize.format(ProxyConfig.DEFAULT_BUFFER_BYTES),
-        "relay buffer for client to Telegram data, per connection"),
-    READ_BUFFER("r", "read-buffer", "SIZE", "MTG_READ_BUFFER", ByteSize.format(ProxyConfig.DEFAULT_BUFFER_BYTES),
-        "relay buffer for Telegram to client data, per connection"),
+    WRITE_BUFFER("w", "write-buffer", "SIZE", "MTG_WRITE_BUFFER", ByteSize.format(Capacity.DEFAULT_BUFFER_BYTES),
+        "the most client to Telegram data one connection has in flight (one buffer, leased while it holds data)"),
+    READ_BUFFER("r", "read-buffer", "SIZE", "MTG_READ_BUFFER", ByteSize.format(Capacity.DEFAULT_BUFFER_BYTES),
+        "the most Telegram to client data one connection has in flight (one buffer, leased while it holds data)"),
+    BUFFER_MEMORY(null, "buffer-memory", "SIZE", "MTG_BUFFER_MEMORY", "7/8 of the JVM's direct memory",
+        "off-heap memory every relay buffer comes from, shared by all connections; when it is spent, reading slows "
+        + "down until buffers come back, nobody is refused"),
     PREFER_IP(null, "prefer-ip", "FAMILY", "MTG_PREFER_IP", PreferIp.IPV6.cliName(),
         "IP family to reach Telegram with: ipv4, ipv6 (each falls back to the other), only-ipv4 or only-ipv6"),
     DC_ADDRESS(null, "dc-address", "DC=HOST:PORT", "MTG_DC_ADDRESS", "built-in table",
@@ -49,8 +53,9 @@ enum RunFlag
         "tls: front denied clients to the cloak host instead of resetting them"),
     BLOCKLIST(null, "blocklist", "FILE", "MTG_BLOCKLIST", "none",
         "file of denied networks, one a line, reloaded when it changes; repeatable"),
-    MAX_CONNECTIONS(null, "max-connections", "N", "MTG_MAX_CONNECTIONS", "what direct memory allows",
-        "client connections open at once; more are closed as they are accepted and counted as rejected"),
+    MAX_CONNECTIONS(null, "max-connections", "N", "MTG_MAX_CONNECTIONS", "what the open-file limit allows",
+        "client connections open at once (two open files each in direct mode); more are closed as they are accepted "
+        + "and counted as rejected"),
     PUBLIC_IP_URL(null, "public-ip-url", "URL", "MTG_PUBLIC_IP_URL", PublicIpDetector.DEFAULT_URL.toString(),
         "service asked for the public addresses when -4/-6 are not given"),
     HANDSHAKE_TIMEOUT(null, "handshake-timeout", "DURATION", "MTG_HANDSHAKE_TIMEOUT",
@@ -62,6 +67,9 @@ enum RunFlag
     IDLE_TIMEOUT(null, "idle-timeout", "DURATION", "MTG_IDLE_TIMEOUT",
         Durations.format(ProxyConfig.DEFAULT_IDLE_TIMEOUT_MS),
         "a relay silent this long in both directions is closed"),
+    STALL_TIMEOUT(null, "stall-timeout", "DURATION", "MTG_STALL_TIMEOUT",
+        Durations.format(Capacity.DEFAULT_STALL_TIMEOUT_MS),
+        "a relay whose peer accepts not one byte of what waits for it this long is closed, freeing its buffer"),
     SHUTDOWN_TIMEOUT(null, "shutdown-timeout", "DURATION", "MTG_SHUTDOWN_TIMEOUT",
         Durations.format(ProxyConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS),
         "on SIGTERM or SIGINT, time open connections get to finish before they are closed; new ones are refused"),

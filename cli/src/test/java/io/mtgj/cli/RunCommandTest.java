@@ -1,7 +1,7 @@
 package io.mtgj.cli;
 
 import com.sun.net.httpserver.HttpServer;
-import io.mtgj.config.DirectMemoryBudget;
+import io.mtgj.config.Capacity;
 import io.mtgj.config.HostPort;
 import io.mtgj.config.PreferIp;
 import io.mtgj.config.ProxyConfig;
@@ -67,8 +67,8 @@ class RunCommandTest
 
         final ProxyConfig config = plan.config();
         assertEquals(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 3128), config.bind());
-        assertEquals(32 * 1024, config.readBufferBytes());
-        assertEquals(32 * 1024, config.writeBufferBytes());
+        assertEquals(32 * 1024, config.capacity().readBufferBytes());
+        assertEquals(32 * 1024, config.capacity().writeBufferBytes());
         assertEquals(PreferIp.IPV6, config.preferIp());
         assertTrue(config.dcAddresses().isEmpty());
         assertEquals(Runtime.getRuntime().availableProcessors(), config.workers());
@@ -76,8 +76,12 @@ class RunCommandTest
         assertEquals(10_000, config.dialTimeoutMs());
         assertEquals(300_000, config.idleTimeoutMs());
         assertEquals(5_000, config.shutdownTimeoutMs());
-        assertEquals(DirectMemoryBudget.defaultMaxConnections(DirectMemoryBudget.maxDirectMemoryBytes(),
-            config.workers(), 32 * 1024, 32 * 1024), config.maxConnections(), "derived from the direct memory");
+        assertEquals(new Capacity(32 * 1024, 32 * 1024, 0, 0, Capacity.DEFAULT_STALL_TIMEOUT_MS,
+            Capacity.maxDirectMemoryBytes(), Capacity.readOpenFileLimit(), config.workers(), false, false, 50,
+            Runtime.getRuntime().maxMemory(), config.antiReplayMaxBytes()).maxConnections(),
+            config.capacity().maxConnections(), "derived from the open-file limit (and the heap)");
+        assertEquals(Capacity.DEFAULT_STALL_TIMEOUT_MS, config.capacity().stallTimeoutMs());
+        assertEquals(Capacity.maxDirectMemoryBytes() / 8 * 7, config.capacity().bufferMemoryBytes(), 8);
         assertNull(config.adTag());
         assertNull(plan.publicIpv4());
         assertNull(plan.publicIpv6());
@@ -93,8 +97,8 @@ class RunCommandTest
 
         final ProxyConfig config = plan.config();
         assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 4000), config.bind());
-        assertEquals(64 * 1024, config.writeBufferBytes());
-        assertEquals(16 * 1024, config.readBufferBytes());
+        assertEquals(64 * 1024, config.capacity().writeBufferBytes());
+        assertEquals(16 * 1024, config.capacity().readBufferBytes());
         assertEquals(PreferIp.ONLY_IPV4, config.preferIp());
         assertEquals(Map.of(
             2, List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 443)),
@@ -104,7 +108,7 @@ class RunCommandTest
         assertEquals(3_000, config.handshakeTimeoutMs());
         assertEquals(4_000, config.dialTimeoutMs());
         assertEquals(60_000, config.idleTimeoutMs());
-        assertEquals(1_000, config.maxConnections());
+        assertEquals(1_000, config.capacity().maxConnections());
         assertEquals(30_000, config.shutdownTimeoutMs());
         assertEquals(InetAddress.getByName("192.0.2.4"), plan.publicIpv4().address());
         assertEquals(443, plan.publicIpv4().port());
@@ -132,8 +136,8 @@ class RunCommandTest
 
         final ProxyConfig config = plan.config();
         assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 5000), config.bind());
-        assertEquals(128 * 1024, config.writeBufferBytes());
-        assertEquals(8 * 1024, config.readBufferBytes());
+        assertEquals(128 * 1024, config.capacity().writeBufferBytes());
+        assertEquals(8 * 1024, config.capacity().readBufferBytes());
         assertEquals(PreferIp.IPV4, config.preferIp());
         assertEquals(Map.of(1, List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 1),
             new InetSocketAddress(InetAddress.getByName("::1"), 2))), config.dcAddresses());
@@ -141,7 +145,7 @@ class RunCommandTest
         assertEquals(1_000, config.handshakeTimeoutMs());
         assertEquals(2_000, config.dialTimeoutMs());
         assertEquals(180_000, config.idleTimeoutMs());
-        assertEquals(70, config.maxConnections());
+        assertEquals(70, config.capacity().maxConnections());
         assertEquals(0, config.shutdownTimeoutMs());
         assertEquals(InetAddress.getByName("198.51.100.1"), plan.publicIpv4().address());
         assertFalse(plan.publicIpv4().hasPort());

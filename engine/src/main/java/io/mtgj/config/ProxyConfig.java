@@ -15,12 +15,6 @@ import java.util.TreeMap;
  */
 public final class ProxyConfig
 {
-    /** Default for both relay buffers, as in mtg v1. */
-    public static final int DEFAULT_BUFFER_BYTES = 32 * 1024;
-    /** Smallest relay buffer we accept: below this the syscall count per byte explodes. */
-    public static final int MIN_BUFFER_BYTES = 1024;
-    /** Largest relay buffer we accept. */
-    public static final int MAX_BUFFER_BYTES = 16 * 1024 * 1024;
     /** Default client handshake deadline (protocol.md 8.3). */
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
     /** Default Telegram dial timeout (protocol.md 8.3). */
@@ -62,8 +56,6 @@ public final class ProxyConfig
     private final Secret secret;
     private final byte[] adTag;
     private final InetSocketAddress bind;
-    private final int readBufferBytes;
-    private final int writeBufferBytes;
     private final PreferIp preferIp;
     private final Map<Integer, List<InetSocketAddress>> dcAddresses;
     private final int workers;
@@ -85,9 +77,8 @@ public final class ProxyConfig
     private final int maxConnectionsPerIp;
     private final int maxHandshakes;
     private final boolean cloaksDenied;
-    private final long maxDirectMemoryBytes;
     private final long middleHeapBytesPerWorker;
-    private final int maxConnections;
+    private final Capacity capacity;
     private final long shutdownTimeoutMs;
     private final StatsConfig stats;
 
@@ -104,11 +95,9 @@ public final class ProxyConfig
         secret = b.secret;
         adTag = null == b.adTag ? null : b.adTag.clone();
         bind = b.bind;
-        readBufferBytes = checkBuffer("--read-buffer", b.readBufferBytes);
-        writeBufferBytes = checkBuffer("--write-buffer", b.writeBufferBytes);
-        if (SecretMode.FAKE_TLS == secret.mode() && writeBufferBytes < MIN_FAKE_TLS_WRITE_BUFFER_BYTES)
+        if (SecretMode.FAKE_TLS == secret.mode() && b.writeBufferBytes < MIN_FAKE_TLS_WRITE_BUFFER_BYTES)
         {
-            throw new IllegalArgumentException("bad --write-buffer " + ByteSize.format(writeBufferBytes) +
+            throw new IllegalArgumentException("bad --write-buffer " + ByteSize.format(b.writeBufferBytes) +
                 ": tls secrets need at least " + ByteSize.format(MIN_FAKE_TLS_WRITE_BUFFER_BYTES) +
                 " to hold a ClientHello");
         }
@@ -171,9 +160,10 @@ public final class ProxyConfig
         }
         maxHandshakes = b.maxHandshakes;
         cloaksDenied = b.cloaksDenied;
-        maxDirectMemoryBytes = b.maxDirectMemoryBytes > 0 ?
-            b.maxDirectMemoryBytes : DirectMemoryBudget.maxDirectMemoryBytes();
-        maxConnections = checkMaxConnections(b.maxConnections);
+        capacity = new Capacity(b.readBufferBytes, b.writeBufferBytes, b.bufferMemoryBytes, b.maxConnections,
+            b.stallTimeoutMs, b.maxDirectMemoryBytes > 0 ? b.maxDirectMemoryBytes : Capacity.maxDirectMemoryBytes(),
+            0 != b.openFileLimit ? b.openFileLimit : Capacity.readOpenFileLimit(), workers, null != adTag,
+            null != cloak, multiplexPerConnection, Runtime.getRuntime().maxMemory(), antiReplayMaxBytes);
         if (b.middleHeapBytesPerWorker < 0)
         {
             throw new IllegalArgumentException("middle-proxy heap allowance " + b.middleHeapBytesPerWorker + " < 0");
@@ -192,52 +182,6 @@ public final class ProxyConfig
         stats = b.stats;
     }
 
-
-    /**
-     * The given limit, or the largest one the direct memory allows (0); either way its buffers must fit
-     * ({@link DirectMemoryBudget}).
-     */
-    private int checkMaxConnections(final int given)
-    {
-        if (given < 0 || given > DirectMemoryBudget.MAX_CONNECTIONS)
-        {
-            throw new IllegalArgumentException("bad --max-connections " + given + ": expected 1.." +
-                DirectMemoryBudget.MAX_CONNECTIONS);
-        }
-        final int multiplex = null == adTag ? 0 : multiplexPerConnection;
-        final int limit = 0 == given ? DirectMemoryBudget.defaultMaxConnections(
-            maxDirectMemoryBytes, workers, readBufferBytes, writeBufferBytes, multiplex) : given;
-        final long bound = DirectMemoryBudget.boundBytes(limit, workers, readBufferBytes, writeBufferBytes, multiplex);
-        final long budget = DirectMemoryBudget.budgetBytes(maxDirectMemoryBytes);
-        if (bound > budget)
-        {
-            throw new IllegalArgumentException((0 == given ? "the default " : "bad ") + "--max-connections " + limit +
-                ": its relay buffers (" + ByteSize.format(readBufferBytes) + " + " + ByteSize.format(writeBufferBytes) +
-                " each, " + workers + " workers" + (0 == multiplex ? "" : ", and up to " +
-                DirectMemoryBudget.maxMiddleConnections(limit, workers, multiplex) + " middle-proxy connections of " +
-                mebibytes(DirectMemoryBudget.perMiddleConnectionBytes()) + " each") + ") need up to " +
-                mebibytes(bound) + " of direct memory but this JVM " +
-                "gives them " + mebibytes(budget) + " (7/8 of -XX:MaxDirectMemorySize=" +
-                mebibytes(maxDirectMemoryBytes) + "): lower it, use smaller buffers or raise " +
-                "-XX:MaxDirectMemorySize (MTG_JAVA_OPTS)");
-        }
-        return limit;
-    }
-
-    private static String mebibytes(final long bytes)
-    {
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double)(1 << 20));
-    }
-
-    private static int checkBuffer(final String name, final long bytes)
-    {
-        if (bytes < MIN_BUFFER_BYTES || bytes > MAX_BUFFER_BYTES)
-        {
-            throw new IllegalArgumentException("bad " + name + " " + ByteSize.format(bytes) + ": expected " +
-                ByteSize.format(MIN_BUFFER_BYTES) + " to " + ByteSize.format(MAX_BUFFER_BYTES));
-        }
-        return (int)bytes;
-    }
 
     private static java.net.URI checkUrl(final String name, final String text)
     {
@@ -299,19 +243,11 @@ public final class ProxyConfig
     }
 
     /**
-     * @return buffer bytes for the Telegram to client direction.
+     * @return buffer sizes, the buffer arena, the connection limit and the stall timeout.
      */
-    public int readBufferBytes()
+    public Capacity capacity()
     {
-        return readBufferBytes;
-    }
-
-    /**
-     * @return buffer bytes for the client to Telegram direction.
-     */
-    public int writeBufferBytes()
-    {
-        return writeBufferBytes;
+        return capacity;
     }
 
     /**
@@ -398,29 +334,12 @@ public final class ProxyConfig
     }
 
     /**
-     * @return the JVM's direct-memory limit the connection limit was checked against.
-     */
-    public long maxDirectMemoryBytes()
-    {
-        return maxDirectMemoryBytes;
-    }
-
-    /**
      * @return heap bytes the promoted-channel clients of one reactor may hold for queued answers and large packets,
      *         or 0 for the default share of the heap.
      */
     public long middleHeapBytesPerWorker()
     {
         return middleHeapBytesPerWorker;
-    }
-
-    /**
-     * @return client connections open at once, across all reactors; more are closed as they are accepted. Given,
-     *         or derived from the direct memory ({@link DirectMemoryBudget}).
-     */
-    public int maxConnections()
-    {
-        return maxConnections;
     }
 
     /**
@@ -470,16 +389,6 @@ public final class ProxyConfig
     public int multiplexPerConnection()
     {
         return multiplexPerConnection;
-    }
-
-    /**
-     * @return the most middle-proxy connections open at once across the reactors ({@link DirectMemoryBudget}), or 0
-     *         in direct mode.
-     */
-    public int maxMiddleConnections()
-    {
-        return null == adTag ? 0 :
-            DirectMemoryBudget.maxMiddleConnections(maxConnections, workers, multiplexPerConnection);
     }
 
     /**
@@ -546,8 +455,8 @@ public final class ProxyConfig
         private final Secret secret;
         private byte[] adTag;
         private InetSocketAddress bind = HostPort.parse(DEFAULT_BIND, false).resolve();
-        private long readBufferBytes = DEFAULT_BUFFER_BYTES;
-        private long writeBufferBytes = DEFAULT_BUFFER_BYTES;
+        private long readBufferBytes = Capacity.DEFAULT_BUFFER_BYTES;
+        private long writeBufferBytes = Capacity.DEFAULT_BUFFER_BYTES;
         private PreferIp preferIp = PreferIp.IPV6;
         private final Map<Integer, List<InetSocketAddress>> dcAddresses = new TreeMap<>();
         private int workers = Runtime.getRuntime().availableProcessors();
@@ -573,6 +482,9 @@ public final class ProxyConfig
         private StatsConfig stats = StatsConfig.DISABLED;
         private int maxConnections;
         private long maxDirectMemoryBytes;
+        private long bufferMemoryBytes;
+        private long stallTimeoutMs = Capacity.DEFAULT_STALL_TIMEOUT_MS;
+        private long openFileLimit;
         private long middleHeapBytesPerWorker;
         private long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
@@ -783,8 +695,8 @@ public final class ProxyConfig
         }
 
         /**
-         * @param connections client connections open at once; 0 (the default) for the most the direct memory
-         *                    allows.
+         * @param connections client connections open at once; 0 (the default) for what the open-file limit allows
+         *                    ({@link Capacity}).
          * @return this.
          */
         public Builder maxConnections(final int connections)
@@ -794,13 +706,45 @@ public final class ProxyConfig
         }
 
         /**
-         * @param bytes the direct-memory limit to size and check the connection limit against; 0 (the default) for
-         *              this JVM's.
+         * @param bytes the direct-memory limit to size and check the buffer arena against; 0 (the default) for this
+         *              JVM's. For tests.
          * @return this.
          */
         public Builder maxDirectMemoryBytes(final long bytes)
         {
             this.maxDirectMemoryBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param bytes off-heap bytes for every relay buffer, across the reactors; 0 (the default) for 7/8 of the
+         *              direct-memory limit.
+         * @return this.
+         */
+        public Builder bufferMemoryBytes(final long bytes)
+        {
+            this.bufferMemoryBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param ms a relay whose peer accepts no byte for this long is closed.
+         * @return this.
+         */
+        public Builder stallTimeoutMs(final long ms)
+        {
+            this.stallTimeoutMs = ms;
+            return this;
+        }
+
+        /**
+         * @param files the open-file limit to derive and check the connection limit against; 0 (the default) for
+         *              this process's ({@link Capacity#readOpenFileLimit()}). For tests.
+         * @return this.
+         */
+        public Builder openFileLimit(final long files)
+        {
+            this.openFileLimit = files;
             return this;
         }
 

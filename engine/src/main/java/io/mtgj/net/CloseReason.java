@@ -15,6 +15,8 @@ public enum CloseReason
     DIAL_FAILED,
     /** No traffic in either direction for the idle timeout. */
     IDLE_TIMEOUT,
+    /** Bytes waited for a peer that accepted none of them for the stall timeout; their buffer went back at once. */
+    STALLED,
     /** A socket error (reset, broken pipe). */
     IO_ERROR,
     /**
@@ -22,10 +24,7 @@ public enum CloseReason
      * they are allowed for queued answers.
      */
     SLOW_CLIENT,
-    /**
-     * Promoted-channel mode: every middle-proxy connection the direct memory allows is open and none goes to the
-     * client's DC from its reactor, or the client's large packet found no heap left to be gathered in.
-     */
+    /** Promoted-channel mode: the client's large packet found no heap left to be gathered in. */
     OVERLOADED,
     /** An unexpected exception in a handler. */
     CRASH,

@@ -3,10 +3,9 @@ package io.mtgj.net;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Connections open across every reactor, held under a limit: clients under {@code --max-connections}, and in
- * promoted-channel mode middle-proxy connections under their derived cap. A reactor takes a permit when it opens or
- * accepts one and gives it back when it ends: one atomic operation each, none on the data path. Since each holds a
- * bounded number of off-heap buffers, this also bounds those ({@link io.mtgj.config.DirectMemoryBudget}).
+ * Client connections open across every reactor, held under {@code --max-connections} (which the open-file limit
+ * bounds, {@link io.mtgj.config.Capacity}). A reactor takes a permit when it accepts one and gives it back when it
+ * ends: one atomic operation each, none on the data path.
  */
 final class ConnectionLimit
 {

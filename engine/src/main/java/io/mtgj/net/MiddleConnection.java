@@ -33,6 +33,8 @@ final class MiddleConnection
 {
     private static final System.Logger LOG = System.getLogger("io.mtgj.middle");
     private static final long NO_TIMER = -1;
+    /** Bytes of one buffer of a middle-proxy connection, each way. */
+    static final int CHUNK_BYTES = io.mtgj.transport.PacketFraming.MAX_PACKET_LENGTH + (64 << 10);
 
     enum State
     {
@@ -79,9 +81,17 @@ final class MiddleConnection
         this.directory = directory;
         this.address = address;
         this.key = key;
+        this.out = reactor.arena().lease(CHUNK_BYTES, true);
+        this.in = null == out ? null : reactor.arena().lease(CHUNK_BYTES, true);
+        if (null == in)
+        {
+            if (null != out)
+            {
+                reactor.arena().release(out);
+            }
+            throw new IOException("no buffer memory for a middle-proxy connection");
+        }
         this.channel = SocketChannel.open();
-        this.out = reactor.middlePool().lease();
-        this.in = reactor.middlePool().lease();
     }
 
     /**
@@ -566,8 +576,8 @@ final class MiddleConnection
         {
             // closing anyway
         }
-        reactor.middlePool().release(out);
-        reactor.middlePool().release(in);
+        reactor.arena().release(out);
+        reactor.arena().release(in);
         owner.onClosed(this);
         final List<Session> orphans = new ArrayList<>(clients.values());
         clients.clear();

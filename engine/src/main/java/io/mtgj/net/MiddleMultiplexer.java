@@ -10,9 +10,7 @@ import java.util.List;
 /**
  * One reactor's middle-proxy connections, per (DC, IP family): a client joins a connection with room, or a new one
  * is opened; a connection whose last client leaves is closed (protocol.md 7.9). Each reactor keeps its own, so a
- * connection and all its clients live on one thread. Opening one takes a permit shared by every reactor, whose
- * number bounds the connections' direct buffers ({@link io.mtgj.config.DirectMemoryBudget}); without a permit a
- * client joins the emptiest connection to its DC beyond the multiplexing target, or finds none.
+ * connection and all its clients live on one thread. Their buffers come from the reactor's arena like everyone's.
  */
 final class MiddleMultiplexer
 {
@@ -20,16 +18,11 @@ final class MiddleMultiplexer
     private final MiddleDirectory directory;
     private final Int2ObjectHashMap<List<MiddleConnection>> byKey = new Int2ObjectHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
-    private final ConnectionLimit permits;
 
-    /**
-     * @param permits middle-proxy connections allowed across the reactors, or null for no limit (tests).
-     */
-    MiddleMultiplexer(final Reactor reactor, final MiddleDirectory directory, final ConnectionLimit permits)
+    MiddleMultiplexer(final Reactor reactor, final MiddleDirectory directory)
     {
         this.reactor = reactor;
         this.directory = directory;
-        this.permits = permits;
     }
 
     MiddleDirectory directory()
@@ -38,8 +31,8 @@ final class MiddleMultiplexer
     }
 
     /**
-     * @return a connection for one more client, or null when no middle proxy is known for the DC, or when every
-     *         permit is taken and this reactor has no connection to the DC ({@link #isAtLimit()}).
+     * @return a connection for one more client, or null when no middle proxy is known for the DC or it cannot be
+     *         dialed.
      */
     MiddleConnection connectionFor(final short dcIndex, final boolean ipv6) throws IOException
     {
@@ -62,46 +55,11 @@ final class MiddleMultiplexer
         {
             return null;
         }
-        if (null != permits && !permits.tryAcquire())
-        {
-            return emptiest(connections);
-        }
-        final MiddleConnection connection;
-        try
-        {
-            connection = new MiddleConnection(reactor, this, directory, address, key);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            releasePermit();
-            throw ex;
-        }
+        final MiddleConnection connection = new MiddleConnection(reactor, this, directory, address, key);
         connections.add(connection);
         open.incrementAndGet();
         connection.start();
         return connection.isOpen() ? connection : null; // a failed start has already given everything back
-    }
-
-    private static MiddleConnection emptiest(final List<MiddleConnection> connections)
-    {
-        MiddleConnection emptiest = null;
-        for (int i = 0; i < connections.size(); i++)
-        {
-            final MiddleConnection candidate = connections.get(i);
-            if (candidate.isOpen() && (null == emptiest || candidate.clientCount() < emptiest.clientCount()))
-            {
-                emptiest = candidate;
-            }
-        }
-        return emptiest;
-    }
-
-    /**
-     * @return whether every middle-proxy connection permit is taken, across the reactors.
-     */
-    boolean isAtLimit()
-    {
-        return null != permits && permits.open() >= permits.max();
     }
 
     void onClosed(final MiddleConnection connection)
@@ -110,15 +68,6 @@ final class MiddleMultiplexer
         if (null != connections && connections.remove(connection))
         {
             open.decrementAndGet();
-            releasePermit();
-        }
-    }
-
-    private void releasePermit()
-    {
-        if (null != permits)
-        {
-            permits.release();
         }
     }
 

@@ -13,18 +13,27 @@ import java.nio.ByteBuffer;
  * in place (source cipher off, sink cipher on) and writes them to the sink with a gathering write behind an
  * optional header. The buffer is the high-water mark: while it is full the source is not read (style.md 7).
  * <p>
+ * The buffer comes from the reactor's {@link BufferArena} when bytes arrive and goes back once they are all written.
+ * When the arena has none, the pipe waits in its line with the source's reads off ({@link #NO_BUFFER}); the session
+ * goes on when one is granted. While bytes wait for the sink, the time of its last progress is kept, so that a peer
+ * that accepts nothing for the stall timeout can be told apart from a slow one ({@link #isStalled}).
+ * <p>
  * Indexes: {@code [start, payloadEnd)} is ready for the sink; {@code [payloadEnd, end)} holds the few bytes of a
  * record header cut by a read (FakeTLS from the client only). Optional stages: records unwrapped from the source
  * (client to proxy) or framed for the sink (proxy to client), both in place.
  */
-final class Pipe
+final class Pipe implements BufferWaiter
 {
     /** {@link #read} result: the source broke the record stream. */
     static final int BROKEN = -2;
+    /** {@link #read} result: no buffer to read into; the pipe waits for one, its source's reads off. */
+    static final int NO_BUFFER = -3;
 
+    private final Reactor reactor;
     private final Side source;
     private final Side sink;
-    private final BufferPool pool;
+    private final BufferArena arena;
+    private final int capacity;
     private final ReactorCounters counters;
     private int sourceBytesCounter;
     private int sinkBytesCounter;
@@ -39,20 +48,25 @@ final class Pipe
     private boolean framesRecords;
     private boolean sinkReady;
     private boolean sourceEof;
+    private boolean priority;
+    private boolean waitingForBuffer;
+    private long lastProgressNs;
     private long bytes;
 
     Pipe(
+        final Reactor reactor,
         final Side source,
         final Side sink,
-        final BufferPool pool,
-        final ReactorCounters counters,
+        final int capacity,
         final int sourceBytesCounter,
         final int sinkBytesCounter)
     {
+        this.reactor = reactor;
         this.source = source;
         this.sink = sink;
-        this.pool = pool;
-        this.counters = counters;
+        this.arena = reactor.arena();
+        this.capacity = capacity;
+        this.counters = reactor.counters();
         this.sourceBytesCounter = sourceBytesCounter;
         this.sinkBytesCounter = sinkBytesCounter;
     }
@@ -130,12 +144,27 @@ final class Pipe
     }
 
     /**
-     * @return bytes read, 0 when nothing was available or the buffer is full, -1 at end of stream, or
-     *         {@link #BROKEN}.
+     * @param priority whether its buffers may come from the arena's reserve, ahead of relays: handshakes and cloaking.
+     */
+    void priority(final boolean priority)
+    {
+        this.priority = priority;
+    }
+
+    /**
+     * @return bytes read, 0 when nothing was available or the buffer is full, -1 at end of stream,
+     *         {@link #BROKEN} or {@link #NO_BUFFER}.
      */
     int read(final Reactor reactor) throws IOException
     {
-        leaseIfNeeded();
+        if (!leaseIfNeeded())
+        {
+            return NO_BUFFER;
+        }
+        if (!hasPending())
+        {
+            lastProgressNs = reactor.nowNs(); // the sink owes nothing yet: its clock starts with these bytes
+        }
         if (framesRecords)
         {
             return readIntoRecords(reactor);
@@ -223,15 +252,93 @@ final class Pipe
         return n;
     }
 
-    private void leaseIfNeeded()
+    /**
+     * @return whether the pipe has a buffer; if not, it now waits in the arena's line.
+     */
+    private boolean leaseIfNeeded()
     {
-        if (null == buffer)
+        if (null != buffer)
         {
-            buffer = pool.lease();
-            start = 0;
-            payloadEnd = 0;
-            end = 0;
+            return true;
         }
+        if (waitingForBuffer)
+        {
+            return false;
+        }
+        final PooledBuffer leased = arena.lease(capacity, priority);
+        if (null == leased)
+        {
+            waitingForBuffer = true;
+            arena.await(this, priority);
+            return null != buffer; // the arena may have served it at once
+        }
+        take(leased);
+        return true;
+    }
+
+    private void take(final PooledBuffer leased)
+    {
+        buffer = leased;
+        start = 0;
+        payloadEnd = 0;
+        end = 0;
+    }
+
+    @Override
+    public int wantedCapacity()
+    {
+        return capacity;
+    }
+
+    @Override
+    public boolean isWaitingForBuffer()
+    {
+        return waitingForBuffer;
+    }
+
+    @Override
+    public void onBufferGranted(final PooledBuffer granted)
+    {
+        waitingForBuffer = false;
+        take(granted);
+        reactor.onGranted(this);
+    }
+
+    @Override
+    public void resumeAfterGrant()
+    {
+        source.session.onBufferGranted(this);
+    }
+
+    Session session()
+    {
+        return source.session;
+    }
+
+    /**
+     * @return whether it waits for a buffer.
+     */
+    boolean isWaiting()
+    {
+        return waitingForBuffer;
+    }
+
+    /**
+     * @param nowNs         the reactor's time.
+     * @param stallTimeoutNs the stall timeout.
+     * @return whether bytes have waited for the sink, with not one accepted, for the stall timeout.
+     */
+    boolean isStalled(final long nowNs, final long stallTimeoutNs)
+    {
+        return sinkReady && hasPending() && nowNs - lastProgressNs >= stallTimeoutNs;
+    }
+
+    /**
+     * @return when the bytes waiting for the sink last made progress; meaningful while {@link #hasPending()}.
+     */
+    long lastProgressNs()
+    {
+        return lastProgressNs;
     }
 
     private boolean unwrapNew()
@@ -276,6 +383,10 @@ final class Pipe
             final long written = sink.channel.write(gather, 0, count);
             gather[0] = null;
             gather[1] = null;
+            if (written > 0)
+            {
+                lastProgressNs = reactor.nowNs();
+            }
             counters.addBytes(sinkBytesCounter, written);
             long dataWritten = written;
             if (null != header)
@@ -334,7 +445,14 @@ final class Pipe
      */
     int append(final Reactor reactor, final byte[] src, final int offset, final int length)
     {
-        leaseIfNeeded();
+        if (!leaseIfNeeded())
+        {
+            return 0;
+        }
+        if (!hasPending())
+        {
+            lastProgressNs = reactor.nowNs();
+        }
         final int reserve = framesRecords ? RecordFraming.HEADER_LENGTH : 0;
         final int room = buffer.capacity() - end - reserve;
         if (room <= 0)
@@ -363,7 +481,7 @@ final class Pipe
     boolean wantsRead()
     {
         final int reserve = framesRecords ? RecordFraming.HEADER_LENGTH : 0;
-        return !sourceEof && (null == buffer || end + reserve < buffer.capacity());
+        return !sourceEof && !waitingForBuffer && (null == buffer || end + reserve < buffer.capacity());
     }
 
     boolean wantsWrite()
@@ -378,7 +496,7 @@ final class Pipe
 
     boolean isFull()
     {
-        return null != buffer && !wantsRead() && !sourceEof;
+        return null != buffer && !sourceEof && end + (framesRecords ? RecordFraming.HEADER_LENGTH : 0) >= buffer.capacity();
     }
 
     PooledBuffer buffer()
@@ -413,7 +531,7 @@ final class Pipe
     {
         if (null != buffer && end == start)
         {
-            pool.release(buffer);
+            arena.release(buffer);
             buffer = null;
             start = 0;
             payloadEnd = 0;
@@ -423,9 +541,14 @@ final class Pipe
 
     void releaseAll()
     {
+        if (waitingForBuffer)
+        {
+            waitingForBuffer = false;
+            arena.cancel(this);
+        }
         if (null != buffer)
         {
-            pool.release(buffer);
+            arena.release(buffer);
             buffer = null;
         }
         start = 0;

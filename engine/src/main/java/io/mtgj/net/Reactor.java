@@ -1,6 +1,5 @@
 package io.mtgj.net;
 
-import io.mtgj.config.DirectMemoryBudget;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.crypto.CtrTranscoder;
 import io.mtgj.stats.LatencyRecorders;
@@ -28,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One selector thread and everything it owns: its sessions, buffer pools, timers, scratch arrays and counters. No
+ * One selector thread and everything it owns: its sessions, buffer arena, timers, scratch arrays and counters. No
  * other thread touches them; other threads only {@link #offer(Runnable)} commands. Work is one {@link #doWork()}
  * cycle, so tests can step a reactor by hand (style.md 5).
  */
@@ -61,12 +60,14 @@ public final class Reactor implements Runnable
     private final java.util.ArrayDeque<Session> handshaking = new java.util.ArrayDeque<>();
     private int handshakingCount;
     private final MiddleMultiplexer multiplexer;
-    private final BufferPool middlePool;
     private final long middleHeapLimit;
     private long middleHeapHeld;
     private final byte[][] middleScratch = new byte[3][];
-    private final BufferPool readPool;
-    private final BufferPool writePool;
+    private final BufferArena arena;
+    private final int readBufferBytes;
+    private final int writeBufferBytes;
+    /** Waiters the arena granted a buffer during this cycle, to resume after the event that freed it. */
+    private final java.util.ArrayDeque<BufferWaiter> granted = new java.util.ArrayDeque<>();
     private final CtrTranscoder transcoder;
     private final ByteBuffer[] gather = new ByteBuffer[2];
     private final DeadlineTimerWheel timers;
@@ -83,6 +84,7 @@ public final class Reactor implements Runnable
     private final long handshakeTimeoutNs;
     private final long dialTimeoutNs;
     private final long idleTimeoutNs;
+    private final long stallTimeoutNs;
     private Selector selector;
     private SelectionKey listenerKey;
     private long nowNs;
@@ -110,9 +112,8 @@ public final class Reactor implements Runnable
         final Upstream upstream,
         final Upstream cloak) throws IOException
     {
-        this(index, config, listener, clientMode, upstream, cloak, new ConnectionLimit(config.maxConnections()),
-            config.maxMiddleConnections() > 0 ? new ConnectionLimit(config.maxMiddleConnections()) : null,
-            ClientGate.OPEN);
+        this(index, config, listener, clientMode, upstream, cloak,
+            new ConnectionLimit(config.capacity().maxConnections()), ClientGate.OPEN);
     }
 
     /**
@@ -123,7 +124,6 @@ public final class Reactor implements Runnable
      * @param upstream        how Telegram is reached.
      * @param cloak           where clients that are not ours are fronted, or null when the mode never fronts.
      * @param connectionLimit the {@code --max-connections} permits, shared by every reactor of the proxy.
-     * @param middleLimit     the middle-proxy connection permits, shared likewise; null in direct mode.
      * @throws IOException when the selector cannot be opened.
      */
     Reactor(
@@ -134,7 +134,6 @@ public final class Reactor implements Runnable
         final Upstream upstream,
         final Upstream cloak,
         final ConnectionLimit connectionLimit,
-        final ConnectionLimit middleLimit,
         final ClientGate gate) throws IOException
     {
         this.index = index;
@@ -147,19 +146,20 @@ public final class Reactor implements Runnable
         this.cloak = cloak;
         // Promoted-channel mode: the upstream is a directory of middle proxies, reached through shared connections.
         this.multiplexer = upstream instanceof MiddleDirectory ?
-            new MiddleMultiplexer(this, (MiddleDirectory)upstream, middleLimit) : null;
-        // None kept for reuse: the permits bound the leased ones (DirectMemoryBudget), and connections are long-lived.
-        this.middlePool = null == multiplexer ? null : new BufferPool(DirectMemoryBudget.MIDDLE_BUFFER_BYTES, 0);
+            new MiddleMultiplexer(this, (MiddleDirectory)upstream) : null;
         this.middleHeapLimit = config.middleHeapBytesPerWorker() > 0 ? config.middleHeapBytesPerWorker() :
             MiddleClient.heapAllowance(config.workers());
-        // Leased buffers are bounded by the connection limit; the free ones kept are bounded here (DirectMemoryBudget).
-        final int idleBuffers = DirectMemoryBudget.idleBuffersPerPool(config.maxConnections(), config.workers());
-        this.readPool = new BufferPool(config.readBufferBytes(), idleBuffers);
-        this.writePool = new BufferPool(config.writeBufferBytes(), idleBuffers);
-        this.transcoder = new CtrTranscoder(Math.max(config.readBufferBytes(), config.writeBufferBytes()));
+        // Every buffer of this reactor comes from its share of --buffer-memory.
+        this.readBufferBytes = config.capacity().readBufferBytes();
+        this.writeBufferBytes = config.capacity().writeBufferBytes();
+        final long share = config.capacity().bufferMemoryBytes() / config.workers();
+        this.arena = new BufferArena(share, BufferArena.reserveFor(share, Math.max(Math.max(readBufferBytes,
+            writeBufferBytes), null == multiplexer ? 0 : MiddleConnection.CHUNK_BYTES)));
+        this.transcoder = new CtrTranscoder(Math.max(readBufferBytes, writeBufferBytes));
         this.handshakeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.handshakeTimeoutMs());
         this.dialTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.dialTimeoutMs());
         this.idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
+        this.stallTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.capacity().stallTimeoutMs());
         this.latencies = config.stats().hasEndpoint() ? LatencyRecorders.create() : LatencyRecorders.disabled();
         this.nowNs = System.nanoTime();
         this.timers = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, TICK_NS, TICKS_PER_WHEEL);
@@ -217,7 +217,51 @@ public final class Reactor implements Runnable
         work += select(timeoutMs);
         nowNs = System.nanoTime();
         work += timers.poll(nowNs, timerHandler, Integer.MAX_VALUE);
+        work += resumeGranted();
         return work;
+    }
+
+    /**
+     * A waiter was handed a buffer by the arena (from inside someone else's release): let it go on now, outside
+     * that call.
+     */
+    void onGranted(final BufferWaiter waiter)
+    {
+        granted.addLast(waiter);
+    }
+
+    /**
+     * Resume the waiters granted a buffer so far; those granted while doing so wait for the next cycle, which then
+     * does not block in select.
+     */
+    private int resumeGranted()
+    {
+        int resumed = 0;
+        for (int n = granted.size(); n > 0; n--)
+        {
+            final BufferWaiter waiter = granted.pollFirst();
+            resumed++;
+            try
+            {
+                waiter.resumeAfterGrant();
+            }
+            catch (final Error ex)
+            {
+                throw ex;
+            }
+            catch (final Throwable ex)
+            {
+                if (waiter instanceof Pipe)
+                {
+                    onCrash(((Pipe)waiter).session(), ex);
+                }
+                else
+                {
+                    LOG.log(System.Logger.Level.ERROR, "resuming after a buffer grant crashed", ex);
+                }
+            }
+        }
+        return resumed + granted.size();
     }
 
     private int drainCommands()
@@ -639,9 +683,9 @@ public final class Reactor implements Runnable
         return multiplexer;
     }
 
-    BufferPool middlePool()
+    BufferArena arena()
     {
-        return middlePool;
+        return arena;
     }
 
     /**
@@ -798,14 +842,19 @@ public final class Reactor implements Runnable
         return idleTimeoutNs;
     }
 
-    BufferPool readPool()
+    long stallTimeoutNs()
     {
-        return readPool;
+        return stallTimeoutNs;
     }
 
-    BufferPool writePool()
+    int readBufferBytes()
     {
-        return writePool;
+        return readBufferBytes;
+    }
+
+    int writeBufferBytes()
+    {
+        return writeBufferBytes;
     }
 
     CtrTranscoder transcoder()
@@ -850,11 +899,43 @@ public final class Reactor implements Runnable
     }
 
     /**
-     * @return buffers leased from this reactor's pools; readable from any thread.
+     * @return buffers leased from this reactor's arena; readable from any thread.
      */
     public int buffersInUse()
     {
-        return readPool.inUse() + writePool.inUse() + (null == middlePool ? 0 : middlePool.inUse());
+        return (int)arena.leasedBuffers();
+    }
+
+    /**
+     * @return this reactor's share of {@code --buffer-memory}, bytes.
+     */
+    public long bufferMemoryBytes()
+    {
+        return arena.budgetBytes();
+    }
+
+    /**
+     * @return bytes leased from this reactor's arena now; readable from any thread.
+     */
+    public long bufferLeasedBytes()
+    {
+        return arena.leasedBytes();
+    }
+
+    /**
+     * @return connections of this reactor waiting for a buffer now; readable from any thread.
+     */
+    public long bufferWaiting()
+    {
+        return arena.waiting();
+    }
+
+    /**
+     * @return times a connection of this reactor had to wait for a buffer; readable from any thread.
+     */
+    public long bufferWaits()
+    {
+        return arena.waits();
     }
 
     /**

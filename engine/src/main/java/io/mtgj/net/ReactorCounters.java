@@ -19,7 +19,8 @@ public final class ReactorCounters
     private static final int CRASHES = 2;
     private static final int SELECTOR_REBUILDS = 3;
     private static final int CLOAKED = 4;
-    private static final int ACTIVE_BASE = 5;
+    private static final int STALLED = 5;
+    private static final int ACTIVE_BASE = 6;
     private static final int TELEGRAM_ACTIVE_BASE = ACTIVE_BASE + IpFamily.values().length;
     private static final int CLIENT_BYTES_BASE = TELEGRAM_ACTIVE_BASE + DcLabel.COUNT;
     private static final int CLOAK_BYTES_BASE = CLIENT_BYTES_BASE + DIRECTIONS;
@@ -113,6 +114,19 @@ public final class ReactorCounters
     void onCloaked()
     {
         increment(CLOAKED, 1);
+    }
+
+    void onStalled()
+    {
+        increment(STALLED, 1);
+    }
+
+    /**
+     * @return relays closed because their peer accepted nothing for the stall timeout.
+     */
+    public long stalled()
+    {
+        return values.get(STALLED);
     }
 
     void onSelectorRebuilt()

@@ -64,9 +64,7 @@ public final class ReactorGroup implements AutoCloseable
     public ReactorGroup(final ProxyConfig config, final ClientMode clientMode, final Upstream upstream,
         final Upstream cloak, final ClientGate gate) throws IOException
     {
-        connectionLimit = new ConnectionLimit(config.maxConnections());
-        final ConnectionLimit middleLimit =
-            config.maxMiddleConnections() > 0 ? new ConnectionLimit(config.maxMiddleConnections()) : null;
+        connectionLimit = new ConnectionLimit(config.capacity().maxConnections());
         listener = ServerSocketChannel.open();
         try
         {
@@ -76,8 +74,7 @@ public final class ReactorGroup implements AutoCloseable
             localAddress = (InetSocketAddress)listener.getLocalAddress();
             for (int i = 0; i < config.workers(); i++)
             {
-                reactors.add(new Reactor(i, config, listener, clientMode, upstream, cloak, connectionLimit, middleLimit,
-                    gate));
+                reactors.add(new Reactor(i, config, listener, clientMode, upstream, cloak, connectionLimit, gate));
             }
         }
         catch (final IOException | RuntimeException ex)

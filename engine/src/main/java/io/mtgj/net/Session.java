@@ -62,10 +62,13 @@ final class Session
         this.client = new Side(this, true);
         this.upstream = new Side(this, false);
         // upstream bytes count as the cloak host's until the handshake is accepted and Telegram is dialed
-        this.toUpstream = new Pipe(client, upstream, reactor.writePool(), reactor.counters(),
+        this.toUpstream = new Pipe(reactor, client, upstream, reactor.writeBufferBytes(),
             ReactorCounters.clientBytesCounter(Direction.INGRESS), ReactorCounters.cloakBytesCounter(Direction.EGRESS));
-        this.toClient = new Pipe(upstream, client, reactor.readPool(), reactor.counters(),
+        this.toClient = new Pipe(reactor, upstream, client, reactor.readBufferBytes(),
             ReactorCounters.cloakBytesCounter(Direction.INGRESS), ReactorCounters.clientBytesCounter(Direction.EGRESS));
+        // Handshakes (and cloaking, should it come to that) may use the arena's reserve; relays to Telegram do not.
+        toUpstream.priority(true);
+        toClient.priority(true);
         // the reactor's cached time was read before select blocked: up to a second early for a duration
         this.openedNs = System.nanoTime();
         this.lastActivityNs = nowNs;
@@ -128,7 +131,7 @@ final class Session
                 break;
             case RELAY:
                 lastActivityNs = nowNs;
-                schedule(nowNs + reactor.idleTimeoutNs());
+                schedule(nowNs + Math.min(reactor.idleTimeoutNs(), reactor.stallTimeoutNs()));
                 break;
             default:
                 cancelTimer();
@@ -206,7 +209,7 @@ final class Session
     private void updateInterest()
     {
         int clientOps = toClient.wantsWrite() ? SelectionKey.OP_WRITE : 0;
-        if (Phase.HANDSHAKE == phase || toUpstream.wantsRead())
+        if ((Phase.HANDSHAKE == phase && !toUpstream.isWaiting()) || toUpstream.wantsRead())
         {
             clientOps |= SelectionKey.OP_READ;
         }
@@ -290,6 +293,10 @@ final class Session
             }
             else
             {
+                if (Pipe.NO_BUFFER == n)
+                {
+                    return; // reads stay off until the arena grants one (onBufferGranted)
+                }
                 if (Pipe.BROKEN == n)
                 {
                     close(CloseReason.BAD_HANDSHAKE);
@@ -307,10 +314,44 @@ final class Session
         }
     }
 
+    /**
+     * The arena granted a pipe the buffer it waited for: read what waited (or, for a promoted-channel client, move
+     * its queued answers), as a readiness event would have.
+     */
+    void onBufferGranted(final Pipe pipe)
+    {
+        if (Phase.CLOSED == phase)
+        {
+            pipe.releaseAll();
+            return;
+        }
+        try
+        {
+            if (pipe == toUpstream)
+            {
+                onReadable(client);
+            }
+            else if (null != middle)
+            {
+                middle.pumpToClient(toClient);
+            }
+            else
+            {
+                onReadable(upstream);
+            }
+        }
+        catch (final IOException ex)
+        {
+            close(CloseReason.IO_ERROR);
+            return;
+        }
+        afterEvent();
+    }
+
     private void onHandshakeReadable() throws IOException
     {
         final int n = toUpstream.read(reactor);
-        if (0 == n)
+        if (0 == n || Pipe.NO_BUFFER == n)
         {
             return;
         }
@@ -398,6 +439,8 @@ final class Session
         }
         dcIndex = result.dcIndex();
         reactor.counters().onHandshake();
+        toUpstream.priority(false);
+        toClient.priority(false);
         final long nowNs = reactor.latencies().nowNs();
         reactor.latencies().record(Latency.CLIENT_HANDSHAKE, nowNs - markNs);
         markNs = nowNs;
@@ -423,10 +466,12 @@ final class Session
             .directory().useIpv6(!(remoteAddress.getAddress() instanceof java.net.Inet4Address)));
         if (null == connection)
         {
-            close(reactor.multiplexer().isAtLimit() ? CloseReason.OVERLOADED : CloseReason.DIAL_FAILED);
+            close(CloseReason.DIAL_FAILED);
             return;
         }
         reactor.counters().onHandshake();
+        toUpstream.priority(false);
+        toClient.priority(false);
         middle = new MiddleClient(reactor, this, connection, result.tag(), remoteAddress,
             (InetSocketAddress)client.channel.getLocalAddress(), reactor.multiplexer().directory().adTag());
         toUpstream.startRelay(reactor, toUpstream.start() + result.consumed(), result.decryptor(), null);
@@ -705,19 +750,43 @@ final class Session
                 dialNext();
                 break;
             case RELAY:
-                final long idleDeadlineNs = lastActivityNs + reactor.idleTimeoutNs();
-                if (nowNs - idleDeadlineNs >= 0)
-                {
-                    close(CloseReason.IDLE_TIMEOUT);
-                }
-                else
-                {
-                    schedule(idleDeadlineNs);
-                }
+                onRelayTimer(nowNs);
                 break;
             default:
                 break;
         }
+    }
+
+    /**
+     * The relay's one timer checks both the idle timeout and the stall timeout (a peer that accepts no byte while
+     * bytes wait for it pins a buffer of the shared arena: close it). With nothing waiting it looks again a stall
+     * timeout later, so a stall is found within twice the timeout at worst, one timer per session.
+     */
+    private void onRelayTimer(final long nowNs)
+    {
+        final long stallNs = reactor.stallTimeoutNs();
+        if (toClient.isStalled(nowNs, stallNs) || toUpstream.isStalled(nowNs, stallNs))
+        {
+            reactor.counters().onStalled();
+            close(CloseReason.STALLED);
+            return;
+        }
+        final long idleDeadlineNs = lastActivityNs + reactor.idleTimeoutNs();
+        if (nowNs - idleDeadlineNs >= 0)
+        {
+            close(CloseReason.IDLE_TIMEOUT);
+            return;
+        }
+        long nextNs = Math.min(idleDeadlineNs - nowNs, stallNs);
+        if (toClient.hasPending())
+        {
+            nextNs = Math.min(nextNs, toClient.lastProgressNs() + stallNs - nowNs);
+        }
+        if (toUpstream.hasPending())
+        {
+            nextNs = Math.min(nextNs, toUpstream.lastProgressNs() + stallNs - nowNs);
+        }
+        schedule(nowNs + Math.max(0, nextNs));
     }
 
     /**

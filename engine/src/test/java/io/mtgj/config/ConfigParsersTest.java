@@ -74,7 +74,7 @@ class ConfigParsersTest
     {
         final io.mtgj.secret.Secret secret = io.mtgj.secret.Secret.parse("dd367a189aee18fa31c190054efd4a8e95");
         final ProxyConfig config = ProxyConfig.builder(secret).build();
-        assertEquals(ProxyConfig.DEFAULT_BUFFER_BYTES, config.readBufferBytes());
+        assertEquals(Capacity.DEFAULT_BUFFER_BYTES, config.capacity().readBufferBytes());
         assertEquals(3128, config.bind().getPort());
         assertEquals(PreferIp.IPV6, config.preferIp());
         assertThrows(IllegalArgumentException.class, () -> ProxyConfig.builder(secret).readBufferBytes(10).build());

@@ -229,54 +229,6 @@ class MiddleProxyEndToEndTest
     }
 
     @Test
-    void shouldCapTheMiddleProxyConnectionsThenShareBeyondTheTargetOrCloseWhenTheDcHasNone() throws Exception
-    {
-        // One reactor, two clients per connection, eight clients: ceil(8 / 2) + 2 = 6 connections at most, whose
-        // buffers the direct-memory bound counts (DirectMemoryBudget).
-        final Secret secret = Secret.generate(SecretMode.SECURED, null, random);
-        try (ProxyFixture fixture = startProxy(secret, b -> b.multiplexPerConnection(2).maxConnections(8)))
-        {
-            final List<ClientConnection> open = new ArrayList<>();
-            try
-            {
-                for (final short dc : new short[] {1, 1, 2, 3, 4, 5, -1})
-                {
-                    open.add(roundTrip(fixture, secret, dc, 64, random));
-                }
-                assertEquals(6, fixture.proxy.middleProxyConnections(), "one per DC, the first one full");
-
-                try (ClientConnection refused = ClientConnection.connect(
-                    fixture.address(), secret, ProtocolTag.INTERMEDIATE, (short)-2, random, TIMEOUT_MS))
-                {
-                    assertTrue(refused.isClosedByPeer(), "no permit left and no connection to DC -2: closed");
-                }
-                Await.until("the refusal to be counted", 10_000,
-                    () -> 1 == fixture.proxy.closed(io.mtgj.net.CloseReason.OVERLOADED));
-
-                open.add(roundTrip(fixture, secret, (short)1, 64, random));
-                assertEquals(6, fixture.proxy.middleProxyConnections());
-                final List<Integer> sizes = new ArrayList<>();
-                for (final Set<String> ids : middleProxy.connIdsPerConnection())
-                {
-                    sizes.add(ids.size());
-                }
-                sizes.sort(null);
-                assertEquals(List.of(1, 1, 1, 1, 1, 3), sizes, "the third DC 1 client joins the full connection");
-            }
-            finally
-            {
-                for (final ClientConnection client : open)
-                {
-                    client.close();
-                }
-            }
-            fixture.awaitQuiet();
-            Await.until("the idle connections to close", 10_000, () -> 0 == fixture.proxy.middleProxyConnections());
-            assertEquals(0, fixture.proxy.crashes());
-        }
-    }
-
-    @Test
     void shouldDropAMiddleProxyThatNeverAnswersAndCloseItsClients() throws Exception
     {
         // Accepts connections (the kernel's backlog does) and never says a word.

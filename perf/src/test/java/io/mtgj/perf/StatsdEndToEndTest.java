@@ -61,10 +61,24 @@ class StatsdEndToEndTest
                     line(format, "mtg.crashes", 0),
                     line(format, "mtg.traffic.ingress", ingress),
                     line(format, "mtg.traffic.egress", egress),
-                    line(format, "mtg.replay_attacks", 0));
+                    line(format, "mtg.replay_attacks", 0),
+                    line(format, "mtg.buffer_memory", arenaBytes(fixture)),
+                    line(format, "mtg.buffer_leased", 0),
+                    line(format, "mtg.buffer_waiting", 0),
+                    line(format, "mtg.buffer_waits", 0),
+                    line(format, "mtg.stalled_connections", 0));
                 assertEquals(expected, awaitReport(statsd, expected));
             }
         }
+    }
+
+    /**
+     * @return the buffer arena's size as the reactors report it: each its share of {@code --buffer-memory}.
+     */
+    private static long arenaBytes(final ProxyFixture fixture)
+    {
+        final int workers = fixture.proxy.config().workers();
+        return fixture.proxy.config().capacity().bufferMemoryBytes() / workers * workers;
     }
 
     /**
