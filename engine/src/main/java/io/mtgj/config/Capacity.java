@@ -179,7 +179,7 @@ public final class Capacity
         }
         // clients x descriptors each, plus one middle-proxy connection per `multiplex` clients
         final long perThousand = 1000L * descriptorsPerClient + (0 == multiplex ? 0 : (1000L + multiplex - 1) / multiplex);
-        final long filesAllow = Math.max(1, usable * 1000 / perThousand);
+        final long filesAllow = Math.max(1, Math.min(usable, 4L * MAX_CONNECTIONS) * 1000 / perThousand);
         heapBound = heapAllows < filesAllow;
         return (int)Math.min(MAX_CONNECTIONS, Math.min(filesAllow, heapAllows));
     }
