@@ -114,7 +114,10 @@ public final class Capacity
         this.descriptorsPerClient = middleProxies && !cloaks ? 1 : 2;
         this.maxConnectionsGiven = maxConnections > 0;
         final long heapForSessions = middleProxies ? maxHeapBytes - maxHeapBytes / 4 : maxHeapBytes;
-        this.heapForConnections = Math.max(0, heapForSessions - antiReplayBytes - HEAP_BASE_BYTES);
+        // A cache bound above half the heap is warned about at start; it fills only as handshakes come, so count
+        // it as half the heap at most rather than leave no room for connections.
+        final long antiReplay = Math.min(antiReplayBytes, maxHeapBytes / 2);
+        this.heapForConnections = Math.max(0, heapForSessions - antiReplay - HEAP_BASE_BYTES);
         this.maxConnections = checkMaxConnections(maxConnections, workers, middleProxies ? multiplex : 0);
     }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * middle-proxy connections), whose own line is served first: relays holding everything cannot stop a handshake.
  * <p>
  * <b>Sizes.</b> Buffers come in a few capacities (the read and write buffer sizes, the middle-proxy chunk), each with
- * a stack of free ones for reuse. Free buffers beyond an eighth of the budget, and any that stand in the way of a
+ * a stack of free ones for reuse. Free buffers beyond a sixteenth of the budget, and any that stand in the way of a
  * lease of another size, are freed at once, so a burst's memory goes back to the system.
  * <p>
  * Owned by one reactor thread; the gauges ({@link #leasedBytes()} and the rest) may be read from any thread.
@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BufferArena
 {
     private static final int MAX_SIZE_CLASSES = 4;
-    private static final int IDLE_DIVISOR = 8;
+    /** Free buffers kept for reuse, at most this share of the budget: enough for bursts, little idle memory. */
+    private static final int IDLE_DIVISOR = 16;
 
     private final long budgetBytes;
     private final long reserveBytes;

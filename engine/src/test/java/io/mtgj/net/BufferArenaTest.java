@@ -44,7 +44,7 @@ class BufferArenaTest
         }
         assertEquals(0, arena.leasedBytes());
         assertEquals(0, arena.leasedBuffers());
-        assertTrue(arena.allocatedBytes() <= 10 * COST / 8 + COST, "free buffers beyond an eighth are freed");
+        assertTrue(arena.allocatedBytes() <= 10 * COST / 16 + COST, "free buffers beyond a sixteenth are freed");
         for (int i = 0; i < 9; i++)
         {
             leased.set(i, assertLeased(arena.lease(SIZE, false)));
