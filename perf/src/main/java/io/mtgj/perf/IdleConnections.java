@@ -41,13 +41,21 @@ public final class IdleConnections implements AutoCloseable
         {
             for (int i = 0; i < count; i++)
             {
-                final ClientConnection client = ClientConnection.connect(
-                    target, secret, ProtocolTag.INTERMEDIATE, (short)2, random, timeoutMs);
-                clients.add(client);
-                client.send(new byte[16]);
-                if (null == client.receive())
+                try
                 {
-                    throw new IOException("connection " + i + " was closed by the proxy");
+                    final ClientConnection client = ClientConnection.connect(
+                        target, secret, ProtocolTag.INTERMEDIATE, (short)2, random, timeoutMs);
+                    clients.add(client);
+                    client.send(new byte[16]);
+                    if (null == client.receive())
+                    {
+                        throw new IOException("closed by the proxy");
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    throw new IOException("connection " + (i + 1) + " of " + count + " failed, " + i +
+                        " open: " + ex.getMessage(), ex);
                 }
                 if (null != progress && 0 == (i + 1) % 1000)
                 {

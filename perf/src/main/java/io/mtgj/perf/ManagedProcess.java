@@ -7,7 +7,9 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A proxy or relay started as its own process for the bench, so that its resident memory is its own and it shares
@@ -34,10 +36,22 @@ final class ManagedProcess implements AutoCloseable
     static ManagedProcess start(final String name, final List<String> command, final InetSocketAddress address,
         final Path log) throws IOException, InterruptedException
     {
-        final Process process = new ProcessBuilder(command)
+        return start(name, command, environment -> { }, address, log);
+    }
+
+    /**
+     * Start a command with its environment changed by {@code environment} (which receives this process's
+     * environment to edit), and wait until it accepts connections on {@code address}.
+     */
+    static ManagedProcess start(final String name, final List<String> command,
+        final Consumer<Map<String, String>> environment, final InetSocketAddress address, final Path log)
+        throws IOException, InterruptedException
+    {
+        final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        environment.accept(builder.environment());
+        final Process process = builder.start();
         final ManagedProcess managed = new ManagedProcess(process, address, name);
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
         while (true)
@@ -76,6 +90,22 @@ final class ManagedProcess implements AutoCloseable
     }
 
     /**
+     * @return whether the process is still running.
+     */
+    boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
+    /**
+     * @return its exit status, or -1 while it runs.
+     */
+    int exitStatus()
+    {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
+    /**
      * @return resident set size in bytes, from /proc (Linux).
      */
     long residentBytes() throws IOException
@@ -88,6 +118,31 @@ final class ManagedProcess implements AutoCloseable
             }
         }
         throw new IOException("no VmRSS for " + name);
+    }
+
+    /**
+     * @return the process's soft open-file limit, from /proc (Linux).
+     */
+    long openFileLimit() throws IOException
+    {
+        return openFileLimit(Path.of("/proc", String.valueOf(process.pid()), "limits"));
+    }
+
+    /**
+     * @param limits a /proc/PID/limits file.
+     * @return its soft open-file limit; {@link Long#MAX_VALUE} when unlimited or not listed.
+     */
+    static long openFileLimit(final Path limits) throws IOException
+    {
+        for (final String line : Files.readAllLines(limits))
+        {
+            if (line.startsWith("Max open files"))
+            {
+                final String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return "unlimited".equals(soft) ? Long.MAX_VALUE : Long.parseLong(soft);
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     /**

@@ -56,32 +56,7 @@ final class Soak
                 final long heapBefore = heapAfterGc();
                 out.printf(Locale.ROOT, "soak: %d s of mixed traffic; baseline %d fds, %.1f MB heap%n",
                     durationMs / 1000, fdsBefore, heapBefore / 1e6);
-                final List<Thread> mixes = new ArrayList<>();
-                final List<LoadResult> results = new ArrayList<>();
-                for (final LoadSettings settings : mix(proxy.localAddress(), secret, durationMs))
-                {
-                    final Thread thread = new Thread(() ->
-                    {
-                        try
-                        {
-                            final LoadResult result = new LoadGenerator(settings).run(null);
-                            synchronized (results)
-                            {
-                                results.add(result);
-                            }
-                        }
-                        catch (final InterruptedException ex)
-                        {
-                            Thread.currentThread().interrupt();
-                        }
-                    }, "soak-" + settings.mode().cliName());
-                    mixes.add(thread);
-                    thread.start();
-                }
-                for (final Thread thread : mixes)
-                {
-                    thread.join();
-                }
+                final List<LoadResult> results = Traffic.start(proxy.localAddress(), secret, durationMs).join();
                 final long deadline = System.nanoTime() + 30_000_000_000L;
                 while ((proxy.activeConnections() > 0 || proxy.buffersInUse() > 0) && System.nanoTime() < deadline)
                 {
@@ -137,5 +112,67 @@ final class Soak
             Thread.sleep(200);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /**
+     * The soak's {@link #mix} against any proxy (in this process or not), each load in its own thread, so the
+     * caller can look at the proxy while it runs.
+     */
+    static final class Traffic
+    {
+        private final List<Thread> threads = new ArrayList<>();
+        private final List<LoadResult> results = new ArrayList<>();
+
+        private Traffic()
+        {
+        }
+
+        /**
+         * @param proxy      the proxy.
+         * @param secret     its secret.
+         * @param durationMs how long each load runs.
+         * @return the running traffic.
+         */
+        static Traffic start(final InetSocketAddress proxy, final Secret secret, final long durationMs)
+        {
+            final Traffic traffic = new Traffic();
+            for (final LoadSettings settings : mix(proxy, secret, durationMs))
+            {
+                final Thread thread = new Thread(() ->
+                {
+                    try
+                    {
+                        final LoadResult result = new LoadGenerator(settings).run(null);
+                        synchronized (traffic.results)
+                        {
+                            traffic.results.add(result);
+                        }
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "soak-" + settings.mode().cliName());
+                traffic.threads.add(thread);
+                thread.start();
+            }
+            return traffic;
+        }
+
+        /**
+         * @return each load's result, once all have finished.
+         * @throws InterruptedException when interrupted.
+         */
+        List<LoadResult> join() throws InterruptedException
+        {
+            for (final Thread thread : threads)
+            {
+                thread.join();
+            }
+            synchronized (results)
+            {
+                return new ArrayList<>(results);
+            }
+        }
     }
 }
