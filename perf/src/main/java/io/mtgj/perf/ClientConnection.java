@@ -83,7 +83,7 @@ public abstract class ClientConnection implements AutoCloseable
     {
         if (null != secret && SecretMode.FAKE_TLS == secret.mode())
         {
-            return FakeTlsClient.connect(target, secret, dc, random, timeoutMs, System.currentTimeMillis() / 1000);
+            return FakeTlsClient.connect(target, secret, dc, random, timeoutMs, FakeTlsClient.NOW);
         }
         final ProtocolTag effective = null != secret && SecretMode.SECURED == secret.mode() ?
             ProtocolTag.PADDED_INTERMEDIATE : tag;

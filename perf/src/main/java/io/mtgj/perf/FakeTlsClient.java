@@ -38,6 +38,9 @@ import java.util.Random;
  */
 public final class FakeTlsClient extends ClientConnection
 {
+    /** {@code unixTime} for "the clock when the hello is sent", right after the connect completes. */
+    public static final long NOW = Long.MIN_VALUE;
+
     /** tdlib's largest ApplicationData payload (protocol.md 4.6). */
     public static final int MAX_CLIENT_RECORD_PAYLOAD = 2878;
     /** tdlib refuses larger records from the proxy (protocol.md 4.7). */
@@ -85,7 +88,7 @@ public final class FakeTlsClient extends ClientConnection
      * @param dc        signed DC index to announce.
      * @param random    hello, frame and padding source.
      * @param timeoutMs connect and read timeout.
-     * @param unixTime  the client's clock in unix seconds, embedded in the hello.
+     * @param unixTime  the client's clock in unix seconds, embedded in the hello, or {@link #NOW}.
      * @return a client past the TLS handshake; the frame goes out with the first packet.
      * @throws IOException when the connection fails or the reply is not what tdlib accepts.
      */
@@ -103,7 +106,7 @@ public final class FakeTlsClient extends ClientConnection
      * @param dc        signed DC index to announce.
      * @param random    hello, frame and padding source.
      * @param timeoutMs connect and read timeout.
-     * @param unixTime  the client's clock in unix seconds, embedded in the hello (ignored when
+     * @param unixTime  the client's clock in unix seconds, or {@link #NOW}, embedded in the hello (ignored when
      *                  {@link Options#hello(ClientHelloBuilder.Hello)} supplies one).
      * @param options   hello shape, transport tag, record size.
      * @return a client past the TLS handshake; the frame goes out with the first packet.
@@ -116,17 +119,19 @@ public final class FakeTlsClient extends ClientConnection
         {
             throw new IllegalArgumentException("a FakeTLS client needs an ee secret, not " + secret);
         }
-        final ClientHelloBuilder.Hello hello = null != options.hello ? options.hello :
-            ClientHelloBuilder.forSecret(secret, unixTime, random)
-                .modern(options.modern)
-                .fragments(options.fragments)
-                .build();
         final Socket socket = new Socket();
         try
         {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(timeoutMs);
             socket.connect(proxy, timeoutMs);
+            // Built once connected, as a real client does: a connect that waits in a busy backlog must not age it.
+            final ClientHelloBuilder.Hello hello = null != options.hello ? options.hello :
+                ClientHelloBuilder.forSecret(secret, NOW == unixTime ? System.currentTimeMillis() / 1000 : unixTime,
+                    random)
+                .modern(options.modern)
+                .fragments(options.fragments)
+                .build();
             final OutputStream out = socket.getOutputStream();
             out.write(hello.wire());
             out.flush();
