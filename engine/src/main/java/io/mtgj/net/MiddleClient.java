@@ -16,9 +16,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * to it in the client's transport and queues them for the client, bounded, so a slow client is closed rather than
  * stalling the others on its connection.
  * <p>
+ * The connection works in small off-heap chunks, so a packet whose request does not fit one is gathered here on the
+ * heap and read from there piece by piece, and an answer larger than one arrives in parts
+ * ({@link #beginAnswer}, {@link #answerPart}, {@link #endAnswer}), each queued as it comes: the queue's bound holds
+ * for an answer of any size, whose rest is then skipped by the connection.
+ * <p>
  * Its heap arrays, the answer queue beyond its first {@value #INITIAL_PENDING_BYTES} bytes and a large packet being
- * gathered, are charged to its reactor, whose clients together may hold {@link #heapAllowance(int)}: a flood of
- * clients that announce large packets or stop reading their answers is closed rather than filling the heap.
+ * gathered (until the connection has sent it), are charged to its reactor, whose clients together may hold
+ * {@link #heapAllowance(int)}: a flood of clients that announce large packets or stop reading their answers is
+ * closed rather than filling the heap.
  */
 final class MiddleClient
 {
@@ -44,6 +50,8 @@ final class MiddleClient
     private int pendingStart;
     private int pendingEnd;
     private boolean waitingForRoom;
+    private boolean detached;
+    private int answerPadding;
 
     MiddleClient(final Reactor reactor, final Session session, final MiddleConnection connection,
         final ProtocolTag tag, final InetSocketAddress client, final InetSocketAddress local, final byte[] adTag)
@@ -87,19 +95,36 @@ final class MiddleClient
     CloseReason forward(final Pipe pipe)
     {
         waitingForRoom = false;
-        if (null != staging && !offerStaged(pipe))
+        while (!detached)
         {
-            return null;
+            if (null != staging && !offerStaged(pipe))
+            {
+                return null;
+            }
+            final PooledBuffer buffer = pipe.buffer();
+            if (null == buffer || detached)
+            {
+                return null;
+            }
+            final CloseReason failure = forwardFrom(pipe, buffer);
+            if (null != failure || null == staging || detached)
+            {
+                return failure;
+            }
         }
-        final PooledBuffer buffer = pipe.buffer();
-        if (null == buffer)
-        {
-            return null;
-        }
+        return null;
+    }
+
+    /**
+     * Offer the whole packets of the pipe that fit a chunk of the middle-proxy connection, up to one that must be
+     * gathered aside (then {@link #staging} is set and the pipe consumed up to its body).
+     */
+    private CloseReason forwardFrom(final Pipe pipe, final PooledBuffer buffer)
+    {
         final UnsafeBuffer bytes = buffer.buffer();
         int at = pipe.start();
         final int end = pipe.payloadEnd();
-        while (at < end && !waitingForRoom)
+        while (at < end && !waitingForRoom && !detached)
         {
             bytes.getBytes(at, packetHeader, 0, Math.min(4, end - at));
             final int headerLength = PacketFraming.headerLength(tag, packetHeader, 0, end - at);
@@ -115,35 +140,55 @@ final class MiddleClient
             }
             // Padded intermediate: trailing len % 4 bytes are padding (protocol.md 2.6).
             final int packetLength = ProtocolTag.PADDED_INTERMEDIATE == tag ? bodyLength & ~3 : bodyLength;
-            if (end - at >= headerLength + bodyLength)
+            if (0 != (packetLength & 3))
+            {
+                return CloseReason.BAD_HANDSHAKE; // MTProto packets are whole words, and so are RPC payloads
+            }
+            final boolean whole = end - at >= headerLength + bodyLength;
+            if (whole && !MiddleConnection.isStreamed(Rpc.PROXY_REQ_HEADER_LENGTH + packetLength))
             {
                 final byte[] packet = reactor.middleScratch(packetLength, 2);
                 bytes.getBytes(at + headerLength, packet, 0, packetLength);
                 if (!offer(packet, packetLength, quickAck))
                 {
+                    if (!connection.isReady() && connection.isOpen() && charge(charged + bodyLength))
+                    {
+                        // The connection is still being set up, perhaps waiting for a chunk of the very arena this
+                        // buffer holds: a burst of new clients must not pin it all. The packet waits on the heap.
+                        staging = new byte[bodyLength];
+                        bytes.getBytes(at + headerLength, staging, 0, bodyLength);
+                        stagingFill = bodyLength;
+                        stagingQuickAck = quickAck;
+                        at += headerLength + bodyLength;
+                    }
                     break;
                 }
                 at += headerLength + bodyLength;
             }
-            else if (headerLength + bodyLength > buffer.capacity() - at)
+            else if (whole || headerLength + bodyLength > buffer.capacity() - at)
             {
-                // Larger than the room the buffer has for it: gather it aside (bounded by the packet limit).
+                // Larger than a chunk of the middle-proxy connection, which then reads it piece by piece while it
+                // stays put, or than the room the buffer has for it: gathered aside on the heap, bounded by the
+                // packet limit and the reactor's allowance.
                 if (!charge(charged + bodyLength))
                 {
                     return CloseReason.OVERLOADED;
                 }
                 staging = new byte[bodyLength];
                 stagingQuickAck = quickAck;
-                stagingFill = end - at - headerLength;
-                bytes.getBytes(at + headerLength, staging, 0, stagingFill);
-                at = end;
+                stagingFill = 0;
+                pipe.consumed(at + headerLength);
+                return null;
             }
             else
             {
                 break;
             }
         }
-        pipe.consumed(at);
+        if (!detached)
+        {
+            pipe.consumed(at);
+        }
         return null;
     }
 
@@ -166,13 +211,16 @@ final class MiddleClient
         {
             return false;
         }
-        final int packetLength = ProtocolTag.PADDED_INTERMEDIATE == tag ? staging.length & ~3 : staging.length;
-        if (!offer(staging, packetLength, stagingQuickAck))
+        final byte[] packet = staging;
+        final int packetLength = ProtocolTag.PADDED_INTERMEDIATE == tag ? packet.length & ~3 : packet.length;
+        if (!offer(packet, packetLength, stagingQuickAck))
         {
             return false;
         }
-        charge(charged - staging.length);
         staging = null;
+        // The connection may still be reading the array: its charge goes there, or back to the reactor.
+        charged -= packet.length;
+        connection.adoptHeap(packet, packet.length);
         return true;
     }
 
@@ -219,6 +267,58 @@ final class MiddleClient
     }
 
     /**
+     * An answer larger than a chunk of the middle-proxy connection begins: its transport header goes in the queue
+     * now, since it holds the total length; the payload follows in {@link #answerPart}s, then {@link #endAnswer}.
+     *
+     * @param length payload bytes to come.
+     * @return false when the client is too far behind and must be closed.
+     */
+    boolean beginAnswer(final int length)
+    {
+        answerPadding = ProtocolTag.PADDED_INTERMEDIATE == tag ? ThreadLocalRandom.current().nextInt(4) : 0;
+        if (!reserve(PacketFraming.encodedHeaderLength(tag, length)))
+        {
+            return false;
+        }
+        pendingEnd += PacketFraming.writeHeader(tag, length, answerPadding, pending, pendingEnd);
+        return true;
+    }
+
+    /**
+     * The next piece of the answer begun with {@link #beginAnswer}.
+     *
+     * @return false when the client is too far behind and must be closed.
+     */
+    boolean answerPart(final UnsafeBuffer buffer, final int offset, final int length)
+    {
+        if (!reserve(length))
+        {
+            return false;
+        }
+        buffer.getBytes(offset, pending, pendingEnd, length);
+        pendingEnd += length;
+        return true;
+    }
+
+    /**
+     * The answer begun with {@link #beginAnswer} is complete (and its CRC checked).
+     *
+     * @return false when the client is too far behind and must be closed.
+     */
+    boolean endAnswer()
+    {
+        if (!reserve(answerPadding))
+        {
+            return false;
+        }
+        for (int i = 0; i < answerPadding; i++)
+        {
+            pending[pendingEnd++] = (byte)ThreadLocalRandom.current().nextInt(256);
+        }
+        return true;
+    }
+
+    /**
      * A quick ack for the client (protocol.md 2.6): abridged gets the confirm bytes reversed, the others as they came.
      *
      * @return false when the client is too far behind.
@@ -246,8 +346,8 @@ final class MiddleClient
         if (pending.length - pendingEnd < length)
         {
             final int live = pendingEnd - pendingStart;
-            final int capacity = live + length > pending.length ? Math.max(pending.length * 2, live + length) :
-                pending.length;
+            final int capacity = live + length > pending.length ?
+                Math.min(MAX_PENDING_BYTES, Math.max(pending.length * 2, live + length)) : pending.length;
             if (!charge(charged + capacity - pending.length))
             {
                 return false;
@@ -296,6 +396,7 @@ final class MiddleClient
 
     void detach()
     {
+        detached = true;
         connection.detach(connId);
         charge(0);
         staging = null;

@@ -3,6 +3,7 @@ package io.mtgj.net;
 import io.mtgj.crypto.AesCbc;
 import io.mtgj.rpc.Rpc;
 import io.mtgj.rpc.RpcFrame;
+import io.mtgj.rpc.RpcFrameEncoder;
 import io.mtgj.rpc.RpcKeys;
 import io.mtgj.rpc.RpcMessages;
 import io.mtgj.stats.DcLabel;
@@ -14,27 +15,58 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
 
 /**
  * One encrypted RPC connection to a Telegram middle proxy, shared by up to {@code --multiplex-per-connection}
- * clients of one reactor (protocol.md 7.3-7.7). Owned by that reactor: no locks. Outbound frames are built in a
- * scratch array, CBC-encrypted and queued in an off-heap buffer; inbound bytes are decrypted in place and routed to
- * their client by connection id. Any protocol violation drops the connection and closes its clients, never the
- * other way round.
+ * clients of one reactor (protocol.md 7.3-7.7). Owned by that reactor: no locks. Any protocol violation drops the
+ * connection and closes its clients, never the other way round.
+ * <p>
+ * <b>Memory.</b> Its off-heap bytes are {@link #CHUNK_BYTES} chunks leased from the reactor's arena as priority
+ * (control) traffic, only while bytes are in flight: at most one inbound and {@link #MAX_OUT_CHUNKS} outbound, so
+ * whatever the frame sizes a connection holds at most five chunks (about 80 KiB), and an idle one none. When the
+ * arena has no chunk even for priority, the connection waits in its line (reads off, or clients' offers waiting)
+ * and goes on when one is granted; it never fails for lack of memory, though the handshake's deadline still holds
+ * for a new connection that cannot get its first chunk in time (an arena smaller than its clients' relay buffers
+ * plus a chunk, which handshakes in progress fill from the same reserve).
+ * <p>
+ * <b>Outbound.</b> Frames are CBC-encrypted into a queue of chunks, written with one gathering write and given back
+ * as soon as written. A frame that fits a chunk goes in whole once there is room; a larger one (a client packet of
+ * up to 1 MiB, read from the client's heap array, which stays put meanwhile) is encrypted a chunk at a time as the
+ * queue drains, its CRC and CBC state running across the pieces, every other frame waiting behind it. Past the
+ * queue's last chunk, clients' offers wait ({@link Session#onMiddleRoom()}); control messages (close, pong) wait in
+ * a small heap queue and go first.
+ * <p>
+ * <b>Inbound.</b> Bytes are read into a chunk, decrypted in place a whole block at a time and cut into frames. A
+ * frame larger than a chunk can only be an answer: once its header is in, its payload streams to the client in
+ * pieces and its CRC is checked at the end; a client closed meanwhile (too slow, gone) has the rest skipped, the
+ * CRC still checked. Frames up to {@link Rpc#MAX_FRAME_LENGTH} pass this way; every other message must fit a
+ * chunk.
  */
 final class MiddleConnection
 {
+    /** Bytes of one buffer of a middle-proxy connection; the reactor sizes its arena's reserve with it. */
+    static final int CHUNK_BYTES = 16 << 10;
+    /** Outbound chunks a connection may queue: past them, its clients' offers wait. */
+    static final int MAX_OUT_CHUNKS = 4;
+
     private static final System.Logger LOG = System.getLogger("io.mtgj.middle");
     private static final long NO_TIMER = -1;
-    /** Bytes of one buffer of a middle-proxy connection, each way. */
-    static final int CHUNK_BYTES = io.mtgj.transport.PacketFraming.MAX_PACKET_LENGTH + (64 << 10);
+    /** Read (and write) rounds per readiness event, so one busy connection cannot starve the reactor. */
+    private static final int MAX_ROUNDS = 16;
+    /** Control messages waiting for room beyond this mean the middle proxy floods us with pings: drop it. */
+    private static final int MAX_CONTROL_MESSAGES = 1024;
+    /** What a streamed answer needs before its payload: frame header, then constructor, flags and conn_id. */
+    private static final int ANSWER_HEADER_LENGTH = RpcFrame.HEADER_LENGTH + Rpc.PROXY_ANS_HEADER_LENGTH;
+    private static final int CONN_ID_OFFSET = 8;
 
     enum State
     {
@@ -46,16 +78,16 @@ final class MiddleConnection
     }
 
     private final Reactor reactor;
+    private final BufferArena arena;
     private final MiddleMultiplexer owner;
     private final MiddleDirectory directory;
     private final InetSocketAddress address;
     private final int key;
     private final SocketChannel channel;
     private SelectionKey selectionKey;
-    private final PooledBuffer out;
-    private final PooledBuffer in;
     private final Long2ObjectHashMap<Session> clients = new Long2ObjectHashMap<>();
     private final List<Session> waiting = new ArrayList<>();
+    private final ArrayDeque<byte[]> control = new ArrayDeque<>();
     private final CRC32 crc = new CRC32();
     private final byte[] clientNonce = new byte[16];
     private int cryptoTs;
@@ -64,39 +96,59 @@ final class MiddleConnection
     private AesCbc decrypt;
     private int outSeq = Rpc.SEQ_NONCE;
     private int inSeq = Rpc.SEQ_NONCE;
-    private int outEnd;
-    private int outStart;
-    private int inEnd;
-    private int inDecrypted;
     private int interestOps;
     private long nextConnId;
-    private boolean waking;
+    private boolean servicing;
     private long handshakeTimer = NO_TIMER;
+
+    // Outbound: chunks [0, outFillIndex) are full, outFillIndex holds outFill bytes, any after it are empty; the
+    // first outStart bytes of chunk 0 are written.
+    private final RpcFrameEncoder frame = new RpcFrameEncoder();
+    private final PooledBuffer[] outChunks = new PooledBuffer[MAX_OUT_CHUNKS];
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_OUT_CHUNKS];
+    private final ChunkWaiter outWaiter = new ChunkWaiter(this, false);
+    private int outCount;
+    private int outFillIndex;
+    private int outFill;
+    private int outStart;
+    /** Heap charge of the client array the frame in progress reads from, taken over from its client. */
+    private long frameHeapBytes;
+
+    // Inbound: [0, inDecrypted) decrypted, [inDecrypted, inEnd) a partial block; a streamed answer in progress.
+    private final ChunkWaiter inWaiter = new ChunkWaiter(this, true);
+    private PooledBuffer in;
+    private int inEnd;
+    private int inDecrypted;
+    private boolean streaming;
+    private int streamRemaining;
+    private long streamConnId;
+    private Session streamClient;
 
     MiddleConnection(final Reactor reactor, final MiddleMultiplexer owner, final MiddleDirectory directory,
         final InetSocketAddress address, final int key) throws IOException
     {
         this.reactor = reactor;
+        this.arena = reactor.arena();
         this.owner = owner;
         this.directory = directory;
         this.address = address;
         this.key = key;
-        this.out = reactor.arena().lease(CHUNK_BYTES, true);
-        this.in = null == out ? null : reactor.arena().lease(CHUNK_BYTES, true);
-        if (null == in)
-        {
-            if (null != out)
-            {
-                reactor.arena().release(out);
-            }
-            throw new IOException("no buffer memory for a middle-proxy connection");
-        }
         this.channel = SocketChannel.open();
     }
 
     /**
-     * Dial the middle proxy. A failure closes this connection (buffers, permit and socket go back) rather than
-     * throwing: the caller sees {@link #isOpen()} false.
+     * @param payloadLength bytes of a message.
+     * @return whether its frame is larger than a chunk, so sent in pieces: its body array must then stay unchanged
+     *         until the frame is out ({@link #adoptHeap}).
+     */
+    static boolean isStreamed(final int payloadLength)
+    {
+        return RpcFrame.paddedLength(payloadLength) > CHUNK_BYTES;
+    }
+
+    /**
+     * Dial the middle proxy. A failure closes this connection (permit and socket go back) rather than throwing: the
+     * caller sees {@link #isOpen()} false.
      */
     void start()
     {
@@ -194,7 +246,8 @@ final class MiddleConnection
     }
 
     /**
-     * A client is gone: tell the middle proxy (protocol.md 7.7, unlike mtg v1) and drop it.
+     * A client is gone: tell the middle proxy (protocol.md 7.7, unlike mtg v1) and drop it. An answer streaming to
+     * it goes on being read, into nowhere.
      */
     void detach(final long connId)
     {
@@ -202,13 +255,24 @@ final class MiddleConnection
         {
             return;
         }
+        if (streaming && connId == streamConnId)
+        {
+            streamClient = null;
+        }
         if (State.READY == state)
         {
-            final byte[] message = RpcMessages.closeConn(connId);
-            sendPayload(message, 0, message.length, null, 0, 0);
+            sendControl(RpcMessages.closeConn(connId));
         }
-        if (clients.isEmpty())
+        if (clients.isEmpty() && State.CLOSED != state)
         {
+            try
+            {
+                write(); // the last CLOSE_CONN, if the socket takes it
+            }
+            catch (final IOException ignore)
+            {
+                // closing anyway
+            }
             close("no clients left");
         }
     }
@@ -216,55 +280,349 @@ final class MiddleConnection
     /**
      * Queue one client packet as RPC_PROXY_REQ.
      *
-     * @return false when the outbound buffer is full: the session must wait for {@link Session#onMiddleRoom()}.
+     * @param packet the packet's array; when {@link #isStreamed} says so for the request, it must stay unchanged
+     *               until the frame is out, and the caller then hands its heap charge over with {@link #adoptHeap}.
+     * @return false when there is no room now: the session must wait for {@link Session#onMiddleRoom()}.
      */
     boolean offer(final Session session, final byte[] header, final byte[] packet, final int offset, final int length)
     {
-        if (State.READY != state || !sendPayload(header, 0, header.length, packet, offset, length))
+        if (State.READY != state || !control.isEmpty() ||
+            !queueFrame(header, 0, header.length, packet, offset, length))
         {
-            if (!waiting.contains(session))
+            if (State.CLOSED != state && !waiting.contains(session))
             {
                 waiting.add(session);
             }
             return false;
         }
+        serviceQuietly();
         return true;
     }
 
     /**
-     * Frame, encrypt and queue a payload made of two parts.
+     * A client's array was offered: while the frame in progress reads it, its heap charge stays taken, here, and
+     * goes back when the frame is out (or the connection closes); otherwise it goes back now.
+     *
+     * @param source the array.
+     * @param bytes  its charge on the reactor's allowance for promoted-channel clients.
      */
-    private boolean sendPayload(final byte[] first, final int firstOffset, final int firstLength, final byte[] second,
+    void adoptHeap(final byte[] source, final long bytes)
+    {
+        if (State.CLOSED != state && frame.isReading(source))
+        {
+            frameHeapBytes += bytes;
+        }
+        else
+        {
+            reactor.giveMiddleHeap(bytes);
+        }
+    }
+
+    /**
+     * Start a frame: whole when it fits a chunk and the queue has room for it, else in pieces from here on.
+     *
+     * @return false when it must wait (another frame in progress, no room, or no chunk from the arena yet).
+     */
+    private boolean queueFrame(final byte[] first, final int firstOffset, final int firstLength, final byte[] second,
         final int secondOffset, final int secondLength)
     {
-        final int payloadLength = firstLength + secondLength;
-        final int frameLength = RpcFrame.paddedLength(payloadLength);
-        if (out.capacity() - outEnd < frameLength)
+        if (frame.isActive())
+        {
+            return false; // frames cannot interleave
+        }
+        final int frameLength = RpcFrame.paddedLength(firstLength + secondLength);
+        if (frameLength <= CHUNK_BYTES && !ensureRoom(frameLength))
         {
             return false;
         }
-        final byte[] plain = reactor.middleScratch(frameLength, 0);
-        RpcFrame.begin(plain, 0, payloadLength, outSeq++);
-        System.arraycopy(first, firstOffset, plain, RpcFrame.HEADER_LENGTH, firstLength);
-        if (secondLength > 0)
-        {
-            System.arraycopy(second, secondOffset, plain, RpcFrame.HEADER_LENGTH + firstLength, secondLength);
-        }
-        RpcFrame.finish(plain, 0, payloadLength, crc);
-        final byte[] cipher = reactor.middleScratch(frameLength, 1);
-        encrypt.update(plain, 0, frameLength, cipher, 0);
-        out.buffer().putBytes(outEnd, cipher, 0, frameLength);
-        outEnd += frameLength;
-        flushQuietly();
+        frame.begin(first, firstOffset, firstLength, second, secondOffset, secondLength, outSeq);
+        outSeq++; // only once the frame is accepted: a gap would break the connection
+        fillFromFrame();
         return true;
     }
 
-    private void sendPlainFrame(final byte[] payload, final int seq) throws IOException
+    /**
+     * A control message (nonce, handshake, close, pong): queued now if it can be, else kept in line, ahead of any
+     * client packet.
+     */
+    private void sendControl(final byte[] payload)
     {
-        final byte[] frame = RpcFrame.encode(payload, seq);
-        out.buffer().putBytes(outEnd, frame);
-        outEnd += frame.length;
-        flush();
+        if (control.isEmpty() && queueFrame(payload, 0, payload.length, null, 0, 0))
+        {
+            serviceQuietly();
+            return;
+        }
+        if (control.size() >= MAX_CONTROL_MESSAGES)
+        {
+            close("control messages pile up");
+            return;
+        }
+        control.addLast(payload);
+        updateInterest();
+    }
+
+    private void drainControl()
+    {
+        while (!control.isEmpty() && State.CLOSED != state)
+        {
+            final byte[] payload = control.peekFirst();
+            if (!queueFrame(payload, 0, payload.length, null, 0, 0))
+            {
+                return;
+            }
+            control.pollFirst();
+        }
+    }
+
+    /**
+     * Encrypt the frame in progress into the queue, a chunk's worth at a time, leasing chunks up to the cap.
+     */
+    private void fillFromFrame()
+    {
+        takeGrantedOut();
+        while (frame.isActive())
+        {
+            if (outFillIndex == outCount && (outWaiter.waiting || MAX_OUT_CHUNKS == outCount || !leaseOut()))
+            {
+                return;
+            }
+            // Chunk and frame lengths are multiples of 16, so every piece is whole CBC blocks.
+            final int n = Math.min(CHUNK_BYTES - outFill, frame.remaining());
+            final byte[] plain = reactor.middleScratch(n, 0);
+            frame.next(plain, 0, n);
+            final UnsafeBuffer chunk = outChunks[outFillIndex].buffer();
+            if (null == encrypt)
+            {
+                chunk.putBytes(outFill, plain, 0, n); // the nonce frame
+            }
+            else
+            {
+                final byte[] cipher = reactor.middleScratch(n, 1);
+                encrypt.update(plain, 0, n, cipher, 0);
+                chunk.putBytes(outFill, cipher, 0, n);
+            }
+            outFill += n;
+            if (CHUNK_BYTES == outFill)
+            {
+                outFillIndex++;
+                outFill = 0;
+            }
+        }
+        if (frameHeapBytes > 0)
+        {
+            reactor.giveMiddleHeap(frameHeapBytes);
+            frameHeapBytes = 0;
+        }
+    }
+
+    /**
+     * @param length bytes of a frame that fits a chunk.
+     * @return whether the queue has room for it now; if not, it may be waiting for a chunk from the arena.
+     */
+    private boolean ensureRoom(final int length)
+    {
+        takeGrantedOut();
+        while (freeRoom() < length)
+        {
+            if (outWaiter.waiting || MAX_OUT_CHUNKS == outCount || !leaseOut())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return whether a chunk joined the queue; if not, the connection now waits in the arena's priority line.
+     */
+    private boolean leaseOut()
+    {
+        final PooledBuffer chunk = arena.lease(CHUNK_BYTES, true);
+        if (null != chunk)
+        {
+            outChunks[outCount++] = chunk;
+            return true;
+        }
+        outWaiter.waiting = true;
+        arena.await(outWaiter, true);
+        return takeGrantedOut(); // it may have been served at once
+    }
+
+    private boolean takeGrantedOut()
+    {
+        final PooledBuffer chunk = outWaiter.granted;
+        if (null == chunk)
+        {
+            return false;
+        }
+        outWaiter.granted = null;
+        if (outCount < MAX_OUT_CHUNKS && State.CLOSED != state)
+        {
+            outChunks[outCount++] = chunk;
+            return true;
+        }
+        arena.release(chunk);
+        return false;
+    }
+
+    private int freeRoom()
+    {
+        return (outCount - outFillIndex) * CHUNK_BYTES - outFill;
+    }
+
+    private int queuedBytes()
+    {
+        return outFillIndex * CHUNK_BYTES + outFill - outStart;
+    }
+
+    /**
+     * Whether a new frame could be queued now, roughly: a waiting client is worth waking.
+     */
+    private boolean hasRoomForFrames()
+    {
+        return !frame.isActive() && control.isEmpty() &&
+            (freeRoom() > 0 || (outCount < MAX_OUT_CHUNKS && !outWaiter.waiting));
+    }
+
+    private void serviceQuietly()
+    {
+        try
+        {
+            service();
+        }
+        catch (final IOException ex)
+        {
+            close("write failed: " + ex.getMessage());
+        }
+    }
+
+    /**
+     * Write what is queued and refill: the frame in progress, control messages, then waiting clients' packets;
+     * again while the socket takes everything, a bounded number of rounds. Re-entered from a client's offer it does
+     * nothing: the outer call carries on.
+     */
+    private void service() throws IOException
+    {
+        if (servicing || State.CLOSED == state)
+        {
+            return;
+        }
+        servicing = true;
+        try
+        {
+            for (int round = 0; round < MAX_ROUNDS && State.CLOSED != state; round++)
+            {
+                fillFromFrame();
+                drainControl();
+                if (State.READY == state && hasRoomForFrames())
+                {
+                    wakeWaiting();
+                }
+                if (State.CLOSED == state || 0 == queuedBytes())
+                {
+                    break;
+                }
+                write();
+                if (queuedBytes() > 0)
+                {
+                    break; // the socket is full: OP_WRITE brings us back
+                }
+            }
+        }
+        finally
+        {
+            servicing = false;
+        }
+        if (0 == queuedBytes())
+        {
+            releaseOut(); // a chunk granted after the need for it went
+        }
+        updateInterest();
+    }
+
+    /**
+     * One gathering write of the queued chunks; chunks written out go back to the arena at once.
+     */
+    private void write() throws IOException
+    {
+        final int last = Math.min(outFillIndex, outCount - 1);
+        int count = 0;
+        for (int i = 0; i <= last; i++)
+        {
+            final int from = 0 == i ? outStart : 0;
+            final int to = i < outFillIndex ? CHUNK_BYTES : outFill;
+            if (to > from)
+            {
+                gather[count++] = outChunks[i].view(from, to);
+            }
+        }
+        long written = 0;
+        if (count > 0)
+        {
+            written = channel.write(gather, 0, count);
+            for (int i = 0; i < count; i++)
+            {
+                gather[i] = null;
+            }
+        }
+        advance(written);
+    }
+
+    private void advance(final long written)
+    {
+        long left = written;
+        while (outFillIndex > 0)
+        {
+            final int rest = CHUNK_BYTES - outStart;
+            if (left < rest)
+            {
+                outStart += (int)left;
+                return;
+            }
+            left -= rest;
+            final PooledBuffer head = outChunks[0];
+            System.arraycopy(outChunks, 1, outChunks, 0, outCount - 1);
+            outChunks[--outCount] = null;
+            outFillIndex--;
+            outStart = 0;
+            arena.release(head);
+        }
+        outStart += (int)left;
+        if (outStart == outFill)
+        {
+            releaseOut(); // all written: hold nothing (what waits for room needs one chunk at most, leased anew)
+        }
+    }
+
+    private void releaseOut()
+    {
+        final int count = outCount;
+        outCount = 0;
+        outFillIndex = 0;
+        outFill = 0;
+        outStart = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final PooledBuffer chunk = outChunks[i];
+            outChunks[i] = null;
+            arena.release(chunk);
+        }
+    }
+
+    /**
+     * Let waiting clients offer again, oldest first, until one finds no room.
+     */
+    private void wakeWaiting()
+    {
+        while (!waiting.isEmpty() && State.READY == state && hasRoomForFrames())
+        {
+            final Session next = waiting.remove(0);
+            next.onMiddleRoom();
+            if (waiting.contains(next))
+            {
+                break; // full again: the next drain wakes the rest
+            }
+        }
     }
 
     void onSelected(final int readyOps) throws IOException
@@ -279,92 +637,74 @@ final class MiddleConnection
         }
         if ((readyOps & SelectionKey.OP_WRITE) != 0)
         {
-            flush();
+            service();
         }
         if ((readyOps & SelectionKey.OP_READ) != 0 && State.CLOSED != state)
         {
             onReadable();
         }
-    }
-
-    private void onConnected() throws IOException
-    {
-        cryptoTs = (int)(System.currentTimeMillis() / 1000);
-        state = State.NONCE_SENT;
-        interest(SelectionKey.OP_READ);
-        sendPlainFrame(RpcMessages.nonce(directory.proxySecret(), cryptoTs, clientNonce), outSeq++);
-    }
-
-    private void flushQuietly()
-    {
-        try
-        {
-            flush();
-        }
-        catch (final IOException ex)
-        {
-            close("write failed: " + ex.getMessage());
-        }
-    }
-
-    private void flush() throws IOException
-    {
-        if (outEnd > outStart)
-        {
-            outStart += channel.write(out.view(outStart, outEnd));
-        }
-        if (outStart == outEnd)
-        {
-            outStart = 0;
-            outEnd = 0;
-            interest(SelectionKey.OP_READ);
-            wakeWaiting();
-        }
-        else
-        {
-            interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-            if (outStart > out.capacity() / 2)
-            {
-                // Make room at the end for the next frames.
-                out.buffer().putBytes(0, out.buffer(), outStart, outEnd - outStart);
-                outEnd -= outStart;
-                outStart = 0;
-                wakeWaiting();
-            }
-        }
+        updateInterest();
     }
 
     /**
-     * Let waiting clients offer again, oldest first, until one finds no room. Guarded: offering writes, and a write
-     * that drains the buffer would otherwise wake them again from inside.
+     * The arena granted a chunk it waited for: go on as a readiness event would have.
      */
-    private void wakeWaiting()
+    void onChunkGranted(final boolean inbound)
     {
-        if (waking || State.READY != state)
+        if (State.CLOSED == state)
         {
-            return;
+            return; // close() gave it back
         }
-        waking = true;
         try
         {
-            while (!waiting.isEmpty() && State.READY == state)
+            if (inbound)
             {
-                final Session next = waiting.remove(0);
-                next.onMiddleRoom();
-                if (waiting.contains(next))
-                {
-                    break; // full again: the next drain wakes the rest
-                }
+                onReadable();
             }
+            else
+            {
+                service();
+            }
+            updateInterest();
         }
-        finally
+        catch (final IOException ex)
         {
-            waking = false;
+            close(ex.toString());
+        }
+        catch (final RuntimeException ex)
+        {
+            // as the reactor does for a readiness event: this connection goes, the reactor carries on
+            LOG.log(System.Logger.Level.ERROR, "middle-proxy connection handler crashed, closing it", ex);
+            close("crash");
         }
     }
 
-    private void interest(final int ops)
+    private void onConnected()
     {
+        cryptoTs = (int)(System.currentTimeMillis() / 1000);
+        state = State.NONCE_SENT;
+        updateInterest();
+        sendControl(RpcMessages.nonce(directory.proxySecret(), cryptoTs, clientNonce));
+    }
+
+    private void updateInterest()
+    {
+        if (State.CLOSED == state || null == selectionKey)
+        {
+            return;
+        }
+        int ops = SelectionKey.OP_CONNECT;
+        if (State.CONNECTING != state)
+        {
+            ops = inWaiter.waiting ? 0 : SelectionKey.OP_READ;
+            // Write interest also when work is left that a write turn would do (the rounds ran out): the rest of a
+            // frame or control messages to encrypt, clients to wake; not while that work waits for a chunk.
+            if (queuedBytes() > 0 || (!outWaiter.waiting && (frame.isActive() || !control.isEmpty())) ||
+                (State.READY == state && !waiting.isEmpty() && hasRoomForFrames()))
+            {
+                ops |= SelectionKey.OP_WRITE;
+            }
+        }
         if (ops != interestOps && selectionKey.isValid())
         {
             interestOps = ops;
@@ -374,50 +714,148 @@ final class MiddleConnection
 
     private void onReadable() throws IOException
     {
-        final int n = channel.read(in.view(inEnd, in.capacity()));
-        if (n < 0)
+        for (int round = 0; round < MAX_ROUNDS && State.CLOSED != state; round++)
         {
-            close("closed by the middle proxy");
-            return;
-        }
-        inEnd += n;
-        if (null != decrypt)
-        {
-            final int blocks = (inEnd - inDecrypted) & -AesCbc.BLOCK_LENGTH;
-            if (blocks > 0)
+            if (!leaseIn())
             {
-                final byte[] cipher = reactor.middleScratch(blocks, 0);
-                final byte[] plain = reactor.middleScratch(blocks, 1);
-                in.buffer().getBytes(inDecrypted, cipher, 0, blocks);
-                decrypt.update(cipher, 0, blocks, plain, 0);
-                in.buffer().putBytes(inDecrypted, plain, 0, blocks);
-                inDecrypted += blocks;
+                return;
             }
-        }
-        else
-        {
-            inDecrypted = inEnd; // the nonce answer is plain
-        }
-        parseFrames();
-        if (inEnd == in.capacity() && State.CLOSED != state)
-        {
-            close("frame larger than the buffer");
+            final int room = CHUNK_BYTES - inEnd;
+            final int n = channel.read(in.view(inEnd, CHUNK_BYTES));
+            if (n < 0)
+            {
+                close("closed by the middle proxy");
+                return;
+            }
+            if (n > 0)
+            {
+                inEnd += n;
+                decryptNew();
+                parse();
+            }
+            if (State.CLOSED == state)
+            {
+                return;
+            }
+            if (0 == inEnd)
+            {
+                releaseIn(); // no partial frame left: hold nothing
+            }
+            if (n < room)
+            {
+                return; // the socket had no more for now
+            }
         }
     }
 
-    private void parseFrames() throws IOException
+    /**
+     * @return whether an inbound chunk is there; if not, reads are off until the arena grants one.
+     */
+    private boolean leaseIn()
+    {
+        takeGrantedIn();
+        if (null != in)
+        {
+            return true;
+        }
+        if (inWaiter.waiting)
+        {
+            return false;
+        }
+        final PooledBuffer chunk = arena.lease(CHUNK_BYTES, true);
+        if (null != chunk)
+        {
+            takeIn(chunk);
+            return true;
+        }
+        inWaiter.waiting = true;
+        arena.await(inWaiter, true);
+        takeGrantedIn();
+        updateInterest();
+        return null != in;
+    }
+
+    private void takeGrantedIn()
+    {
+        final PooledBuffer chunk = inWaiter.granted;
+        if (null != chunk)
+        {
+            inWaiter.granted = null;
+            if (null == in && State.CLOSED != state)
+            {
+                takeIn(chunk);
+            }
+            else
+            {
+                arena.release(chunk);
+            }
+        }
+    }
+
+    private void takeIn(final PooledBuffer chunk)
+    {
+        in = chunk;
+        inEnd = 0;
+        inDecrypted = 0;
+    }
+
+    private void releaseIn()
+    {
+        final PooledBuffer chunk = in;
+        if (null != chunk)
+        {
+            in = null;
+            inEnd = 0;
+            inDecrypted = 0;
+            arena.release(chunk);
+        }
+    }
+
+    private void decryptNew()
+    {
+        if (null == decrypt)
+        {
+            inDecrypted = inEnd; // the nonce answer is plain
+            return;
+        }
+        final int blocks = (inEnd - inDecrypted) & -AesCbc.BLOCK_LENGTH;
+        if (blocks > 0)
+        {
+            final byte[] cipher = reactor.middleScratch(blocks, 0);
+            final byte[] plain = reactor.middleScratch(blocks, 1);
+            in.buffer().getBytes(inDecrypted, cipher, 0, blocks);
+            decrypt.update(cipher, 0, blocks, plain, 0);
+            in.buffer().putBytes(inDecrypted, plain, 0, blocks);
+            inDecrypted += blocks;
+        }
+    }
+
+    /**
+     * Cut the decrypted bytes into frames: whole ones are handled at once, one larger than a chunk streams; what is
+     * left (a partial frame or block) moves to the front.
+     */
+    private void parse()
     {
         final UnsafeBuffer buffer = in.buffer();
         int at = 0;
         while (State.CLOSED != state)
         {
+            if (streaming)
+            {
+                at += streamAnswer(buffer, at);
+                if (streaming)
+                {
+                    break;
+                }
+                continue;
+            }
             final int padding = RpcFrame.paddingLength(buffer, at, inDecrypted - at);
             if (RpcFrame.NEED_MORE == padding)
             {
                 break;
             }
             at += padding;
-            final int length = RpcFrame.readLength(buffer, at, inDecrypted - at);
+            final int length = RpcFrame.announcedLength(buffer, at, inDecrypted - at);
             if (RpcFrame.NEED_MORE == length)
             {
                 break;
@@ -427,27 +865,141 @@ final class MiddleConnection
                 close("malformed frame");
                 return;
             }
-            final int seq = buffer.getInt(at + 4, ByteOrder.LITTLE_ENDIAN);
-            final int expectedCrc = buffer.getInt(at + length - RpcFrame.TRAILER_LENGTH, ByteOrder.LITTLE_ENDIAN);
-            if (seq != inSeq || !RpcFrame.hasValidCrc(in.view(at, at + length - RpcFrame.TRAILER_LENGTH),
-                expectedCrc, crc))
+            if (length <= inDecrypted - at)
             {
-                close(seq != inSeq ? "unexpected sequence number " + seq : "bad CRC");
-                return;
+                onWholeFrame(buffer, at, length);
+                at += length;
             }
-            inSeq++;
-            onFrame(buffer, at + RpcFrame.HEADER_LENGTH, length - RpcFrame.HEADER_LENGTH - RpcFrame.TRAILER_LENGTH);
-            at += length;
+            else if (length > CHUNK_BYTES)
+            {
+                final int used = beginAnswer(buffer, at, length);
+                if (0 == used)
+                {
+                    break;
+                }
+                at += used;
+            }
+            else
+            {
+                break; // the rest is on its way, and fits
+            }
         }
-        if (at > 0 && State.CLOSED != state)
+        if (State.CLOSED == state)
+        {
+            return;
+        }
+        if (at > 0)
         {
             buffer.putBytes(0, buffer, at, inEnd - at);
             inEnd -= at;
             inDecrypted -= at;
         }
+        if (CHUNK_BYTES == inEnd)
+        {
+            close("frame larger than the buffer"); // cannot happen: a full chunk always holds a frame or a stream
+        }
     }
 
-    private void onFrame(final UnsafeBuffer buffer, final int offset, final int length) throws IOException
+    private void onWholeFrame(final UnsafeBuffer buffer, final int at, final int length)
+    {
+        final int seq = buffer.getInt(at + 4, ByteOrder.LITTLE_ENDIAN);
+        final int expectedCrc = buffer.getInt(at + length - RpcFrame.TRAILER_LENGTH, ByteOrder.LITTLE_ENDIAN);
+        if (seq != inSeq ||
+            !RpcFrame.hasValidCrc(in.view(at, at + length - RpcFrame.TRAILER_LENGTH), expectedCrc, crc))
+        {
+            close(seq != inSeq ? "unexpected sequence number " + seq : "bad CRC");
+            return;
+        }
+        inSeq++;
+        onFrame(buffer, at + RpcFrame.HEADER_LENGTH, length - RpcFrame.HEADER_LENGTH - RpcFrame.TRAILER_LENGTH);
+    }
+
+    /**
+     * A frame larger than a chunk: only an answer may be, and it streams once its header is in.
+     *
+     * @return bytes used (its header), or 0 when the header is not all in yet or the connection closed.
+     */
+    private int beginAnswer(final UnsafeBuffer buffer, final int at, final int length)
+    {
+        if (inDecrypted - at < ANSWER_HEADER_LENGTH)
+        {
+            return 0;
+        }
+        final int seq = buffer.getInt(at + 4, ByteOrder.LITTLE_ENDIAN);
+        final int constructor = buffer.getInt(at + RpcFrame.HEADER_LENGTH, ByteOrder.LITTLE_ENDIAN);
+        if (seq != inSeq)
+        {
+            close("unexpected sequence number " + seq);
+            return 0;
+        }
+        if (State.READY != state || Rpc.PROXY_ANS != constructor)
+        {
+            close("malformed frame: message " + Integer.toHexString(constructor) + " of " + length +
+                " bytes, larger than a buffer");
+            return 0;
+        }
+        crc.reset();
+        crc.update(in.view(at, at + ANSWER_HEADER_LENGTH));
+        streaming = true;
+        streamRemaining = length - ANSWER_HEADER_LENGTH - RpcFrame.TRAILER_LENGTH;
+        streamConnId = buffer.getLong(at + RpcFrame.HEADER_LENGTH + CONN_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        streamClient = clients.get(streamConnId);
+        if (null != streamClient && !streamClient.onMiddleAnswerBegin(streamRemaining))
+        {
+            streamClient = null;
+        }
+        return ANSWER_HEADER_LENGTH;
+    }
+
+    /**
+     * Pass the decrypted bytes of the streaming answer to its client, then check the CRC at its end.
+     *
+     * @return bytes used.
+     */
+    private int streamAnswer(final UnsafeBuffer buffer, final int at)
+    {
+        final int available = inDecrypted - at;
+        int used = 0;
+        if (streamRemaining > 0)
+        {
+            used = Math.min(streamRemaining, available);
+            if (0 == used)
+            {
+                return 0;
+            }
+            crc.update(in.view(at, at + used));
+            streamRemaining -= used;
+            if (null != streamClient && !streamClient.onMiddleAnswerPart(buffer, at, used))
+            {
+                streamClient = null; // closed: the rest is read into nowhere, the CRC still checked
+            }
+            if (State.CLOSED == state || streamRemaining > 0)
+            {
+                return used;
+            }
+        }
+        if (available - used < RpcFrame.TRAILER_LENGTH)
+        {
+            return used;
+        }
+        final int expectedCrc = buffer.getInt(at + used, ByteOrder.LITTLE_ENDIAN);
+        streaming = false;
+        if ((int)crc.getValue() != expectedCrc)
+        {
+            close("bad CRC");
+            return used;
+        }
+        inSeq++;
+        final Session client = streamClient;
+        streamClient = null;
+        if (null != client)
+        {
+            client.onMiddleAnswerEnd();
+        }
+        return used + RpcFrame.TRAILER_LENGTH;
+    }
+
+    private void onFrame(final UnsafeBuffer buffer, final int offset, final int length)
     {
         if (length < 4)
         {
@@ -470,14 +1022,14 @@ final class MiddleConnection
                 cancelHandshakeTimer();
                 LOG.log(System.Logger.Level.DEBUG, "middle proxy ready address={0} clients={1}", address,
                     clients.size());
-                wakeWaiting();
+                serviceQuietly(); // wakes the clients that waited for the handshake
                 return;
             default:
                 break;
         }
         if (Rpc.PROXY_ANS == constructor && length >= Rpc.PROXY_ANS_HEADER_LENGTH)
         {
-            final Session client = clients.get(buffer.getLong(offset + 8, ByteOrder.LITTLE_ENDIAN));
+            final Session client = clients.get(buffer.getLong(offset + CONN_ID_OFFSET, ByteOrder.LITTLE_ENDIAN));
             if (null != client)
             {
                 client.onMiddleAnswer(buffer, offset + Rpc.PROXY_ANS_HEADER_LENGTH,
@@ -507,8 +1059,7 @@ final class MiddleConnection
         }
         else if (Rpc.PING == constructor && length >= 12)
         {
-            final byte[] pong = RpcMessages.pong(buffer.getLong(offset + 4, ByteOrder.LITTLE_ENDIAN));
-            sendPayload(pong, 0, pong.length, null, 0, 0);
+            sendControl(RpcMessages.pong(buffer.getLong(offset + 4, ByteOrder.LITTLE_ENDIAN)));
         }
         else
         {
@@ -516,7 +1067,7 @@ final class MiddleConnection
         }
     }
 
-    private void onNonceAnswer(final byte[] payload) throws IOException
+    private void onNonceAnswer(final byte[] payload)
     {
         final byte[] serverNonce = RpcMessages.serverNonce(payload, directory.proxySecret());
         if (null == serverNonce)
@@ -524,7 +1075,16 @@ final class MiddleConnection
             close("bad nonce answer");
             return;
         }
-        final InetSocketAddress local = (InetSocketAddress)channel.getLocalAddress();
+        final InetSocketAddress local;
+        try
+        {
+            local = (InetSocketAddress)channel.getLocalAddress();
+        }
+        catch (final IOException ex)
+        {
+            close("no local address: " + ex);
+            return;
+        }
         final InetAddress localIp = local.getAddress();
         final InetAddress ourIp = null != directory.publicIpv4() && localIp instanceof Inet4Address ?
             directory.publicIpv4() : localIp;
@@ -542,9 +1102,8 @@ final class MiddleConnection
         decrypt = new AesCbc(java.util.Arrays.copyOf(readKeyIv, 32), java.util.Arrays.copyOfRange(readKeyIv, 32, 48),
             false);
         state = State.HANDSHAKE_SENT;
-        final byte[] handshake = RpcMessages.handshake();
         inDecrypted = inEnd; // nothing after the nonce answer has arrived yet that is not encrypted
-        sendPayload(handshake, 0, handshake.length, null, 0, 0);
+        sendControl(RpcMessages.handshake());
     }
 
     private static byte[] bytes(final UnsafeBuffer buffer, final int offset, final int length)
@@ -555,7 +1114,8 @@ final class MiddleConnection
     }
 
     /**
-     * Drop the connection and every client on it.
+    /**
+     * Drop the connection and every client on it; every chunk goes back, and any wait for one is cancelled.
      */
     void close(final String why)
     {
@@ -576,8 +1136,19 @@ final class MiddleConnection
         {
             // closing anyway
         }
-        reactor.arena().release(out);
-        reactor.arena().release(in);
+        frame.clear();
+        if (frameHeapBytes > 0)
+        {
+            reactor.giveMiddleHeap(frameHeapBytes);
+            frameHeapBytes = 0;
+        }
+        control.clear();
+        streaming = false;
+        streamClient = null;
+        outWaiter.giveBack(arena);
+        inWaiter.giveBack(arena);
+        releaseOut();
+        releaseIn();
         owner.onClosed(this);
         final List<Session> orphans = new ArrayList<>(clients.values());
         clients.clear();
@@ -585,6 +1156,68 @@ final class MiddleConnection
         for (final Session client : orphans)
         {
             client.close(CloseReason.IO_ERROR);
+        }
+    }
+
+    /**
+     * One direction's place in the arena's priority line: the chunk granted is only stored, and the connection goes
+     * on when the reactor resumes it.
+     */
+    static final class ChunkWaiter implements BufferWaiter
+    {
+        private final MiddleConnection connection;
+        private final boolean inbound;
+        private boolean waiting;
+        private PooledBuffer granted;
+
+        ChunkWaiter(final MiddleConnection connection, final boolean inbound)
+        {
+            this.connection = connection;
+            this.inbound = inbound;
+        }
+
+        @Override
+        public int wantedCapacity()
+        {
+            return CHUNK_BYTES;
+        }
+
+        @Override
+        public boolean isWaitingForBuffer()
+        {
+            return waiting;
+        }
+
+        @Override
+        public void onBufferGranted(final PooledBuffer buffer)
+        {
+            waiting = false;
+            granted = buffer;
+            connection.reactor.onGranted(this);
+        }
+
+        @Override
+        public void resumeAfterGrant()
+        {
+            connection.onChunkGranted(inbound);
+        }
+
+        /**
+         * The connection closed: leave the line, and give back a chunk granted but not taken yet.
+         */
+        void giveBack(final BufferArena arena)
+        {
+            if (waiting)
+            {
+                waiting = false;
+                arena.cancel(this);
+            }
+            if (null != granted)
+            {
+                final PooledBuffer chunk = granted;
+                granted = null;
+                arena.release(chunk);
+            }
         }
     }
 }

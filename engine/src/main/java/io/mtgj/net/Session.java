@@ -521,6 +521,65 @@ final class Session
     }
 
     /**
+     * An answer larger than a chunk of the middle-proxy connection begins; its parts follow.
+     *
+     * @param length payload bytes to come.
+     * @return false when the client is closed (now, too far behind, or before): the rest is not for it.
+     */
+    boolean onMiddleAnswerBegin(final int length)
+    {
+        if (Phase.CLOSED == phase)
+        {
+            return false;
+        }
+        lastActivityNs = reactor.nowNs();
+        if (!middle.beginAnswer(length))
+        {
+            close(CloseReason.SLOW_CLIENT);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The next part of the answer begun with {@link #onMiddleAnswerBegin}.
+     *
+     * @return false when the client is closed.
+     */
+    boolean onMiddleAnswerPart(final org.agrona.concurrent.UnsafeBuffer buffer, final int offset, final int length)
+    {
+        if (Phase.CLOSED == phase)
+        {
+            return false;
+        }
+        lastActivityNs = reactor.nowNs();
+        if (!middle.answerPart(buffer, offset, length))
+        {
+            close(CloseReason.SLOW_CLIENT);
+            return false;
+        }
+        pumpMiddleToClient();
+        return Phase.CLOSED != phase;
+    }
+
+    /**
+     * The answer begun with {@link #onMiddleAnswerBegin} is whole.
+     */
+    void onMiddleAnswerEnd()
+    {
+        if (Phase.CLOSED == phase)
+        {
+            return;
+        }
+        if (!middle.endAnswer())
+        {
+            close(CloseReason.SLOW_CLIENT);
+            return;
+        }
+        pumpMiddleToClient();
+    }
+
+    /**
      * The middle proxy confirmed a packet the client asked a quick ack for.
      */
     void onMiddleQuickAck(final org.agrona.concurrent.UnsafeBuffer buffer, final int offset)

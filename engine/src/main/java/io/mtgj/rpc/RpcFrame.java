@@ -20,7 +20,7 @@ public final class RpcFrame
     /** {@link #readLength} result: not a frame. */
     public static final int MALFORMED = -2;
 
-    private static final int PADDING_WORD = 4;
+    static final int PADDING_WORD = 4;
     private static final int ALIGNMENT = 16;
 
     private RpcFrame()
@@ -120,6 +120,22 @@ public final class RpcFrame
      */
     public static int readLength(final DirectBuffer buffer, final int offset, final int available)
     {
+        final int length = announcedLength(buffer, offset, available);
+        return length >= 0 && available < length ? NEED_MORE : length;
+    }
+
+    /**
+     * The length a frame announces, whether or not the whole frame has arrived: a reader that streams frames larger
+     * than its buffer needs it before the rest.
+     *
+     * @param buffer    decrypted bytes.
+     * @param offset    start of a frame (padding skipped).
+     * @param available bytes from there.
+     * @return the frame's total length without padding, {@link #NEED_MORE} (fewer than 4 bytes) or
+     *         {@link #MALFORMED}.
+     */
+    public static int announcedLength(final DirectBuffer buffer, final int offset, final int available)
+    {
         if (available < 4)
         {
             return NEED_MORE;
@@ -129,7 +145,7 @@ public final class RpcFrame
         {
             return MALFORMED;
         }
-        return available < length ? NEED_MORE : length;
+        return length;
     }
 
     /**

@@ -2,12 +2,14 @@ package io.mtgj.perf;
 
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.config.StatsConfig;
+import io.mtgj.net.CloseReason;
 import io.mtgj.perf.middle.FakeMiddleProxy;
 import io.mtgj.perf.middle.MiddleConfigServer;
 import io.mtgj.secret.Hex;
 import io.mtgj.secret.Secret;
 import io.mtgj.secret.SecretMode;
 import io.mtgj.telegram.middle.MiddleProxyUpstream;
+import io.mtgj.transport.PacketFraming;
 import io.mtgj.transport.ProtocolTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,6 +49,11 @@ class MiddleProxyEndToEndTest
 {
     private static final String AD_TAG = "dcbe8f1493fa4cd9ab300891c0b5b326";
     private static final int TIMEOUT_MS = 20_000;
+    private static final int DEAF_ANSWER_BYTES = 12 << 20;
+    private static final int READER_ANSWER_BYTES = 3 << 20;
+    private static final int TINY_BUFFER_BYTES = 4096;
+    private static final long TINY_ARENA_BYTES = 64 << 10;
+    private static final int TINY_ARENA_ROUNDS = 12;
 
     private final Random random = new Random(77);
     private final byte[] proxySecret = new byte[128];
@@ -280,7 +288,7 @@ class MiddleProxyEndToEndTest
                 assertTrue(greedy.isClosedByPeer(), "a 1 MiB packet does not fit 512 KiB");
             }
             Await.until("the refusal to be counted", 10_000,
-                () -> 1 == fixture.proxy.closed(io.mtgj.net.CloseReason.OVERLOADED));
+                () -> 1 == fixture.proxy.closed(CloseReason.OVERLOADED));
             echo(client, 400 << 10, random);
             assertEquals(0, fixture.proxy.crashes());
         }
@@ -356,7 +364,7 @@ class MiddleProxyEndToEndTest
             // The slow client asks for far more than its queue and socket buffers hold, and never reads.
             slow.send(FakeMiddleProxy.bulkPacket(64L << 20));
             Await.until("the slow client to be closed", 30_000,
-                () -> 1 == fixture.proxy.closed(io.mtgj.net.CloseReason.SLOW_CLIENT));
+                () -> 1 == fixture.proxy.closed(CloseReason.SLOW_CLIENT));
             for (int i = 0; i < 20; i++)
             {
                 final byte[] payload = new byte[256];
@@ -365,6 +373,176 @@ class MiddleProxyEndToEndTest
                 assertArrayEquals(payload, Arrays.copyOf(brisk.receive(), 256), "the shared connection still works");
             }
             assertEquals(1, fixture.proxy.middleProxyConnections());
+        }
+    }
+
+    /**
+     * A frame of megabytes streams through the connection's 16 KiB chunks. The decision for its client: an answer of
+     * any size (up to the 16 MiB frame limit) reaches a client that keeps up, since each part is queued for it as it
+     * arrives; a client that falls more than its queue's bound (2 MiB) behind is closed as too slow, mid-frame, and
+     * the rest of the frame is read past with its CRC still checked, so the connection and its other clients carry
+     * on, and no chunk stays behind.
+     */
+    @Test
+    void shouldStreamAFrameOfMegabytesAndCloseOnlyAClientThatFallsBehind() throws Exception
+    {
+        final Secret secret = Secret.generate(SecretMode.SIMPLE, null, random);
+        try (ProxyFixture fixture = startProxy(secret, UnaryOperator.identity()))
+        {
+            try (ClientConnection deaf = roundTrip(fixture, secret, random);
+                ClientConnection reader = roundTrip(fixture, secret, random);
+                ClientConnection brisk = roundTrip(fixture, secret, random))
+            {
+                assertEquals(1, fixture.proxy.middleProxyConnections(), "three clients on one connection");
+                // Twelve megabytes in one frame to a client that reads none of them: far more than its queue and the
+                // socket buffers hold.
+                deaf.send(FakeMiddleProxy.hugePacket(DEAF_ANSWER_BYTES));
+                Await.until("the client that reads nothing to be closed as too slow", 30_000,
+                    () -> 1 == fixture.proxy.closed(CloseReason.SLOW_CLIENT));
+                // The middle proxy answers in order, so this echo comes after the whole frame was read past.
+                for (int i = 0; i < 20; i++)
+                {
+                    echo(brisk, 256, random);
+                }
+
+                reader.send(FakeMiddleProxy.hugePacket(READER_ANSWER_BYTES));
+                final byte[] answer = receiveOrNull(reader);
+                if (null != answer)
+                {
+                    assertArrayEquals(FakeMiddleProxy.pattern(READER_ANSWER_BYTES), answer, "3 MiB in one packet");
+                }
+                else
+                {
+                    // only if this thread was held up for longer than 2 MiB take on loopback
+                    assertEquals(2, fixture.proxy.closed(CloseReason.SLOW_CLIENT));
+                }
+                echo(brisk, 64 << 10, random);
+                assertEquals(1, fixture.proxy.middleProxyConnections(), "the connection survived");
+                assertEquals(1, middleProxy.connectionsAccepted());
+                Await.until("an idle connection to hold no chunk", 10_000, () -> 0 == fixture.proxy.buffersInUse());
+            }
+            fixture.awaitQuiet();
+            assertEquals(0, fixture.proxy.crashes());
+            assertEquals(0, middleProxy.protocolErrors(), middleProxy.protocolErrorMessages().toString());
+        }
+    }
+
+    private static byte[] receiveOrNull(final ClientConnection client)
+    {
+        try
+        {
+            return client.receive();
+        }
+        catch (final IOException closed)
+        {
+            return null;
+        }
+    }
+
+    @Test
+    void shouldCarryTheLargestPacketBothWaysInEveryTransport() throws Exception
+    {
+        final Secret secret = Secret.generate(SecretMode.SIMPLE, null, random);
+        try (ProxyFixture fixture = startProxy(secret, UnaryOperator.identity()))
+        {
+            for (final ProtocolTag tag : ProtocolTag.values())
+            {
+                try (ClientConnection client = ClientConnection.connect(
+                    fixture.address(), secret, tag, (short)2, random, TIMEOUT_MS))
+                {
+                    // 1 MiB from the client, sixty-four chunks' worth: gathered aside, then encrypted chunk by chunk
+                    // as the connection's queue drains. The middle proxy echoes what it decoded.
+                    final byte[] packet = new byte[PacketFraming.MAX_PACKET_LENGTH];
+                    random.nextBytes(packet);
+                    client.send(packet);
+                    assertArrayEquals(packet, Arrays.copyOf(client.receive(), packet.length), tag + ": request");
+                    // 1 MiB to the client in one frame, passed on in parts as it is read.
+                    client.send(FakeMiddleProxy.hugePacket(PacketFraming.MAX_PACKET_LENGTH));
+                    assertArrayEquals(FakeMiddleProxy.pattern(PacketFraming.MAX_PACKET_LENGTH),
+                        Arrays.copyOf(client.receive(), PacketFraming.MAX_PACKET_LENGTH), tag + ": answer");
+                }
+            }
+            fixture.awaitQuiet();
+            assertEquals(0, fixture.proxy.crashes());
+            assertEquals(0, middleProxy.protocolErrors(), middleProxy.protocolErrorMessages().toString());
+        }
+    }
+
+    /**
+     * With an arena of 64 KiB, a fraction of what 24 clients' relay buffers and the connection's chunks want at once,
+     * the connection waits for its chunks (in the priority line) instead of failing, and clients that arrive while it
+     * is still being set up keep their first packet on the heap rather than pinning the arena it waits for: every
+     * echo and every streamed answer completes, all through one connection.
+     */
+    @Test
+    void shouldServeEveryClientThroughATinyArenaByWaitingForChunks() throws Exception
+    {
+        final Secret secret = Secret.generate(SecretMode.SIMPLE, null, random);
+        final StatsConfig stats = StatsConfig.builder()
+            .bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)).build();
+        try (ProxyFixture fixture = startProxy(secret, b -> b.readBufferBytes(TINY_BUFFER_BYTES)
+            .writeBufferBytes(TINY_BUFFER_BYTES).maxDirectMemoryBytes(1 << 20).bufferMemoryBytes(TINY_ARENA_BYTES)
+            .stats(stats)))
+        {
+            final int clients = 24;
+            final CyclicBarrier together = new CyclicBarrier(clients);
+            final ExecutorService pool = Executors.newFixedThreadPool(clients);
+            try
+            {
+                final List<Future<Integer>> results = new ArrayList<>();
+                for (int i = 0; i < clients; i++)
+                {
+                    final Random clientRandom = new Random(900 + i);
+                    results.add(pool.submit(() -> echoRounds(fixture, secret, clientRandom, together)));
+                }
+                for (final Future<Integer> result : results)
+                {
+                    assertEquals(TINY_ARENA_ROUNDS, result.get(60, TimeUnit.SECONDS), "every round trip intact");
+                }
+            }
+            finally
+            {
+                pool.shutdownNow();
+            }
+            fixture.awaitQuiet();
+            assertEquals(1, middleProxy.connectionsAccepted(), "all through one middle-proxy connection");
+            final MetricsScrape metrics = MetricsScrape.scrape(fixture.proxy.statsAddress());
+            assertTrue(metrics.value("mtg_buffer_waits_total{mode=\"simple\"}") > 0,
+                "the arena was too small for everyone at once, so some waited");
+            assertEquals(0, metrics.value("mtg_buffer_waiting_connections{mode=\"simple\"}"));
+            assertEquals(clients, fixture.proxy.closed(CloseReason.DONE), "closed by their clients, none failed");
+            assertEquals(0, fixture.proxy.crashes());
+            assertEquals(0, middleProxy.protocolErrors(), middleProxy.protocolErrorMessages().toString());
+        }
+    }
+
+    private static int echoRounds(final ProxyFixture fixture, final Secret secret, final Random clientRandom,
+        final CyclicBarrier together) throws Exception
+    {
+        try (ClientConnection client = roundTrip(fixture, secret, (short)2, 64, clientRandom))
+        {
+            together.await(30, TimeUnit.SECONDS); // everyone joined the one connection before anyone leaves it
+            int done = 0;
+            for (int round = 0; round < TINY_ARENA_ROUNDS; round++)
+            {
+                if (1 == round % 4)
+                {
+                    // an answer of many chunks, streamed in as the client takes it
+                    final int size = (40_000 + clientRandom.nextInt(200_000)) & ~3;
+                    client.send(FakeMiddleProxy.hugePacket(size));
+                    assertArrayEquals(FakeMiddleProxy.pattern(size), Arrays.copyOf(client.receive(), size));
+                }
+                else
+                {
+                    // mostly a few relay buffers' worth, now and then more than a chunk (gathered aside, streamed)
+                    final int size = (0 == round % 4 ? 40_000 + clientRandom.nextInt(80_000) :
+                        4 + clientRandom.nextInt(4 * TINY_BUFFER_BYTES)) & ~3;
+                    echo(client, size, clientRandom);
+                }
+                done++;
+            }
+            together.await(30, TimeUnit.SECONDS);
+            return done;
         }
     }
 

@@ -55,6 +55,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *     of 4) as {@code RPC_PROXY_ANS} payloads of {@link #BULK_PAYLOAD_LENGTH} bytes, the last one shorter; byte
  *     {@code k} of the stream is {@code (byte)k}. The stream stops early once the proxy sends {@code RPC_CLOSE_CONN}
  *     for that conn id, as a real ME forgets a closed client.</li>
+ *     <li>{@link #HUGE_COMMAND} then LE64 {@code n}: instead of the echo, one {@code RPC_PROXY_ANS} whose payload is
+ *     {@code n} bytes (rounded up to a multiple of 4, at most what a frame of {@code 2^24} bytes holds), byte
+ *     {@code k} being {@code (byte)k}: a frame far larger than any buffer of the proxy.</li>
  * </ul>
  * The proxy's {@code RPC_PING}s are answered with {@code RPC_PONG}; its {@code RPC_CLOSE_CONN}s are recorded.
  */
@@ -68,6 +71,11 @@ public final class FakeMiddleProxy implements AutoCloseable
     public static final byte[] PING_COMMAND = "mtg:ping".getBytes(StandardCharsets.US_ASCII);
     /** Packet prefix, then an LE64 byte count: stream that many bytes back. */
     public static final byte[] BULK_COMMAND = "mtg:bulk".getBytes(StandardCharsets.US_ASCII);
+    /** Packet prefix, then an LE64 byte count: answer with a single frame of that many bytes. */
+    public static final byte[] HUGE_COMMAND = "mtg:huge".getBytes(StandardCharsets.US_ASCII);
+    /** The largest payload {@link #HUGE_COMMAND} answers with: a frame of {@code 2^24} bytes. */
+    public static final int MAX_HUGE_LENGTH = RpcFrameWriter.MAX_FRAME_LENGTH - RpcFrameWriter.HEADER_LENGTH -
+        RpcFrameWriter.CRC_LENGTH - RpcConstants.PROXY_ANS_HEADER_LENGTH;
     /** Payload bytes per {@code RPC_PROXY_ANS} when streaming. */
     public static final int BULK_PAYLOAD_LENGTH = 64 * 1024;
     /** A nonce whose {@code crypto_ts} is further than this from now is counted in {@link #nonceClockSkews()}. */
@@ -223,6 +231,32 @@ public final class FakeMiddleProxy implements AutoCloseable
     }
 
     /**
+     * @param byteCount payload bytes of the one answer to ask for, at most {@link #MAX_HUGE_LENGTH}.
+     * @return a 16-byte packet: {@link #HUGE_COMMAND} then {@code LE64(byteCount)}.
+     */
+    public static byte[] hugePacket(final long byteCount)
+    {
+        final byte[] packet = new byte[BULK_REQUEST_LENGTH];
+        System.arraycopy(HUGE_COMMAND, 0, packet, 0, HUGE_COMMAND.length);
+        LittleEndian.putLong(packet, HUGE_COMMAND.length, byteCount);
+        return packet;
+    }
+
+    /**
+     * @param length payload bytes.
+     * @return what {@link #HUGE_COMMAND} and {@link #BULK_COMMAND} answers carry: byte {@code k} is {@code (byte)k}.
+     */
+    public static byte[] pattern(final int length)
+    {
+        final byte[] pattern = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            pattern[i] = (byte)i;
+        }
+        return pattern;
+    }
+
+    /**
      * @param command one of the command prefixes, or any bytes.
      * @return the bytes zero-padded to a multiple of 4 (and at least 8), a packet every transport can carry.
      */
@@ -354,7 +388,7 @@ public final class FakeMiddleProxy implements AutoCloseable
     }
 
     /**
-     * @return {@code RPC_PROXY_ANS} echoes written (bulk frames not included).
+     * @return {@code RPC_PROXY_ANS} echoes and {@link #HUGE_COMMAND} answers written (bulk frames not included).
      */
     public long answersSent()
     {
@@ -756,6 +790,14 @@ public final class FakeMiddleProxy implements AutoCloseable
             connection.sendBulk(connId, LittleEndian.getLong(packet, BULK_COMMAND.length));
             return true;
         }
+        if (startsWith(packet, HUGE_COMMAND) && packet.length >= BULK_REQUEST_LENGTH)
+        {
+            final long asked = LittleEndian.getLong(packet, HUGE_COMMAND.length);
+            final int length = (int)Math.min(MAX_HUGE_LENGTH, (Math.max(0, asked) + 3) & ~3L);
+            final byte[] pattern = pattern(length);
+            connection.send(RpcMessages.proxyAnswer(0, connId, pattern, 0, length), answersSent);
+            return true;
+        }
         if (startsWith(packet, PING_COMMAND))
         {
             final byte[] pingId = new byte[RpcConstants.PING_ID_LENGTH];
@@ -820,11 +862,7 @@ public final class FakeMiddleProxy implements AutoCloseable
         final byte[] connId,
         final long byteCount) throws IOException
     {
-        final byte[] pattern = new byte[BULK_PAYLOAD_LENGTH];
-        for (int i = 0; i < pattern.length; i++)
-        {
-            pattern[i] = (byte)i;
-        }
+        final byte[] pattern = pattern(BULK_PAYLOAD_LENGTH);
         final byte[] message = RpcMessages.proxyAnswer(0, connId, pattern, 0, pattern.length);
         final String connIdHex = Hex.encode(connId);
         long remaining = byteCount;
