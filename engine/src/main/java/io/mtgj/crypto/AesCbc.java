@@ -13,6 +13,8 @@ public final class AesCbc extends AesStream
     /** CBC works on whole blocks. */
     public static final int BLOCK_LENGTH = 16;
 
+    private final Cipher cipher;
+
     /**
      * @param key     32 bytes.
      * @param iv      16 bytes.
@@ -20,8 +22,14 @@ public final class AesCbc extends AesStream
      */
     public AesCbc(final byte[] key, final byte[] iv, final boolean encrypt)
     {
-        super("AES/CBC/NoPadding", encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
-            new IvParameterSpec(iv));
+        cipher = newCipher("AES/CBC/NoPadding", encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE,
+            new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
+    }
+
+    @Override
+    Cipher cipher()
+    {
+        return cipher;
     }
 
     /**

@@ -12,20 +12,33 @@ import java.security.GeneralSecurityException;
  */
 abstract class AesStream
 {
-    private final Cipher cipher;
+    /**
+     * @return the initialized JCE cipher that continues the stream.
+     */
+    abstract Cipher cipher();
+
+    /**
+     * The stream moved on by {@code length} bytes.
+     */
+    void advanced(final int length)
+    {
+    }
 
     /**
      * @param transformation the JCE name, e.g. {@code AES/CTR/NoPadding}.
      * @param mode           {@link Cipher#ENCRYPT_MODE} or {@link Cipher#DECRYPT_MODE}.
      * @param key            the AES key.
      * @param iv             the counter or initialization vector.
+     * @return the cipher, initialized.
      */
-    AesStream(final String transformation, final int mode, final SecretKeySpec key, final IvParameterSpec iv)
+    static Cipher newCipher(
+        final String transformation, final int mode, final SecretKeySpec key, final IvParameterSpec iv)
     {
         try
         {
-            cipher = Cipher.getInstance(transformation);
+            final Cipher cipher = Cipher.getInstance(transformation);
             cipher.init(mode, key, iv);
+            return cipher;
         }
         catch (final GeneralSecurityException ex)
         {
@@ -47,12 +60,13 @@ abstract class AesStream
     {
         try
         {
-            cipher.update(in, inOffset, length, out, outOffset);
+            cipher().update(in, inOffset, length, out, outOffset);
         }
         catch (final ShortBufferException ex)
         {
             throw new IllegalArgumentException("output too short", ex);
         }
+        advanced(length);
     }
 
     /**

@@ -109,6 +109,22 @@ final class Pipe implements BufferWaiter
     }
 
     /**
+     * The connection has been silent for a while: let its ciphers drop their JCE state until bytes come again
+     * ({@link AesCtr#sleep()}).
+     */
+    void sleepCiphers()
+    {
+        if (null != sourceCipher)
+        {
+            sourceCipher.sleep();
+        }
+        if (null != sinkCipher)
+        {
+            sinkCipher.sleep();
+        }
+    }
+
+    /**
      * Unwrap TLS records from the source from now on, dropping the {@code consumed} bytes before them.
      *
      * @return false when what already arrived is not a record stream.

@@ -54,6 +54,8 @@ public final class Reactor implements Runnable
     /** Netty's threshold of premature select returns before the selector is assumed broken. */
     private static final int SPIN_REBUILD_THRESHOLD = 512;
     private static final int MAX_DISTINCT_CRASH_SITES = 256;
+    /** A relay silent this long lets its ciphers sleep (AesCtr): they are most of what an idle connection holds. */
+    private static final long DORMANT_AFTER_NS = TimeUnit.SECONDS.toNanos(20);
 
     private final int index;
     private final ServerSocketChannel listener;
@@ -91,6 +93,7 @@ public final class Reactor implements Runnable
     private final long dialTimeoutNs;
     private final long idleTimeoutNs;
     private final long stallTimeoutNs;
+    private final long dormantAfterNs;
     private Selector selector;
     private SelectionKey listenerKey;
     private long nowNs;
@@ -166,6 +169,7 @@ public final class Reactor implements Runnable
         this.dialTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.dialTimeoutMs());
         this.idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
         this.stallTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.capacity().stallTimeoutMs());
+        this.dormantAfterNs = Math.min(DORMANT_AFTER_NS, idleTimeoutNs / 4);
         this.latencies = config.stats().hasEndpoint() ? LatencyRecorders.create() : LatencyRecorders.disabled();
         this.nowNs = System.nanoTime();
         this.timers = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, TICK_NS, TICKS_PER_WHEEL);
@@ -851,6 +855,15 @@ public final class Reactor implements Runnable
     long stallTimeoutNs()
     {
         return stallTimeoutNs;
+    }
+
+    /**
+     * @return how long a relay stays silent before its ciphers sleep: 20 s, or a quarter of the idle timeout when
+     *         that is shorter.
+     */
+    long dormantAfterNs()
+    {
+        return dormantAfterNs;
     }
 
     int readBufferBytes()

@@ -139,7 +139,7 @@ final class Session
                 break;
             case RELAY:
                 lastActivityNs = nowNs;
-                schedule(nowNs + Math.min(reactor.idleTimeoutNs(), reactor.stallTimeoutNs()));
+                schedule(nowNs + Math.min(reactor.dormantAfterNs(), reactor.stallTimeoutNs()));
                 break;
             default:
                 cancelTimer();
@@ -827,7 +827,8 @@ final class Session
     /**
      * The relay's one timer checks both the idle timeout and the stall timeout (a peer that accepts no byte while
      * bytes wait for it pins a buffer of the shared arena: close it). With nothing waiting it looks again a stall
-     * timeout later, so a stall is found within twice the timeout at worst, one timer per session.
+     * timeout later, so a stall is found within twice the timeout at worst, one timer per session. A relay silent for
+     * {@link Reactor#dormantAfterNs()} lets its ciphers sleep; they wake on the next byte.
      */
     private void onRelayTimer(final long nowNs)
     {
@@ -845,6 +846,16 @@ final class Session
             return;
         }
         long nextNs = Math.min(idleDeadlineNs - nowNs, stallNs);
+        final long dormantAtNs = lastActivityNs + reactor.dormantAfterNs();
+        if (nowNs - dormantAtNs >= 0)
+        {
+            toUpstream.sleepCiphers();
+            toClient.sleepCiphers();
+        }
+        else
+        {
+            nextNs = Math.min(nextNs, dormantAtNs - nowNs);
+        }
         if (toClient.hasPending())
         {
             nextNs = Math.min(nextNs, toClient.lastProgressNs() + stallNs - nowNs);
