@@ -163,7 +163,8 @@ public final class ProxyConfig
         capacity = new Capacity(b.readBufferBytes, b.writeBufferBytes, b.bufferMemoryBytes, b.maxConnections,
             b.stallTimeoutMs, b.maxDirectMemoryBytes > 0 ? b.maxDirectMemoryBytes : Capacity.maxDirectMemoryBytes(),
             0 != b.openFileLimit ? b.openFileLimit : Capacity.readOpenFileLimit(), workers, null != adTag,
-            null != cloak, multiplexPerConnection, Runtime.getRuntime().maxMemory(), antiReplayMaxBytes);
+            SecretMode.FAKE_TLS == secret.mode(), multiplexPerConnection, Runtime.getRuntime().maxMemory(),
+            antiReplayMaxBytes);
         if (b.middleHeapBytesPerWorker < 0)
         {
             throw new IllegalArgumentException("middle-proxy heap allowance " + b.middleHeapBytesPerWorker + " < 0");

@@ -57,6 +57,8 @@ final class Capacity
     private static final int BULK_PAYLOAD = 64 * 1024;
     private static final long SETTLE_MS = 1_000;
     private static final long HOLD_MS = 2_000;
+    /** Past the proxy's 20 s after which a silent relay's ciphers sleep, with a timer tick to spare. */
+    private static final long DORMANT_SETTLE_MS = 30_000;
     private static final long RELAY_WARMUP_MS = 3_000;
     private static final long BULK_WARMUP_MS = 2_000;
     private static final long SLOW_FILL_MS = 3_000;
@@ -190,6 +192,14 @@ final class Capacity
                     "%.1f MB, %.2f KB per connection; %s", Figures.mb(all),
                     Figures.kbPerConnection(all, before, count), Figures.target(all < IDLE_TARGET_BYTES,
                         "total < 100 MB"));
+                // The proxy lets a silent relay's ciphers sleep after 20 s: the figure for connections that stay idle.
+                Thread.sleep(DORMANT_SETTLE_MS);
+                requireAlive(proxy);
+                final long settled = proxy.residentBytes();
+                row(String.format(Locale.ROOT, "idle: the same %d connections after %d s more of silence (their " +
+                    "ciphers asleep)", count, DORMANT_SETTLE_MS / 1000), "%.1f MB, %.2f KB per connection; %s",
+                    Figures.mb(settled), Figures.kbPerConnection(settled, before, count),
+                    Figures.target(settled < IDLE_TARGET_BYTES, "total < 100 MB"));
             }
         }
     }
