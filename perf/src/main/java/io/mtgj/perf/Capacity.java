@@ -57,6 +57,8 @@ final class Capacity
     private static final int BULK_PAYLOAD = 64 * 1024;
     private static final long SETTLE_MS = 1_000;
     private static final long HOLD_MS = 2_000;
+    /** The fake DC's kernel send buffer per connection (the kernel doubles it). */
+    private static final String DC_SEND_BUFFER = "256KB";
     /** Past the proxy's 20 s after which a silent relay's ciphers sleep, with a timer tick to spare. */
     private static final long DORMANT_SETTLE_MS = 30_000;
     private static final long RELAY_WARMUP_MS = 3_000;
@@ -514,9 +516,10 @@ final class Capacity
     {
         final InetSocketAddress address = new InetSocketAddress(loopback, ManagedProcess.freePort());
         final Path log = log(name);
+        // Its send buffers are fixed: a real DC's sit in another machine's kernel, not in the proxy's host.
         return ManagedProcess.start(name, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-XX:+UseSerialGC", "-Xmx512m", "-Xss256k", "-jar", perfJar(), "fake-dc", "--listen",
-            PerfMain.text(address)), address, log);
+            PerfMain.text(address), "--send-buffer", DC_SEND_BUFFER), address, log);
     }
 
     /**

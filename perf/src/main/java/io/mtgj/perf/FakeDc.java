@@ -39,6 +39,7 @@ public final class FakeDc implements AutoCloseable
     /** Payload bytes per packet when streaming. */
     public static final int BULK_PACKET_LENGTH = 64 * 1024;
 
+    private final int sendBufferBytes;
     private final ServerSocket server;
     private final Thread acceptor;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -51,12 +52,12 @@ public final class FakeDc implements AutoCloseable
     private final Set<ProtocolTag> tagsSeen = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
-    private FakeDc(final ServerSocket server)
+    private FakeDc(final ServerSocket server, final int sendBufferBytes)
     {
         this.server = server;
+        this.sendBufferBytes = sendBufferBytes;
         this.acceptor = new Thread(this::acceptLoop, "fake-dc-acceptor");
         this.acceptor.setDaemon(true);
-        this.acceptor.start();
     }
 
     /**
@@ -66,10 +67,26 @@ public final class FakeDc implements AutoCloseable
      */
     public static FakeDc start(final InetSocketAddress bind) throws IOException
     {
+        return start(bind, 0);
+    }
+
+    /**
+     * @param bind            where to listen; port 0 picks a free one.
+     * @param sendBufferBytes the kernel send buffer of each connection, fixed; 0 leaves it to the kernel's tuning.
+     *                        On a test machine the DC's buffers sit in the same kernel as the proxy's: streaming to
+     *                        hundreds of clients that do not read, autotuned ones grow to megabytes each and put the
+     *                        whole host under TCP memory pressure, which a real, remote DC would not.
+     * @return the running fake DC.
+     * @throws IOException when binding fails.
+     */
+    public static FakeDc start(final InetSocketAddress bind, final int sendBufferBytes) throws IOException
+    {
         final ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(bind, 1024);
-        return new FakeDc(server);
+        final FakeDc dc = new FakeDc(server, sendBufferBytes);
+        dc.acceptor.start();
+        return dc;
     }
 
     /**
@@ -143,6 +160,10 @@ public final class FakeDc implements AutoCloseable
             try
             {
                 final Socket socket = server.accept();
+                if (sendBufferBytes > 0)
+                {
+                    socket.setSendBufferSize(sendBufferBytes);
+                }
                 connections.incrementAndGet();
                 open.add(socket);
                 final Thread worker = new Thread(() -> serve(socket), "fake-dc-conn");

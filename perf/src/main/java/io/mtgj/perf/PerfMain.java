@@ -138,6 +138,8 @@ public final class PerfMain
         final Options options = new Options();
         options.addOption(Option.builder().longOpt("listen").hasArgs().argName("HOST:PORT")
             .desc("where to listen; repeat or list several for one port per DC (default 127.0.0.1:0)").build());
+        options.addOption(option("send-buffer", "SIZE", "fix each connection's kernel send buffer (default: the " +
+            "kernel's tuning); keeps a fake DC streaming to many slow clients from filling the host's TCP memory"));
         return options;
     }
 
@@ -148,7 +150,8 @@ public final class PerfMain
         final List<FakeDc> dcs = new ArrayList<>();
         for (final String address : listen)
         {
-            final FakeDc dc = FakeDc.start(address(address));
+            final FakeDc dc = FakeDc.start(address(address), line.hasOption("send-buffer") ?
+                (int)ByteSize.parse(line.getOptionValue("send-buffer")) : 0);
             dcs.add(dc);
             out.println("fake DC listening on " + text(dc.address()));
         }
