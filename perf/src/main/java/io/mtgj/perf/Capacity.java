@@ -180,12 +180,8 @@ final class Capacity
             final long before = proxy.residentBytes();
             final long proxyFileLimit = proxy.openFileLimit();
             row("idle: proxy RSS, fresh and listening", "%.1f MB", Figures.mb(before));
-            final long startNs = System.nanoTime();
-            try (IdleConnections idle = IdleConnections.open(proxy.address(), secret, count, TIMEOUT_MS, out))
+            try (IdleConnections idle = openAndHold("idle", proxy, count))
             {
-                out.printf(Locale.ROOT, "idle: %d connections open in %.1f s%n", idle.size(), seconds(startNs));
-                Thread.sleep(HOLD_MS);
-                requireAlive(proxy);
                 final long all = proxy.residentBytes();
                 final long descriptors = 2L * count;
                 row(String.format(Locale.ROOT, "idle: proxy RSS with %d direct-mode connections held (2 descriptors " +
@@ -363,12 +359,8 @@ final class Capacity
         {
             Thread.sleep(SETTLE_MS);
             final long before = proxy.residentBytes();
-            final long startNs = System.nanoTime();
-            try (IdleConnections idle = IdleConnections.open(proxy.address(), secret, count, TIMEOUT_MS, out))
+            try (IdleConnections idle = openAndHold("adtag", proxy, count))
             {
-                out.printf(Locale.ROOT, "adtag: %d clients open in %.1f s%n", idle.size(), seconds(startNs));
-                Thread.sleep(HOLD_MS);
-                requireAlive(proxy);
                 final long all = proxy.residentBytes();
                 if (middleProxy.protocolErrors() > 0)
                 {
@@ -384,13 +376,38 @@ final class Capacity
     }
 
     /**
+     * Open {@code count} handshaken connections (one round trip each) and let them sit for a moment.
+     */
+    private IdleConnections openAndHold(final String scenario, final ManagedProcess proxy, final int count)
+        throws IOException, InterruptedException
+    {
+        final long startNs = System.nanoTime();
+        final IdleConnections idle = IdleConnections.open(proxy.address(), secret, count, TIMEOUT_MS, out);
+        try
+        {
+            out.printf(Locale.ROOT, "%s: %d connections open in %.1f s%n", scenario, idle.size(), seconds(startNs));
+            Thread.sleep(HOLD_MS);
+            requireAlive(proxy);
+            return idle;
+        }
+        catch (final IOException | InterruptedException | RuntimeException ex)
+        {
+            idle.close();
+            throw ex;
+        }
+    }
+
+    /**
      * Scenario 5: the soak's mixed traffic against the image; RSS after warm-up against RSS at the end, and the
      * buffers leased once the traffic has stopped.
      */
     private void soak() throws IOException, InterruptedException
     {
         final long durationMs = settings.soakDurationMs();
-        final long warmupMs = Math.min(60_000, durationMs / 5);
+        // Warm-up is the first half: the anti-replay cache (bounded, 8 MB on the image) fills at this traffic's
+        // ~1,600 handshakes a second for minutes, and the heap grows to its working size meanwhile; the series of
+        // samples printed shows the curve.
+        final long warmupMs = durationMs / 2;
         final long endSampleMs = durationMs - Math.min(5_000, durationMs / 10);
         final int statsPort = ManagedProcess.freePort();
         try (ManagedProcess dc = startFakeDc("fake-dc-soak");
@@ -406,9 +423,9 @@ final class Capacity
             final long peak;
             try (RssSampler sampler = RssSampler.start(proxy))
             {
-                sleepUntil(startNs, warmupMs);
+                sampleEvery(proxy, startNs, warmupMs);
                 rssWarm = proxy.residentBytes();
-                sleepUntil(startNs, endSampleMs);
+                sampleEvery(proxy, startNs, endSampleMs);
                 rssEnd = proxy.residentBytes();
                 peak = sampler.peakBytes();
             }
@@ -437,6 +454,24 @@ final class Capacity
                 null == leasedName ? "-" : leasedName, Figures.target(0 == leased, "0"), handshakes, bytes / 1e6,
                 errors);
         }
+    }
+
+    /**
+     * Print the proxy's RSS at each whole minute of the run until {@code untilMs} from {@code startNs}.
+     */
+    private void sampleEvery(final ManagedProcess proxy, final long startNs, final long untilMs)
+        throws IOException, InterruptedException
+    {
+        final long stepMs = 60_000;
+        long nextMs = (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) / stepMs + 1) * stepMs;
+        while (nextMs < untilMs)
+        {
+            sleepUntil(startNs, nextMs);
+            out.printf(Locale.ROOT, "soak: RSS at %s: %.1f MB%n", Durations.format(nextMs),
+                Figures.mb(proxy.residentBytes()));
+            nextMs += stepMs;
+        }
+        sleepUntil(startNs, untilMs);
     }
 
     /**
