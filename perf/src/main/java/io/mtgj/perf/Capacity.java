@@ -59,7 +59,7 @@ final class Capacity
     private static final long HOLD_MS = 2_000;
     /** The fake DC's kernel send buffer per connection (the kernel doubles it). */
     private static final String DC_SEND_BUFFER = "256KB";
-    /** Past the proxy's 20 s after which a silent relay's ciphers sleep, with a timer tick to spare. */
+    /** Well past the 5 s after which the proxy lets a silent relay's ciphers sleep. */
     private static final long DORMANT_SETTLE_MS = 30_000;
     private static final long RELAY_WARMUP_MS = 3_000;
     private static final long BULK_WARMUP_MS = 2_000;
@@ -190,7 +190,7 @@ final class Capacity
                     "%.1f MB, %.2f KB per connection; %s", Figures.mb(all),
                     Figures.kbPerConnection(all, before, count), Figures.target(all < IDLE_TARGET_BYTES,
                         "total < 100 MB"));
-                // The proxy lets a silent relay's ciphers sleep after 20 s: the figure for connections that stay idle.
+                // The proxy lets a silent relay's ciphers sleep after 5 s: the figure for connections that stay idle.
                 Thread.sleep(DORMANT_SETTLE_MS);
                 requireAlive(proxy);
                 final long settled = proxy.residentBytes();
