@@ -251,19 +251,7 @@ final class MiddleClient
      */
     boolean onAnswer(final UnsafeBuffer buffer, final int offset, final int length)
     {
-        final int padding = ProtocolTag.PADDED_INTERMEDIATE == tag ? ThreadLocalRandom.current().nextInt(4) : 0;
-        if (!reserve(PacketFraming.encodedHeaderLength(tag, length) + length + padding))
-        {
-            return false;
-        }
-        pendingEnd += PacketFraming.writeHeader(tag, length, padding, pending, pendingEnd);
-        buffer.getBytes(offset, pending, pendingEnd, length);
-        pendingEnd += length;
-        for (int i = 0; i < padding; i++)
-        {
-            pending[pendingEnd++] = (byte)ThreadLocalRandom.current().nextInt(256);
-        }
-        return true;
+        return beginAnswer(length) && answerPart(buffer, offset, length) && endAnswer();
     }
 
     /**
@@ -368,13 +356,13 @@ final class MiddleClient
     {
         while (pendingEnd > pendingStart)
         {
-            final int n = pipe.append(reactor, pending, pendingStart, pendingEnd - pendingStart);
+            final int n = pipe.append(pending, pendingStart, pendingEnd - pendingStart);
             if (0 == n)
             {
                 break;
             }
             pendingStart += n;
-            pipe.flush(reactor);
+            pipe.flush();
         }
         if (pendingStart == pendingEnd)
         {
@@ -386,7 +374,7 @@ final class MiddleClient
                 pending = new byte[INITIAL_PENDING_BYTES]; // a burst is over: give the memory back
             }
         }
-        pipe.flush(reactor);
+        pipe.flush();
     }
 
     boolean isWaitingForRoom()

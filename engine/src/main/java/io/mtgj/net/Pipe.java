@@ -94,7 +94,7 @@ final class Pipe implements BufferWaiter
      * Start transcoding: bytes from {@code fromIndex} on are decrypted and re-encrypted now; earlier ones (the
      * handshake) are dropped.
      */
-    void startRelay(final Reactor reactor, final int fromIndex, final AesCtr sourceCipher, final AesCtr sinkCipher)
+    void startRelay(final int fromIndex, final AesCtr sourceCipher, final AesCtr sinkCipher)
     {
         this.sourceCipher = sourceCipher;
         this.sinkCipher = sinkCipher;
@@ -171,7 +171,7 @@ final class Pipe implements BufferWaiter
      * @return bytes read, 0 when nothing was available or the buffer is full, -1 at end of stream,
      *         {@link #BROKEN} or {@link #NO_BUFFER}.
      */
-    int read(final Reactor reactor) throws IOException
+    int read() throws IOException
     {
         if (!leaseIfNeeded())
         {
@@ -183,7 +183,7 @@ final class Pipe implements BufferWaiter
         }
         if (framesRecords)
         {
-            return readIntoRecords(reactor);
+            return readIntoRecords();
         }
         final int room = buffer.capacity() - end;
         if (room <= 0)
@@ -224,7 +224,7 @@ final class Pipe implements BufferWaiter
      * in place. The bytes land after room for every header they may need, and each chunk moves down behind its
      * header (protocol.md 4.7): one copy instead of a syscall per record.
      */
-    private int readIntoRecords(final Reactor reactor) throws IOException
+    private int readIntoRecords() throws IOException
     {
         final int space = buffer.capacity() - end;
         final int headers = (space + RecordFraming.MAX_PAYLOAD + RecordFraming.HEADER_LENGTH - 1) /
@@ -332,14 +332,6 @@ final class Pipe implements BufferWaiter
     }
 
     /**
-     * @return whether it waits for a buffer.
-     */
-    boolean isWaiting()
-    {
-        return waitingForBuffer;
-    }
-
-    /**
      * @param nowNs         the reactor's time.
      * @param stallTimeoutNs the stall timeout.
      * @return whether bytes have waited for the sink, with not one accepted, for the stall timeout.
@@ -376,7 +368,7 @@ final class Pipe implements BufferWaiter
     /**
      * Write what is pending; once the source has ended and everything is out, shut the sink's output.
      */
-    void flush(final Reactor reactor) throws IOException
+    void flush() throws IOException
     {
         if (!sinkReady)
         {
@@ -459,7 +451,7 @@ final class Pipe implements BufferWaiter
      *
      * @return bytes taken, 0 when the buffer is full.
      */
-    int append(final Reactor reactor, final byte[] src, final int offset, final int length)
+    int append(final byte[] src, final int offset, final int length)
     {
         if (!leaseIfNeeded())
         {

@@ -217,7 +217,7 @@ final class Session
     private void updateInterest()
     {
         int clientOps = toClient.wantsWrite() ? SelectionKey.OP_WRITE : 0;
-        if ((Phase.HANDSHAKE == phase && !toUpstream.isWaiting()) || toUpstream.wantsRead())
+        if ((Phase.HANDSHAKE == phase && !toUpstream.isWaitingForBuffer()) || toUpstream.wantsRead())
         {
             clientOps |= SelectionKey.OP_READ;
         }
@@ -242,7 +242,7 @@ final class Session
         lastActivityNs = reactor.nowNs();
         if (side.isClient)
         {
-            toClient.flush(reactor);
+            toClient.flush();
             if (null != middle)
             {
                 middle.pumpToClient(toClient);
@@ -250,7 +250,7 @@ final class Session
         }
         else
         {
-            toUpstream.flush(reactor);
+            toUpstream.flush();
         }
     }
 
@@ -277,7 +277,7 @@ final class Session
     {
         for (int i = 0; i < MAX_READ_ROUNDS; i++)
         {
-            final int n = pipe.read(reactor);
+            final int n = pipe.read();
             if (n > 0)
             {
                 lastActivityNs = reactor.nowNs();
@@ -296,7 +296,7 @@ final class Session
                 }
                 else
                 {
-                    pipe.flush(reactor);
+                    pipe.flush();
                 }
             }
             else
@@ -315,7 +315,7 @@ final class Session
                 }
                 else if (n < 0)
                 {
-                    pipe.flush(reactor);
+                    pipe.flush();
                 }
                 return;
             }
@@ -358,7 +358,7 @@ final class Session
 
     private void onHandshakeReadable() throws IOException
     {
-        final int n = toUpstream.read(reactor);
+        final int n = toUpstream.read();
         if (0 == n || Pipe.NO_BUFFER == n)
         {
             return;
@@ -419,7 +419,7 @@ final class Session
         toClient.header(result.reply());
         toClient.sinkReady();
         toClient.startFramingRecords();
-        toClient.flush(reactor);
+        toClient.flush();
         if (!toUpstream.startUnwrapping(result.consumed()))
         {
             countFailure(HandshakeFailure.MALFORMED);
@@ -455,10 +455,10 @@ final class Session
         final int dc = DcLabel.index(dcIndex);
         toUpstream.countSinkBytesIn(ReactorCounters.telegramBytesCounter(dc, Direction.EGRESS));
         toClient.countSourceBytesIn(ReactorCounters.telegramBytesCounter(dc, Direction.INGRESS));
-        toUpstream.startRelay(reactor, toUpstream.start() + result.consumed(), result.decryptor(), plan.encryptor());
+        toUpstream.startRelay(toUpstream.start() + result.consumed(), result.decryptor(), plan.encryptor());
         toUpstream.header(plan.prologue());
         // A plan without a decryptor hands the client bytes already under its stream (or plain ones).
-        toClient.startRelay(reactor, 0, plan.decryptor(), null == plan.decryptor() ? null : result.encryptor());
+        toClient.startRelay(0, plan.decryptor(), null == plan.decryptor() ? null : result.encryptor());
         connect(plan);
     }
 
@@ -482,8 +482,8 @@ final class Session
         toClient.priority(false);
         middle = new MiddleClient(reactor, this, connection, result.tag(), remoteAddress,
             (InetSocketAddress)client.channel.getLocalAddress(), reactor.multiplexer().directory().adTag());
-        toUpstream.startRelay(reactor, toUpstream.start() + result.consumed(), result.decryptor(), null);
-        toClient.startRelay(reactor, 0, null, result.encryptor());
+        toUpstream.startRelay(toUpstream.start() + result.consumed(), result.decryptor(), null);
+        toClient.startRelay(0, null, result.encryptor());
         toClient.sinkReady();
         enter(Phase.RELAY);
         forwardToMiddle();
@@ -651,7 +651,7 @@ final class Session
         {
             LOG.log(System.Logger.Level.TRACE, "cloaking client={0} reason={1}", clientText(), lower(failure));
         }
-        toUpstream.startRelay(reactor, 0, null, null);
+        toUpstream.startRelay(0, null, null);
         connect(plan);
     }
 
@@ -763,7 +763,7 @@ final class Session
         toClient.sinkReady();
         try
         {
-            toUpstream.flush(reactor);
+            toUpstream.flush();
         }
         catch (final IOException ex)
         {
