@@ -164,8 +164,8 @@ public final class Capacity
                 throw new IllegalArgumentException("bad --max-connections " + given + ": that many clients need up " +
                     "to " + (descriptorsFor(given, multiplex) + reservedDescriptors(workers)) + " open files (" +
                     descriptorsPerClient + " per client and " + reservedDescriptors(workers) + " for the proxy) but " +
-                    "the open-file limit is " + openFileLimit + " (ulimit -n): raise it (bin/mtg raises it to the " +
-                    "hard limit; systemd: LimitNOFILE=) or lower --max-connections");
+                    "the open-file limit is " + openFileLimit + " (ulimit -n): raise it (bin/mtg raises it towards " +
+                    "65536 within the hard limit; systemd: LimitNOFILE=) or lower --max-connections");
             }
             return given;
         }
