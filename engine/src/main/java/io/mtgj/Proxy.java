@@ -8,6 +8,7 @@ import io.mtgj.config.Capacity;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
+import io.mtgj.middle.MiddleProxies;
 import io.mtgj.mode.FakeTlsMode;
 import io.mtgj.mode.Obfuscated2Mode;
 import io.mtgj.net.ClientMode;
@@ -26,7 +27,6 @@ import io.mtgj.stats.StatsEndpoint;
 import io.mtgj.stats.StatsdReporter;
 import io.mtgj.telegram.DcTable;
 import io.mtgj.telegram.DirectUpstream;
-import io.mtgj.telegram.middle.MiddleProxyUpstream;
 import io.mtgj.net.Upstream;
 
 import io.prometheus.client.CollectorRegistry;
@@ -66,6 +66,8 @@ public final class Proxy implements AutoCloseable
     private final ProxyConfig config;
     private final ReactorGroup reactors;
     private final ScheduledExecutorService control;
+    /** Promoted-channel mode's middle proxies; null in direct mode. */
+    private final MiddleProxies middleProxies;
     private StatsEndpoint statsEndpoint;
     private StatsdReporter statsd;
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
@@ -75,11 +77,13 @@ public final class Proxy implements AutoCloseable
     /** Counted down when {@link #close()} has finished. */
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Proxy(final ProxyConfig config, final ReactorGroup reactors, final ScheduledExecutorService control)
+    private Proxy(final ProxyConfig config, final ReactorGroup reactors, final ScheduledExecutorService control,
+        final MiddleProxies middleProxies)
     {
         this.config = config;
         this.reactors = reactors;
         this.control = control;
+        this.middleProxies = middleProxies;
     }
 
     /**
@@ -93,7 +97,7 @@ public final class Proxy implements AutoCloseable
         final AntiReplayCache antiReplay = AntiReplayCache.create(config.antiReplayMaxBytes());
         final ClientMode mode = clientMode(config, antiReplay);
         final Upstream upstream;
-        MiddleProxyUpstream middle = null;
+        MiddleProxies middle = null;
         if (null == config.adTag())
         {
             upstream = new DirectUpstream(DcTable.create(config.preferIp(), config.dcAddresses()));
@@ -101,9 +105,9 @@ public final class Proxy implements AutoCloseable
         else
         {
             // Promoted-channel mode: Telegram's middle proxies; a failed first fetch is a start-up error.
-            middle = new MiddleProxyUpstream(config.middleProxySecretUrl(), config.middleProxyConfigUrl(),
-                config.middleProxyConfigUrlV6(), config.adTag(), config.publicIpv4(),
-                config.multiplexPerConnection(), config.preferIp());
+            middle = new MiddleProxies(config.middleProxySecretUrl(), config.middleProxyConfigUrl(),
+                config.middleProxyConfigUrlV6(), config.adTag(), config.publicIpv4(), config.preferIp(),
+                config.middleProxy());
             middle.refresh();
             upstream = middle;
         }
@@ -141,7 +145,7 @@ public final class Proxy implements AutoCloseable
             }
             final ReactorGroup group = new ReactorGroup(config, mode, upstream, cloak,
                 new ClientGate(accessList, config.maxConnectionsPerIp(), config.cloaksDenied()));
-            final Proxy proxy = new Proxy(config, group, control);
+            final Proxy proxy = new Proxy(config, group, control, middle);
             try
             {
                 proxy.startStats();
@@ -178,7 +182,7 @@ public final class Proxy implements AutoCloseable
     private void startStats() throws IOException
     {
         final StatsConfig stats = config.stats();
-        final ProxyStats source = new ProxyStats(reactors.reactors());
+        final ProxyStats source = new ProxyStats(reactors.reactors(), middleProxies);
         final String modeLabel = config.secret().mode().cliName();
         if (stats.hasEndpoint())
         {
@@ -340,7 +344,7 @@ public final class Proxy implements AutoCloseable
         int total = 0;
         for (final Reactor reactor : reactors.reactors())
         {
-            total += reactor.middleConnections();
+            total += reactor.sharedConnections();
         }
         return total;
     }

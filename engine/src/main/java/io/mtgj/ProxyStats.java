@@ -1,5 +1,6 @@
 package io.mtgj;
 
+import io.mtgj.middle.MiddleProxies;
 import io.mtgj.net.CloseReason;
 import io.mtgj.net.HandshakeFailure;
 import io.mtgj.net.Reactor;
@@ -22,10 +23,16 @@ import java.util.Locale;
 final class ProxyStats implements StatsSource
 {
     private final List<Reactor> reactors;
+    private final MiddleProxies middleProxies;
 
-    ProxyStats(final List<Reactor> reactors)
+    /**
+     * @param reactors      the reactors.
+     * @param middleProxies promoted-channel mode's middle proxies, or null in direct mode.
+     */
+    ProxyStats(final List<Reactor> reactors, final MiddleProxies middleProxies)
     {
         this.reactors = reactors;
+        this.middleProxies = middleProxies;
     }
 
     /**
@@ -51,6 +58,11 @@ final class ProxyStats implements StatsSource
     public void snapshot(final StatsSnapshot into)
     {
         into.clear();
+        if (null != middleProxies)
+        {
+            into.middleProxyMode();
+            middleProxies.forEachGauge(into::addMiddleProxy);
+        }
         for (final Reactor reactor : reactors)
         {
             final ReactorCounters counters = reactor.counters();

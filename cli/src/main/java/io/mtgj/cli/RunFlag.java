@@ -111,8 +111,8 @@ enum RunFlag
     MIDDLE_PROXY_CONFIG_URL_V6(null, "middle-proxy-config-url-v6", "URL", "MTG_MIDDLE_PROXY_CONFIG_URL_V6",
         ProxyConfig.DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6, "ad tag mode: the IPv6 middle-proxy list"),
     MULTIPLEX_PER_CONNECTION(null, "multiplex-per-connection", "N", "MTG_MULTIPLEX_PER_CONNECTION",
-        String.valueOf(ProxyConfig.DEFAULT_MULTIPLEX_PER_CONNECTION),
-        "ad tag mode: clients sharing one middle-proxy connection"),
+        String.valueOf(io.mtgj.config.MiddleProxySettings.DEFAULT_MULTIPLEX_PER_CONNECTION),
+        "ad tag mode: clients per middle-proxy connection before the pool opens another"),
     HELP("h", "help", null, null, null,
         "show this help and exit");
 

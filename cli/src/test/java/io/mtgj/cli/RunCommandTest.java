@@ -231,7 +231,7 @@ class RunCommandTest
             "tg://proxy?server=2001%3Adb8%3A%3A1&port=8443&secret=" + SECRET,
             "https://t.me/proxy?server=2001%3Adb8%3A%3A1&port=8443&secret=" + SECRET), console.outLines());
         assertArrayEquals(Hex.decode(AD_TAG), running.proxy().config().adTag());
-        assertEquals(7, running.proxy().config().multiplexPerConnection());
+        assertEquals(7, running.proxy().config().middleProxy().multiplexPerConnection());
         assertArrayEquals(InetAddress.getByName("1.2.3.4").getAddress(),
             running.proxy().config().publicIpv4().getAddress(), "the middle proxy's keys need the public IPv4");
     }

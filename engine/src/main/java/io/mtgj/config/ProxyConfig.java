@@ -46,8 +46,6 @@ public final class ProxyConfig
     public static final String DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6 = "https://core.telegram.org/getProxyConfigV6";
     /** Default cap on connections still handshaking, across reactors. */
     public static final int DEFAULT_MAX_HANDSHAKES = 1024;
-    /** Default clients per middle-proxy connection, as mtg v1. */
-    public static final int DEFAULT_MULTIPLEX_PER_CONNECTION = 50;
     /** Default time open connections get to finish after a stop is asked for (SIGTERM, SIGINT). */
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
     /** Longest accepted shutdown timeout. */
@@ -69,7 +67,7 @@ public final class ProxyConfig
     private final java.net.URI middleProxySecretUrl;
     private final java.net.URI middleProxyConfigUrl;
     private final java.net.URI middleProxyConfigUrlV6;
-    private final int multiplexPerConnection;
+    private final MiddleProxySettings middleProxy;
     private final java.net.InetAddress publicIpv4;
     private final List<String> allowCidrs;
     private final List<String> denyCidrs;
@@ -77,7 +75,6 @@ public final class ProxyConfig
     private final int maxConnectionsPerIp;
     private final int maxHandshakes;
     private final boolean cloaksDenied;
-    private final long middleHeapBytesPerWorker;
     private final Capacity capacity;
     private final long shutdownTimeoutMs;
     private final StatsConfig stats;
@@ -136,12 +133,6 @@ public final class ProxyConfig
         middleProxySecretUrl = checkUrl("--middle-proxy-secret-url", b.middleProxySecretUrl);
         middleProxyConfigUrl = checkUrl("--middle-proxy-config-url", b.middleProxyConfigUrl);
         middleProxyConfigUrlV6 = checkUrl("--middle-proxy-config-url-v6", b.middleProxyConfigUrlV6);
-        if (b.multiplexPerConnection < 1 || b.multiplexPerConnection > 10_000)
-        {
-            throw new IllegalArgumentException("bad --multiplex-per-connection " + b.multiplexPerConnection +
-                ": expected 1..10000");
-        }
-        multiplexPerConnection = b.multiplexPerConnection;
         publicIpv4 = b.publicIpv4;
         allowCidrs = List.copyOf(b.allowCidrs);
         denyCidrs = List.copyOf(b.denyCidrs);
@@ -163,13 +154,12 @@ public final class ProxyConfig
         capacity = new Capacity(b.readBufferBytes, b.writeBufferBytes, b.bufferMemoryBytes, b.maxConnections,
             b.stallTimeoutMs, b.maxDirectMemoryBytes > 0 ? b.maxDirectMemoryBytes : Capacity.maxDirectMemoryBytes(),
             0 != b.openFileLimit ? b.openFileLimit : Capacity.readOpenFileLimit(), workers, null != adTag,
-            SecretMode.FAKE_TLS == secret.mode(), multiplexPerConnection, Runtime.getRuntime().maxMemory(),
+            SecretMode.FAKE_TLS == secret.mode(), b.multiplexPerConnection, Runtime.getRuntime().maxMemory(),
             antiReplayMaxBytes);
-        if (b.middleHeapBytesPerWorker < 0)
-        {
-            throw new IllegalArgumentException("middle-proxy heap allowance " + b.middleHeapBytesPerWorker + " < 0");
-        }
-        middleHeapBytesPerWorker = b.middleHeapBytesPerWorker;
+        // A quarter of the heap goes to promoted-channel clients' queued answers and large packets, split evenly.
+        middleProxy = new MiddleProxySettings(b.multiplexPerConnection, b.middlePoolFloor, b.middleIdleCloseMs,
+            b.middlePingIntervalMs, 0 != b.middleHeapBytesPerWorker ? b.middleHeapBytesPerWorker :
+            Runtime.getRuntime().maxMemory() / 4 / workers);
         if (b.shutdownTimeoutMs < 0 || b.shutdownTimeoutMs > MAX_SHUTDOWN_TIMEOUT_MS)
         {
             throw new IllegalArgumentException("bad --shutdown-timeout " + b.shutdownTimeoutMs + "ms: expected 0 to " +
@@ -335,15 +325,6 @@ public final class ProxyConfig
     }
 
     /**
-     * @return heap bytes the promoted-channel clients of one reactor may hold for queued answers and large packets,
-     *         or 0 for the default share of the heap.
-     */
-    public long middleHeapBytesPerWorker()
-    {
-        return middleHeapBytesPerWorker;
-    }
-
-    /**
      * @return how long open connections may keep going once a graceful stop has refused new ones; 0 closes them at
      *         once.
      */
@@ -385,11 +366,11 @@ public final class ProxyConfig
     }
 
     /**
-     * @return clients per middle-proxy connection.
+     * @return how promoted-channel mode pools its middle-proxy connections.
      */
-    public int multiplexPerConnection()
+    public MiddleProxySettings middleProxy()
     {
-        return multiplexPerConnection;
+        return middleProxy;
     }
 
     /**
@@ -472,7 +453,10 @@ public final class ProxyConfig
         private String middleProxySecretUrl = DEFAULT_MIDDLE_PROXY_SECRET_URL;
         private String middleProxyConfigUrl = DEFAULT_MIDDLE_PROXY_CONFIG_URL;
         private String middleProxyConfigUrlV6 = DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6;
-        private int multiplexPerConnection = DEFAULT_MULTIPLEX_PER_CONNECTION;
+        private int multiplexPerConnection = MiddleProxySettings.DEFAULT_MULTIPLEX_PER_CONNECTION;
+        private int middlePoolFloor = MiddleProxySettings.DEFAULT_POOL_FLOOR;
+        private long middleIdleCloseMs = MiddleProxySettings.DEFAULT_IDLE_CLOSE_MS;
+        private long middlePingIntervalMs = MiddleProxySettings.DEFAULT_PING_INTERVAL_MS;
         private java.net.InetAddress publicIpv4;
         private List<String> allowCidrs = List.of();
         private List<String> denyCidrs = List.of();
@@ -758,6 +742,37 @@ public final class ProxyConfig
         public Builder middleHeapBytesPerWorker(final long bytes)
         {
             this.middleHeapBytesPerWorker = bytes;
+            return this;
+        }
+
+        /**
+         * @param connections middle-proxy connections per DC cluster and reactor opened at start and kept; not a
+         *                    flag (tests).
+         * @return this.
+         */
+        public Builder middlePoolFloor(final int connections)
+        {
+            this.middlePoolFloor = connections;
+            return this;
+        }
+
+        /**
+         * @param ms how long a middle-proxy connection above the floor stays open without clients; not a flag (tests).
+         * @return this.
+         */
+        public Builder middleIdleCloseMs(final long ms)
+        {
+            this.middleIdleCloseMs = ms;
+            return this;
+        }
+
+        /**
+         * @param ms silence after which a middle-proxy connection is pinged; twice that, it is dead. Not a flag (tests).
+         * @return this.
+         */
+        public Builder middlePingIntervalMs(final long ms)
+        {
+            this.middlePingIntervalMs = ms;
             return this;
         }
 

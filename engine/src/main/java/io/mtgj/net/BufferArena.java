@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * Owned by one reactor thread; the gauges ({@link #leasedBytes()} and the rest) may be read from any thread.
  */
-final class BufferArena
+public final class BufferArena
 {
     private static final int MAX_SIZE_CLASSES = 4;
     /** Free buffers kept for reuse, at most this share of the budget: enough for bursts, little idle memory. */
@@ -77,7 +77,7 @@ final class BufferArena
      * @param priority whether the reserve may be used (handshakes, cloaking, middle-proxy connections).
      * @return a buffer, or null when the budget is spent or others already wait: then {@link #await}.
      */
-    PooledBuffer lease(final int capacity, final boolean priority)
+    public PooledBuffer lease(final int capacity, final boolean priority)
     {
         if (!(priority ? priorityWaiters : waiters).isEmpty())
         {
@@ -149,7 +149,7 @@ final class BufferArena
      * @param waiter   who waits.
      * @param priority whether it may use the reserve, and is served before the others.
      */
-    void await(final BufferWaiter waiter, final boolean priority)
+    public void await(final BufferWaiter waiter, final boolean priority)
     {
         (priority ? priorityWaiters : waiters).addLast(waiter);
         waiting++;
@@ -161,7 +161,7 @@ final class BufferArena
     /**
      * A waiter stopped waiting without a buffer (it closed); its place in line is skipped when reached.
      */
-    void cancel(final BufferWaiter waiter)
+    public void cancel(final BufferWaiter waiter)
     {
         waiting--;
         waitingGauge.lazySet(waiting);
@@ -171,7 +171,7 @@ final class BufferArena
      * @param buffer a buffer leased from this arena and not yet released.
      * @throws IllegalStateException on a double release.
      */
-    void release(final PooledBuffer buffer)
+    public void release(final PooledBuffer buffer)
     {
         if (!buffer.isLeased())
         {

@@ -4,7 +4,7 @@ package io.mtgj.net;
  * Something that asked its reactor's {@link BufferArena} for a buffer and found none: it stopped reading and waits in
  * line. The arena hands it the next buffer that fits, and the reactor then lets it go on, outside the arena's call.
  */
-interface BufferWaiter
+public interface BufferWaiter
 {
     /**
      * @return bytes of the buffer it waits for.

@@ -3,6 +3,7 @@ package io.mtgj.net;
 import io.mtgj.crypto.AesCtr;
 import io.mtgj.faketls.RecordFraming;
 import io.mtgj.faketls.RecordUnwrapper;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.nio.ByteBuffer;
  * record header cut by a read (FakeTLS from the client only). Optional stages: records unwrapped from the source
  * (client to proxy) or framed for the sink (proxy to client), both in place.
  */
-final class Pipe implements BufferWaiter
+final class Pipe implements BufferWaiter, RelayPipe
 {
     /** {@link #read} result: the source broke the record stream. */
     static final int BROKEN = -2;
@@ -368,7 +369,8 @@ final class Pipe implements BufferWaiter
     /**
      * Write what is pending; once the source has ended and everything is out, shut the sink's output.
      */
-    void flush() throws IOException
+    @Override
+    public void flush() throws IOException
     {
         if (!sinkReady)
         {
@@ -434,9 +436,10 @@ final class Pipe implements BufferWaiter
     }
 
     /**
-     * Middle-proxy mode: the bytes before {@code index} were taken out of the buffer.
+     * Shared-upstream mode: the bytes before {@code index} were taken out of the buffer.
      */
-    void consumed(final int index)
+    @Override
+    public void consumed(final int index)
     {
         start = index;
         if (start == payloadEnd)
@@ -445,17 +448,37 @@ final class Pipe implements BufferWaiter
         }
     }
 
+    @Override
+    public int append(final byte[] src, final int offset, final int length)
+    {
+        return append(reactor.heapView(src), offset, length);
+    }
+
+    @Override
+    public int append(final DirectBuffer src, final int offset, final int length)
+    {
+        final int at = reserveAppend(length);
+        if (at < 0)
+        {
+            return 0;
+        }
+        final int n = end - at;
+        buffer.buffer().putBytes(at, src, offset, n);
+        reactor.transcoder().transcode(buffer.buffer(), at, n, null, sinkCipher);
+        return n;
+    }
+
     /**
-     * Middle-proxy mode: copy bytes for the sink into the buffer, framing and encrypting them in place as the read
-     * path does.
+     * Shared-upstream mode: make room for up to {@code length} bytes towards the sink (behind a record header when
+     * framing) and count them as ready; the caller copies them in and encrypts them in place.
      *
-     * @return bytes taken, 0 when the buffer is full.
+     * @return where the bytes go, up to {@link #end}; -1 when the buffer is full or none could be leased.
      */
-    int append(final byte[] src, final int offset, final int length)
+    private int reserveAppend(final int length)
     {
         if (!leaseIfNeeded())
         {
-            return 0;
+            return -1;
         }
         if (!hasPending())
         {
@@ -465,7 +488,7 @@ final class Pipe implements BufferWaiter
         final int room = buffer.capacity() - end - reserve;
         if (room <= 0)
         {
-            return 0;
+            return -1;
         }
         final int n = Math.min(length, framesRecords ? Math.min(room, RecordFraming.MAX_PAYLOAD) : room);
         if (framesRecords)
@@ -473,12 +496,10 @@ final class Pipe implements BufferWaiter
             RecordFraming.writeHeader(buffer.buffer(), end, n);
         }
         final int at = end + reserve;
-        buffer.buffer().putBytes(at, src, offset, n);
-        reactor.transcoder().transcode(buffer.buffer(), at, n, null, sinkCipher);
         end = at + n;
         payloadEnd = end;
         bytes += n;
-        return n;
+        return at;
     }
 
     boolean hasPending()
@@ -507,17 +528,20 @@ final class Pipe implements BufferWaiter
         return null != buffer && !sourceEof && end + (framesRecords ? RecordFraming.HEADER_LENGTH : 0) >= buffer.capacity();
     }
 
-    PooledBuffer buffer()
+    @Override
+    public PooledBuffer buffer()
     {
         return buffer;
     }
 
-    int start()
+    @Override
+    public int start()
     {
         return start;
     }
 
-    int payloadEnd()
+    @Override
+    public int payloadEnd()
     {
         return payloadEnd;
     }

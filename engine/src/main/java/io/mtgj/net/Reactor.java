@@ -6,6 +6,7 @@ import io.mtgj.stats.LatencyRecorders;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.ObjectHashSet;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.DeadlineTimerWheel;
 
 import java.io.IOException;
@@ -31,7 +32,7 @@ import java.util.function.Consumer;
  * other thread touches them; other threads only {@link #offer(Runnable)} commands. Work is one {@link #doWork()}
  * cycle, so tests can step a reactor by hand (style.md 5).
  */
-public final class Reactor implements Runnable
+public final class Reactor implements Runnable, ReactorServices
 {
     static final long NO_TIMER = DeadlineTimerWheel.NULL_DEADLINE;
 
@@ -72,10 +73,9 @@ public final class Reactor implements Runnable
     private final int maxHandshakes;
     private final java.util.ArrayDeque<Session> handshaking = new java.util.ArrayDeque<>();
     private int handshakingCount;
-    private final MiddleMultiplexer multiplexer;
-    private final long middleHeapLimit;
-    private long middleHeapHeld;
-    private final byte[][] middleScratch = new byte[3][];
+    /** Promoted-channel mode: this reactor's connections to the shared upstream; null otherwise. */
+    private final SharedLinks links;
+    private boolean linksStarted;
     private final BufferArena arena;
     private final int readBufferBytes;
     private final int writeBufferBytes;
@@ -83,9 +83,10 @@ public final class Reactor implements Runnable
     private final java.util.ArrayDeque<BufferWaiter> granted = new java.util.ArrayDeque<>();
     private final CtrTranscoder transcoder;
     private final ByteBuffer[] gather = new ByteBuffer[2];
+    private final UnsafeBuffer heapView = new UnsafeBuffer(new byte[0]);
     private final DeadlineTimerWheel timers;
     private final Long2ObjectHashMap<Session> sessionsByTimer = new Long2ObjectHashMap<>();
-    private final Long2ObjectHashMap<MiddleConnection> middleByTimer = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<Runnable> tasksByTimer = new Long2ObjectHashMap<>();
     private final ObjectHashSet<Session> sessions = new ObjectHashSet<>();
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
@@ -158,17 +159,12 @@ public final class Reactor implements Runnable
         this.clientMode = clientMode;
         this.upstream = upstream;
         this.cloak = cloak;
-        // Promoted-channel mode: the upstream is a directory of middle proxies, reached through shared connections.
-        this.multiplexer = upstream instanceof MiddleDirectory ?
-            new MiddleMultiplexer(this, (MiddleDirectory)upstream) : null;
-        this.middleHeapLimit = config.middleHeapBytesPerWorker() > 0 ? config.middleHeapBytesPerWorker() :
-            MiddleClient.heapAllowance(config.workers());
         // Every buffer of this reactor comes from its share of --buffer-memory.
         this.readBufferBytes = config.capacity().readBufferBytes();
         this.writeBufferBytes = config.capacity().writeBufferBytes();
         final long share = config.capacity().bufferMemoryBytes() / config.workers();
         this.arena = new BufferArena(share, BufferArena.reserveFor(share, Math.max(Math.max(readBufferBytes,
-            writeBufferBytes), null == multiplexer ? 0 : MiddleConnection.CHUNK_BYTES)));
+            writeBufferBytes), upstream instanceof SharedUpstream ? ((SharedUpstream)upstream).largestBuffer() : 0)));
         this.transcoder = new CtrTranscoder(Math.max(readBufferBytes, writeBufferBytes));
         this.handshakeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.handshakeTimeoutMs());
         this.dialTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.dialTimeoutMs());
@@ -184,6 +180,8 @@ public final class Reactor implements Runnable
             listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT, LISTENER);
             accepting = true;
         }
+        // Promoted-channel mode: clients join connections this reactor keeps to the shared upstream.
+        this.links = upstream instanceof SharedUpstream ? ((SharedUpstream)upstream).forReactor(this) : null;
     }
 
     /**
@@ -218,6 +216,11 @@ public final class Reactor implements Runnable
     public int doWork()
     {
         nowNs = System.nanoTime();
+        if (null != links && !linksStarted)
+        {
+            linksStarted = true;
+            links.start();
+        }
         int work = drainCommands();
         if (0 != acceptPausedUntilNs && nowNs - acceptPausedUntilNs >= 0)
         {
@@ -240,7 +243,8 @@ public final class Reactor implements Runnable
      * A waiter was handed a buffer by the arena (from inside someone else's release): let it go on now, outside
      * that call.
      */
-    void onGranted(final BufferWaiter waiter)
+    @Override
+    public void onGranted(final BufferWaiter waiter)
     {
         granted.addLast(waiter);
     }
@@ -347,9 +351,9 @@ public final class Reactor implements Runnable
                 {
                     listenerKey = newKey;
                 }
-                else if (attachment instanceof MiddleConnection)
+                else if (attachment instanceof ChannelHandler)
                 {
-                    ((MiddleConnection)attachment).rekey(newKey);
+                    ((ChannelHandler)attachment).rekey(newKey);
                 }
                 else
                 {
@@ -385,9 +389,9 @@ public final class Reactor implements Runnable
             onAcceptable();
             return;
         }
-        if (attachment instanceof MiddleConnection)
+        if (attachment instanceof ChannelHandler)
         {
-            onMiddleKey(key, (MiddleConnection)attachment);
+            onHandlerKey(key, (ChannelHandler)attachment);
             return;
         }
         final Side side = (Side)attachment;
@@ -414,20 +418,20 @@ public final class Reactor implements Runnable
         }
     }
 
-    private void onMiddleKey(final SelectionKey key, final MiddleConnection connection)
+    private void onHandlerKey(final SelectionKey key, final ChannelHandler handler)
     {
         try
         {
             if (!key.isValid())
             {
-                connection.close("key cancelled");
+                handler.onFailed("key cancelled");
                 return;
             }
-            connection.onSelected(key.readyOps());
+            handler.onSelected(key.readyOps());
         }
         catch (final CancelledKeyException | IOException ex)
         {
-            connection.close(ex.toString());
+            handler.onFailed(ex.toString());
         }
         catch (final Error ex)
         {
@@ -435,8 +439,8 @@ public final class Reactor implements Runnable
         }
         catch (final Throwable ex)
         {
-            LOG.log(System.Logger.Level.ERROR, "middle-proxy connection handler crashed, closing it", ex);
-            connection.close("crash");
+            LOG.log(System.Logger.Level.ERROR, "connection handler crashed, closing it", ex);
+            handler.onFailed("crash");
         }
     }
 
@@ -641,10 +645,21 @@ public final class Reactor implements Runnable
 
     private boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
     {
-        final MiddleConnection middle = middleByTimer.remove(timerId);
-        if (null != middle)
+        final Runnable task = tasksByTimer.remove(timerId);
+        if (null != task)
         {
-            middle.onHandshakeTimeout();
+            try
+            {
+                task.run();
+            }
+            catch (final Error ex)
+            {
+                throw ex;
+            }
+            catch (final Throwable ex)
+            {
+                LOG.log(System.Logger.Level.ERROR, "timer task crashed", ex);
+            }
             return true;
         }
         final Session session = sessionsByTimer.remove(timerId);
@@ -673,78 +688,41 @@ public final class Reactor implements Runnable
         return id;
     }
 
-    long scheduleTimer(final MiddleConnection connection, final long deadlineNs)
+    @Override
+    public long schedule(final Runnable task, final long deadlineNs)
     {
         final long id = timers.scheduleTimer(deadlineNs);
-        middleByTimer.put(id, connection);
+        tasksByTimer.put(id, task);
         return id;
     }
 
-    void cancelTimer(final long timerId)
+    @Override
+    public void cancelTimer(final long timerId)
     {
         timers.cancelTimer(timerId);
         sessionsByTimer.remove(timerId);
-        middleByTimer.remove(timerId);
+        tasksByTimer.remove(timerId);
     }
 
-    SelectionKey registerHandler(final SelectableChannel channel, final int ops, final MiddleConnection connection)
+    @Override
+    public SelectionKey register(final SelectableChannel channel, final int ops, final ChannelHandler handler)
         throws ClosedChannelException
     {
-        return channel.register(selector, ops, connection);
+        return channel.register(selector, ops, handler);
     }
 
-    MiddleMultiplexer multiplexer()
+    /**
+     * @return this reactor's connections to a shared upstream, or null when clients dial their own.
+     */
+    SharedLinks links()
     {
-        return multiplexer;
+        return links;
     }
 
-    BufferArena arena()
+    @Override
+    public BufferArena arena()
     {
         return arena;
-    }
-
-    /**
-     * Take heap bytes for a promoted-channel client's queued answers or gathered packet ({@link MiddleClient}).
-     *
-     * @return false, taking nothing, when the reactor's clients would hold more than their allowance.
-     */
-    boolean takeMiddleHeap(final long bytes)
-    {
-        if (middleHeapHeld + bytes > middleHeapLimit)
-        {
-            return false;
-        }
-        middleHeapHeld += bytes;
-        return true;
-    }
-
-    void giveMiddleHeap(final long bytes)
-    {
-        middleHeapHeld -= bytes;
-    }
-
-    /**
-     * @return heap bytes the promoted-channel clients hold now; reactor thread only (tests).
-     */
-    long middleHeapHeld()
-    {
-        return middleHeapHeld;
-    }
-
-    /**
-     * @param length bytes needed.
-     * @param index  which of this reactor's three middle-proxy scratch arrays (distinct arrays for the JCE).
-     * @return a heap array of at least {@code length} bytes, reused.
-     */
-    byte[] middleScratch(final int length, final int index)
-    {
-        byte[] scratch = middleScratch[index];
-        if (null == scratch || scratch.length < length)
-        {
-            scratch = new byte[Math.max(length, 64 * 1024)];
-            middleScratch[index] = scratch;
-        }
-        return scratch;
     }
 
     SelectionKey register(final SelectableChannel channel, final int ops, final Side side)
@@ -813,9 +791,9 @@ public final class Reactor implements Runnable
      */
     public void onClose()
     {
-        if (null != multiplexer)
+        if (null != links)
         {
-            multiplexer.closeAll();
+            links.closeAll();
         }
         final List<Session> open = new ArrayList<>(sessions);
         for (final Session session : open)
@@ -832,12 +810,14 @@ public final class Reactor implements Runnable
         }
     }
 
-    int index()
+    @Override
+    public int index()
     {
         return index;
     }
 
-    long nowNs()
+    @Override
+    public long nowNs()
     {
         return nowNs;
     }
@@ -847,7 +827,8 @@ public final class Reactor implements Runnable
         return handshakeTimeoutNs;
     }
 
-    long dialTimeoutNs()
+    @Override
+    public long dialTimeoutNs()
     {
         return dialTimeoutNs;
     }
@@ -886,6 +867,15 @@ public final class Reactor implements Runnable
         return transcoder;
     }
 
+    /**
+     * @return {@code array} seen through this reactor's one reusable view, valid until the next call.
+     */
+    UnsafeBuffer heapView(final byte[] array)
+    {
+        heapView.wrap(array);
+        return heapView;
+    }
+
     ByteBuffer[] gatherArray()
     {
         return gather;
@@ -909,6 +899,7 @@ public final class Reactor implements Runnable
     /**
      * @return this reactor's counters, readable from any thread.
      */
+    @Override
     public ReactorCounters counters()
     {
         return counters;
@@ -963,10 +954,10 @@ public final class Reactor implements Runnable
     }
 
     /**
-     * @return middle-proxy connections open on this reactor; readable from any thread.
+     * @return connections open on this reactor to a shared upstream (middle proxies); readable from any thread.
      */
-    public int middleConnections()
+    public int sharedConnections()
     {
-        return null == multiplexer ? 0 : multiplexer.connectionCount();
+        return null == links ? 0 : links.connectionCount();
     }
 }

@@ -91,12 +91,18 @@ public final class ReactorCounters
         }
     }
 
-    void onTelegramConnected(final int dcLabel)
+    /**
+     * A connection to Telegram (a DC, or a middle proxy) opened; reactor thread only.
+     */
+    public void onTelegramConnected(final int dcLabel)
     {
         increment(TELEGRAM_ACTIVE_BASE + dcLabel, 1);
     }
 
-    void onTelegramClosed(final int dcLabel)
+    /**
+     * A connection counted by {@link #onTelegramConnected} closed; reactor thread only.
+     */
+    public void onTelegramClosed(final int dcLabel)
     {
         increment(TELEGRAM_ACTIVE_BASE + dcLabel, -1);
     }

@@ -18,7 +18,7 @@ import java.util.Locale;
  * One client connection and its upstream, owned by one reactor: a small state machine over two {@link Side}s and
  * two {@link Pipe}s. Only {@link #enter(Phase)} changes the phase; {@link #close(CloseReason)} is idempotent.
  */
-final class Session
+final class Session implements LinkedClient
 {
     private static final System.Logger LOG = System.getLogger("io.mtgj.session");
     /** Read rounds per readiness event, so one busy connection cannot starve the others (Netty uses 16). */
@@ -55,7 +55,8 @@ final class Session
     private int addressIndex;
     private short dcIndex;
     private boolean recordsStarted;
-    private MiddleClient middle;
+    /** With a shared upstream: the client's place on one of its connections. */
+    private UpstreamLink link;
     private boolean cloaked;
     private HandshakeFailure failure;
     private int telegramDc = NO_DC;
@@ -243,9 +244,9 @@ final class Session
         if (side.isClient)
         {
             toClient.flush();
-            if (null != middle)
+            if (null != link)
             {
-                middle.pumpToClient(toClient);
+                link.pumpToClient();
             }
         }
         else
@@ -286,10 +287,10 @@ final class Session
                     awaitingFirstByte = false;
                     reactor.latencies().record(Latency.TELEGRAM_FIRST_BYTE, reactor.latencies().nowNs() - markNs);
                 }
-                if (null != middle)
+                if (null != link)
                 {
-                    forwardToMiddle();
-                    if (Phase.CLOSED == phase || middle.isWaitingForRoom())
+                    forwardToLink();
+                    if (Phase.CLOSED == phase || link.isWaitingForRoom())
                     {
                         return;
                     }
@@ -309,9 +310,9 @@ final class Session
                 {
                     close(CloseReason.BAD_HANDSHAKE);
                 }
-                else if (n < 0 && null != middle)
+                else if (n < 0 && null != link)
                 {
-                    close(CloseReason.DONE); // the client left; close() tells the middle proxy
+                    close(CloseReason.DONE); // the client left; close() detaches its link
                 }
                 else if (n < 0)
                 {
@@ -339,9 +340,9 @@ final class Session
             {
                 onReadable(client);
             }
-            else if (null != middle)
+            else if (null != link)
             {
-                middle.pumpToClient(toClient);
+                link.pumpToClient();
             }
             else
             {
@@ -434,9 +435,9 @@ final class Session
 
     private void onAccepted(final HandshakeResult result) throws IOException
     {
-        if (null != reactor.multiplexer())
+        if (null != reactor.links())
         {
-            onAcceptedForMiddleProxy(result);
+            onAcceptedForSharedUpstream(result);
             return;
         }
         final UpstreamPlan plan = reactor.upstream().plan(result);
@@ -463,16 +464,15 @@ final class Session
     }
 
     /**
-     * Promoted-channel mode: join a shared middle-proxy connection instead of dialing; the client's packets go out
-     * as RPC requests and answers come back through {@link #onMiddleAnswer}.
+     * With a shared upstream (promoted-channel mode): join one of its connections instead of dialing; packets go out
+     * through the link, and answers come back through {@link #deliver()}.
      */
-    private void onAcceptedForMiddleProxy(final HandshakeResult result) throws IOException
+    private void onAcceptedForSharedUpstream(final HandshakeResult result) throws IOException
     {
         dcIndex = result.dcIndex();
-        final InetSocketAddress remoteAddress = (InetSocketAddress)client.channel.getRemoteAddress();
-        final MiddleConnection connection = reactor.multiplexer().connectionFor(dcIndex, reactor.multiplexer()
-            .directory().useIpv6(!(remoteAddress.getAddress() instanceof java.net.Inet4Address)));
-        if (null == connection)
+        link = reactor.links().join(this, result, (InetSocketAddress)client.channel.getRemoteAddress(),
+            (InetSocketAddress)client.channel.getLocalAddress());
+        if (null == link)
         {
             close(CloseReason.DIAL_FAILED);
             return;
@@ -480,18 +480,16 @@ final class Session
         reactor.counters().onHandshake();
         toUpstream.priority(false);
         toClient.priority(false);
-        middle = new MiddleClient(reactor, this, connection, result.tag(), remoteAddress,
-            (InetSocketAddress)client.channel.getLocalAddress(), reactor.multiplexer().directory().adTag());
         toUpstream.startRelay(toUpstream.start() + result.consumed(), result.decryptor(), null);
         toClient.startRelay(0, null, result.encryptor());
         toClient.sinkReady();
         enter(Phase.RELAY);
-        forwardToMiddle();
+        forwardToLink();
     }
 
-    private void forwardToMiddle()
+    private void forwardToLink()
     {
-        final CloseReason failure = middle.forward(toUpstream);
+        final CloseReason failure = link.forward();
         if (CloseReason.BAD_HANDSHAKE == failure)
         {
             reactor.counters().onHandshakeFailure(HandshakeFailure.MALFORMED);
@@ -502,117 +500,40 @@ final class Session
         }
     }
 
-    /**
-     * The middle proxy answered this client.
-     */
-    void onMiddleAnswer(final org.agrona.concurrent.UnsafeBuffer buffer, final int offset, final int length)
+    @Override
+    public RelayPipe fromClient()
     {
-        if (Phase.CLOSED == phase)
-        {
-            return;
-        }
-        lastActivityNs = reactor.nowNs();
-        if (!middle.onAnswer(buffer, offset, length))
-        {
-            close(CloseReason.SLOW_CLIENT);
-            return;
-        }
-        pumpMiddleToClient();
+        return toUpstream;
     }
 
-    /**
-     * An answer larger than a chunk of the middle-proxy connection begins; its parts follow.
-     *
-     * @param length payload bytes to come.
-     * @return false when the client is closed (now, too far behind, or before): the rest is not for it.
-     */
-    boolean onMiddleAnswerBegin(final int length)
+    @Override
+    public RelayPipe toClient()
     {
-        if (Phase.CLOSED == phase)
-        {
-            return false;
-        }
-        lastActivityNs = reactor.nowNs();
-        if (!middle.beginAnswer(length))
-        {
-            close(CloseReason.SLOW_CLIENT);
-            return false;
-        }
-        return true;
+        return toClient;
     }
 
-    /**
-     * The next part of the answer begun with {@link #onMiddleAnswerBegin}.
-     *
-     * @return false when the client is closed.
-     */
-    boolean onMiddleAnswerPart(final org.agrona.concurrent.UnsafeBuffer buffer, final int offset, final int length)
+    @Override
+    public boolean isOpen()
     {
-        if (Phase.CLOSED == phase)
-        {
-            return false;
-        }
-        lastActivityNs = reactor.nowNs();
-        if (!middle.answerPart(buffer, offset, length))
-        {
-            close(CloseReason.SLOW_CLIENT);
-            return false;
-        }
-        pumpMiddleToClient();
         return Phase.CLOSED != phase;
     }
 
-    /**
-     * The answer begun with {@link #onMiddleAnswerBegin} is whole.
-     */
-    void onMiddleAnswerEnd()
+    @Override
+    public void onUpstreamActivity()
+    {
+        lastActivityNs = reactor.nowNs();
+    }
+
+    @Override
+    public void deliver()
     {
         if (Phase.CLOSED == phase)
         {
             return;
         }
-        if (!middle.endAnswer())
-        {
-            close(CloseReason.SLOW_CLIENT);
-            return;
-        }
-        pumpMiddleToClient();
-    }
-
-    /**
-     * The middle proxy confirmed a packet the client asked a quick ack for.
-     */
-    void onMiddleQuickAck(final org.agrona.concurrent.UnsafeBuffer buffer, final int offset)
-    {
-        if (Phase.CLOSED == phase)
-        {
-            return;
-        }
-        if (!middle.onQuickAck(buffer, offset))
-        {
-            close(CloseReason.SLOW_CLIENT);
-            return;
-        }
-        pumpMiddleToClient();
-    }
-
-    /**
-     * The middle-proxy connection can take more of this client's packets.
-     */
-    void onMiddleRoom()
-    {
-        if (Phase.CLOSED != phase && null != middle)
-        {
-            forwardToMiddle();
-            afterEvent();
-        }
-    }
-
-    private void pumpMiddleToClient()
-    {
         try
         {
-            middle.pumpToClient(toClient);
+            link.pumpToClient();
         }
         catch (final IOException ex)
         {
@@ -620,6 +541,16 @@ final class Session
             return;
         }
         afterEvent();
+    }
+
+    @Override
+    public void resumeForwarding()
+    {
+        if (Phase.CLOSED != phase && null != link)
+        {
+            forwardToLink();
+            afterEvent();
+        }
     }
 
     /**
@@ -870,16 +801,17 @@ final class Session
     /**
      * End the session: timers, both sockets and both buffers, each exactly once.
      */
-    void close(final CloseReason reason)
+    @Override
+    public void close(final CloseReason reason)
     {
         if (Phase.CLOSED == phase)
         {
             return;
         }
         enter(Phase.CLOSED);
-        if (null != middle)
+        if (null != link)
         {
-            middle.detach();
+            link.detach();
         }
         closeQuietly(client.channel);
         closeUpstreamChannel();

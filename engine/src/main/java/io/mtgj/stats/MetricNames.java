@@ -4,7 +4,8 @@ package io.mtgj.stats;
  * Every metric and label name, in one place. Prometheus names are snake_case in base units and get the namespace
  * ({@code --stats-namespace}, default {@code mtg}) and an underscore in front; statsd names are gauges named in mtg
  * v1's style and get the prefix ({@code --statsd-prefix}) and a dot in front. Label values are bounded: secret modes,
- * {@link DcLabel}, {@link IpFamily}, {@link Direction} and the engine's reason enums. Never addresses.
+ * {@link DcLabel}, {@link IpFamily}, {@link Direction}, the engine's reason enums and, in promoted-channel mode,
+ * Telegram's middle proxies (a short published list). Never a client's address.
  */
 public final class MetricNames
 {
@@ -18,11 +19,18 @@ public final class MetricNames
     public static final String LABEL_DIRECTION = "direction";
     /** Label: why, from one of the engine's reason enums, in lower case. */
     public static final String LABEL_REASON = "reason";
+    /** Label: a Telegram middle proxy, {@code ip:port} as published (promoted-channel mode only). */
+    public static final String LABEL_MIDDLE_PROXY = "middle_proxy";
 
     /** Gauge {mode, ip_family}: client connections open now. */
     public static final String CLIENT_CONNECTIONS = "client_connections";
-    /** Gauge {mode, dc}: connections to Telegram open now. */
+    /**
+     * Gauge {mode, dc}: connections to Telegram open now; in promoted-channel mode {mode, dc, middle_proxy}, the
+     * pooled middle-proxy connections.
+     */
     public static final String TELEGRAM_CONNECTIONS = "telegram_connections";
+    /** Counter {mode, dc, middle_proxy}: middle-proxy connections that broke or could not be set up. */
+    public static final String MIDDLE_PROXY_FAILURES = "middle_proxy_failures_total";
     /** Counter {mode}: client connections accepted. */
     public static final String ACCEPTED_CONNECTIONS = "accepted_connections_total";
     /** Counter {mode}: client handshakes that proved the client knows the secret. */

@@ -25,6 +25,8 @@ public final class PrometheusCollector extends Collector
     private static final List<String> MODE = List.of(MetricNames.LABEL_MODE);
     private static final List<String> MODE_IP_FAMILY = List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_IP_FAMILY);
     private static final List<String> MODE_DC = List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_DC);
+    private static final List<String> MODE_DC_MIDDLE_PROXY =
+        List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_DC, MetricNames.LABEL_MIDDLE_PROXY);
     private static final List<String> MODE_DIRECTION = List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_DIRECTION);
     private static final List<String> MODE_DC_DIRECTION =
         List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_DC, MetricNames.LABEL_DIRECTION);
@@ -70,7 +72,14 @@ public final class PrometheusCollector extends Collector
         source.snapshot(snapshot);
         final List<MetricFamilySamples> families = new ArrayList<>(24);
         families.add(connections());
-        families.add(telegramConnections());
+        if (snapshot.isMiddleProxyMode())
+        {
+            middleProxies(families);
+        }
+        else
+        {
+            families.add(telegramConnections());
+        }
         families.add(counter(MetricNames.ACCEPTED_CONNECTIONS, "Client connections accepted.",
             snapshot.acceptedConnections()));
         families.add(counter(MetricNames.CLIENT_HANDSHAKES, "Client handshakes accepted: the client knows the secret.",
@@ -146,6 +155,25 @@ public final class PrometheusCollector extends Collector
             family.addMetric(List.of(mode, DcLabel.label(dc)), snapshot.telegramConnections(dc));
         }
         return family;
+    }
+
+    /**
+     * Promoted-channel mode: Telegram connections are the pooled middle-proxy connections, by middle proxy.
+     */
+    private void middleProxies(final List<MetricFamilySamples> families)
+    {
+        final GaugeMetricFamily open = new GaugeMetricFamily(name(MetricNames.TELEGRAM_CONNECTIONS),
+            "Connections to Telegram open now: pooled middle-proxy connections, by DC cluster and middle proxy.",
+            MODE_DC_MIDDLE_PROXY);
+        final CounterMetricFamily failures = new CounterMetricFamily(name(MetricNames.MIDDLE_PROXY_FAILURES),
+            "Middle-proxy connections that broke or could not be set up.", MODE_DC_MIDDLE_PROXY);
+        snapshot.forEachMiddleProxy((dcLabel, address, connections, failed) ->
+        {
+            open.addMetric(List.of(mode, DcLabel.label(dcLabel), address), connections);
+            failures.addMetric(List.of(mode, DcLabel.label(dcLabel), address), failed);
+        });
+        families.add(open);
+        families.add(failures);
     }
 
     private MetricFamilySamples traffic()

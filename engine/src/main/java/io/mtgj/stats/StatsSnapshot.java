@@ -2,6 +2,8 @@ package io.mtgj.stats;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Every counter and gauge of the proxy at one moment, summed over the reactors by a {@link StatsSource}. Both the
@@ -34,6 +36,9 @@ public final class StatsSnapshot
     private long bufferWaitingConnections;
     private long bufferWaits;
     private long stalledConnections;
+    private boolean middleProxyMode;
+    /** Promoted-channel mode: {open, failures} per middle proxy and DC label. */
+    private final Map<MiddleProxyKey, long[]> middleProxies = new TreeMap<>();
 
     /**
      * @param handshakeFailureReasons label values of handshake failures.
@@ -75,6 +80,70 @@ public final class StatsSnapshot
         bufferWaitingConnections = 0;
         bufferWaits = 0;
         stalledConnections = 0;
+        middleProxyMode = false;
+        middleProxies.clear();
+    }
+
+    /**
+     * Promoted-channel mode: Telegram connections are middle-proxy connections, labelled by middle proxy.
+     */
+    public void middleProxyMode()
+    {
+        middleProxyMode = true;
+    }
+
+    /**
+     * @return whether {@link #middleProxyMode()} was called since the last {@link #clear()}.
+     */
+    public boolean isMiddleProxyMode()
+    {
+        return middleProxyMode;
+    }
+
+    /**
+     * @param dcLabel  a {@link DcLabel} index: the cluster the connections serve.
+     * @param address  the middle proxy, {@code ip:port} (Telegram's, from its published list).
+     * @param open     connections to it open now.
+     * @param failures connections to it that broke or could not be set up.
+     */
+    public void addMiddleProxy(final int dcLabel, final String address, final long open, final long failures)
+    {
+        final long[] values = middleProxies.computeIfAbsent(new MiddleProxyKey(dcLabel, address), k -> new long[2]);
+        values[0] += open;
+        values[1] += failures;
+    }
+
+    /**
+     * Visit the middle proxies added, in order of DC label and address.
+     */
+    public void forEachMiddleProxy(final MiddleProxyVisitor visitor)
+    {
+        middleProxies.forEach((key, values) -> visitor.visit(key.dcLabel(), key.address(), values[0], values[1]));
+    }
+
+    /**
+     * What {@link #forEachMiddleProxy} reports.
+     */
+    @FunctionalInterface
+    public interface MiddleProxyVisitor
+    {
+        /**
+         * @param dcLabel  a {@link DcLabel} index.
+         * @param address  {@code ip:port}.
+         * @param open     connections open now.
+         * @param failures connections that broke or could not be set up.
+         */
+        void visit(int dcLabel, String address, long open, long failures);
+    }
+
+    private record MiddleProxyKey(int dcLabel, String address) implements Comparable<MiddleProxyKey>
+    {
+        @Override
+        public int compareTo(final MiddleProxyKey other)
+        {
+            final int byDc = Integer.compare(dcLabel, other.dcLabel);
+            return 0 != byDc ? byDc : address.compareTo(other.address);
+        }
     }
 
     /**

@@ -1,14 +1,15 @@
 package io.mtgj.perf;
 
+import io.mtgj.config.MiddleProxySettings;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.config.StatsConfig;
+import io.mtgj.middle.MiddleProxies;
 import io.mtgj.net.CloseReason;
 import io.mtgj.perf.middle.FakeMiddleProxy;
 import io.mtgj.perf.middle.MiddleConfigServer;
 import io.mtgj.secret.Hex;
 import io.mtgj.secret.Secret;
 import io.mtgj.secret.SecretMode;
-import io.mtgj.telegram.middle.MiddleProxyUpstream;
 import io.mtgj.transport.PacketFraming;
 import io.mtgj.transport.ProtocolTag;
 import org.junit.jupiter.api.AfterEach;
@@ -79,9 +80,11 @@ class MiddleProxyEndToEndTest
     private ProxyFixture startProxy(final Secret secret, final UnaryOperator<ProxyConfig.Builder> more)
         throws IOException
     {
+        // No pool floor: these tests count the connections their clients open (MiddlePoolEndToEndTest has floors).
         return ProxyFixture.start(secret, b -> more.apply(b
             .adTag(Hex.decode(AD_TAG))
             .workers(1)
+            .middlePoolFloor(0)
             .middleProxyUrls(configServer.secretUrl().toString(), configServer.configUrl().toString(),
                 configServer.configV6Url().toString())));
     }
@@ -171,7 +174,7 @@ class MiddleProxyEndToEndTest
     {
         final Secret secret = Secret.generate(SecretMode.SECURED, null, random);
         final int clients = 120;
-        try (ProxyFixture fixture = startProxy(secret, UnaryOperator.identity()))
+        try (ProxyFixture fixture = startProxy(secret, b -> b.multiplexPerConnection(50).middleIdleCloseMs(500)))
         {
             final List<ClientConnection> open = new ArrayList<>();
             final ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -247,7 +250,10 @@ class MiddleProxyEndToEndTest
             final Secret secret = Secret.generate(SecretMode.SECURED, null, random);
             final StatsConfig stats = StatsConfig.builder()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build();
-            final String gauge = "mtg_telegram_connections{mode=\"secured\",dc=\"2\"}";
+            final String gauge = "mtg_telegram_connections{mode=\"secured\",dc=\"2\",middle_proxy=\"127.0.0.1:" +
+                silent.getLocalPort() + "\"}";
+            final String failures = "mtg_middle_proxy_failures_total{mode=\"secured\",dc=\"2\",middle_proxy=\"127.0.0.1:" +
+                silent.getLocalPort() + "\"}";
             try (ProxyFixture fixture = startProxy(secret, b -> b.dialTimeoutMs(500).stats(stats));
                 ClientConnection client = ClientConnection.connect(
                     fixture.address(), secret, ProtocolTag.INTERMEDIATE, (short)2, random, TIMEOUT_MS))
@@ -261,6 +267,8 @@ class MiddleProxyEndToEndTest
                 Await.until("the connection and its permit to go", 10_000,
                     () -> 0 == fixture.proxy.middleProxyConnections());
                 assertEquals(0, MetricsScrape.scrape(fixture.proxy.statsAddress()).value(gauge));
+                assertEquals(1, MetricsScrape.scrape(fixture.proxy.statsAddress()).value(failures),
+                    "a connection that never finished its handshake counts as a failure");
                 assertEquals(0, fixture.proxy.crashes());
             }
         }
@@ -555,15 +563,15 @@ class MiddleProxyEndToEndTest
         assertTrue(failure.getMessage().contains(configServer.secretUrl().toString()), failure.getMessage());
         configServer.failAll(false);
 
-        final MiddleProxyUpstream upstream = new MiddleProxyUpstream(configServer.secretUrl(),
-            configServer.configUrl(), configServer.configV6Url(), Hex.decode(AD_TAG), null, 50,
-            io.mtgj.config.PreferIp.IPV6);
+        final MiddleProxies upstream = new MiddleProxies(configServer.secretUrl(),
+            configServer.configUrl(), configServer.configV6Url(), Hex.decode(AD_TAG), null,
+            io.mtgj.config.PreferIp.IPV6, new MiddleProxySettings(50, 1, 60_000, 30_000, 1 << 20));
         upstream.refresh();
-        assertEquals(middleProxy.address(), upstream.pick((short)2, false));
+        assertEquals(middleProxy.address(), upstream.middleProxyFor((short)2, false));
         configServer.failAll(true);
         assertThrows(IOException.class, upstream::refresh);
         upstream.refreshQuietly();
-        assertEquals(middleProxy.address(), upstream.pick((short)-4, false), "the last good list is kept");
+        assertEquals(middleProxy.address(), upstream.middleProxyFor((short)-4, false), "the last good list is kept");
         assertArrayEquals(proxySecret, upstream.proxySecret());
     }
 }

@@ -1,4 +1,4 @@
-package io.mtgj.rpc;
+package io.mtgj.middle.rpc;
 
 /**
  * Constants of the middle-proxy RPC protocol (protocol.md 7): constructor ids as read little-endian, flags, sizes.

@@ -1,4 +1,4 @@
-package io.mtgj.telegram.middle;
+package io.mtgj.middle;
 
 import io.mtgj.config.HostPort;
 
@@ -90,13 +90,28 @@ public final class MiddleProxyList
      */
     public List<InetSocketAddress> candidates(final short dcIndex)
     {
-        final int dc = 0 == dcIndex ? 1 : dcIndex;
-        List<InetSocketAddress> list = byDc.get(dc);
-        if (null == list)
-        {
-            list = byDc.get(defaultDc);
-        }
+        final List<InetSocketAddress> list = byDc.get(cluster(dcIndex));
         return null == list ? List.of() : list;
+    }
+
+    /**
+     * @param dcIndex the client's signed DC index.
+     * @return the DC whose middle proxies serve it: itself when listed (0 means 1), else the default cluster.
+     */
+    public int cluster(final short dcIndex)
+    {
+        final int dc = 0 == dcIndex ? 1 : dcIndex;
+        return byDc.containsKey(dc) ? dc : defaultDc;
+    }
+
+    /**
+     * @return the DCs listed, in ascending order.
+     */
+    public List<Integer> dcs()
+    {
+        final List<Integer> dcs = new ArrayList<>(byDc.keySet());
+        Collections.sort(dcs);
+        return dcs;
     }
 
     /**

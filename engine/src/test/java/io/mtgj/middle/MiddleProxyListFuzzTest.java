@@ -1,4 +1,4 @@
-package io.mtgj.telegram.middle;
+package io.mtgj.middle;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Timeout;

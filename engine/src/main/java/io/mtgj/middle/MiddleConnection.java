@@ -1,12 +1,17 @@
-package io.mtgj.net;
+package io.mtgj.middle;
 
 import io.mtgj.crypto.AesCbc;
-import io.mtgj.rpc.Rpc;
-import io.mtgj.rpc.RpcFrame;
-import io.mtgj.rpc.RpcFrameEncoder;
-import io.mtgj.rpc.RpcKeys;
-import io.mtgj.rpc.RpcMessages;
-import io.mtgj.stats.DcLabel;
+import io.mtgj.middle.rpc.Rpc;
+import io.mtgj.middle.rpc.RpcFrame;
+import io.mtgj.middle.rpc.RpcFrameEncoder;
+import io.mtgj.middle.rpc.RpcKeys;
+import io.mtgj.middle.rpc.RpcMessages;
+import io.mtgj.net.BufferArena;
+import io.mtgj.net.BufferWaiter;
+import io.mtgj.net.ChannelHandler;
+import io.mtgj.net.CloseReason;
+import io.mtgj.net.PooledBuffer;
+import io.mtgj.net.ReactorServices;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -23,12 +28,16 @@ import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
 /**
- * One encrypted RPC connection to a Telegram middle proxy, shared by up to {@code --multiplex-per-connection}
- * clients of one reactor (protocol.md 7.3-7.7). Owned by that reactor: no locks. Any protocol violation drops the
- * connection and closes its clients, never the other way round.
+ * One encrypted RPC connection to a Telegram middle proxy, kept by a {@link MiddlePool} and shared by the clients of
+ * one reactor (protocol.md 7.3-7.7). Owned by that reactor: no locks. Any protocol violation drops the connection and
+ * closes its clients, never the other way round. A client leaving does not close it: an idle connection stays for
+ * the pool's idle time. A connection silent for the ping interval sends {@code RPC_PING}; silent twice as long, it is
+ * taken for dead.
  * <p>
  * <b>Memory.</b> Its off-heap bytes are {@link #CHUNK_BYTES} chunks leased from the reactor's arena as priority
  * (control) traffic, only while bytes are in flight: at most one inbound and {@link #MAX_OUT_CHUNKS} outbound, so
@@ -42,7 +51,7 @@ import java.util.zip.CRC32;
  * as soon as written. A frame that fits a chunk goes in whole once there is room; a larger one (a client packet of
  * up to 1 MiB, read from the client's heap array, which stays put meanwhile) is encrypted a chunk at a time as the
  * queue drains, its CRC and CBC state running across the pieces, every other frame waiting behind it. Past the
- * queue's last chunk, clients' offers wait ({@link Session#onMiddleRoom()}); control messages (close, pong) wait in
+ * queue's last chunk, clients' offers wait ({@link MiddleClient#resumeForwarding()}); control messages (close, pong) wait in
  * a small heap queue and go first.
  * <p>
  * <b>Inbound.</b> Bytes are read into a chunk, decrypted in place a whole block at a time and cut into frames. A
@@ -51,7 +60,7 @@ import java.util.zip.CRC32;
  * CRC still checked. Frames up to {@link Rpc#MAX_FRAME_LENGTH} pass this way; every other message must fit a
  * chunk.
  */
-final class MiddleConnection
+final class MiddleConnection implements ChannelHandler
 {
     /** Bytes of one buffer of a middle-proxy connection; the reactor sizes its arena's reserve with it. */
     static final int CHUNK_BYTES = 16 << 10;
@@ -77,16 +86,19 @@ final class MiddleConnection
         CLOSED
     }
 
-    private final Reactor reactor;
+    private final ReactorServices reactor;
     private final BufferArena arena;
-    private final MiddleMultiplexer owner;
-    private final MiddleDirectory directory;
+    private final MiddlePools pools;
+    private final MiddlePool pool;
+    private final MiddleProxies proxies;
+    private final MiddleProxies.Gauge gauge;
     private final InetSocketAddress address;
-    private final int key;
+    private final int dcLabel;
     private final SocketChannel channel;
     private SelectionKey selectionKey;
-    private final Long2ObjectHashMap<Session> clients = new Long2ObjectHashMap<>();
-    private final List<Session> waiting = new ArrayList<>();
+    private final Long2ObjectHashMap<MiddleClient> clients = new Long2ObjectHashMap<>();
+    /** Clients whose packets wait for room, oldest first; each is in it once ({@link MiddleClient#queuedForRoom}). */
+    private final ArrayDeque<MiddleClient> waiting = new ArrayDeque<>();
     private final ArrayDeque<byte[]> control = new ArrayDeque<>();
     private final CRC32 crc = new CRC32();
     private final byte[] clientNonce = new byte[16];
@@ -100,6 +112,13 @@ final class MiddleConnection
     private long nextConnId;
     private boolean servicing;
     private long handshakeTimer = NO_TIMER;
+    private long idleTimer = NO_TIMER;
+    private long pingTimer = NO_TIMER;
+    /** When bytes last came from the middle proxy. */
+    private long lastReadNs;
+    private final Runnable onHandshakeTimeout = this::onHandshakeTimeout;
+    private final Runnable onIdleTimeout = this::onIdleTimeout;
+    private final Runnable onPingTime = this::onPingTime;
 
     // Outbound: chunks [0, outFillIndex) are full, outFillIndex holds outFill bytes, any after it are empty; the
     // first outStart bytes of chunk 0 are written.
@@ -122,17 +141,19 @@ final class MiddleConnection
     private boolean streaming;
     private int streamRemaining;
     private long streamConnId;
-    private Session streamClient;
+    private MiddleClient streamClient;
 
-    MiddleConnection(final Reactor reactor, final MiddleMultiplexer owner, final MiddleDirectory directory,
-        final InetSocketAddress address, final int key) throws IOException
+    MiddleConnection(final MiddlePools pools, final MiddlePool pool, final InetSocketAddress address,
+        final int dcLabel) throws IOException
     {
-        this.reactor = reactor;
+        this.reactor = pools.reactor();
         this.arena = reactor.arena();
-        this.owner = owner;
-        this.directory = directory;
+        this.pools = pools;
+        this.pool = pool;
+        this.proxies = pools.proxies();
+        this.gauge = proxies.gauge(dcLabel, address);
         this.address = address;
-        this.key = key;
+        this.dcLabel = dcLabel;
         this.channel = SocketChannel.open();
     }
 
@@ -147,25 +168,26 @@ final class MiddleConnection
     }
 
     /**
-     * Dial the middle proxy. A failure closes this connection (permit and socket go back) rather than throwing: the
-     * caller sees {@link #isOpen()} false.
+     * Dial the middle proxy. A failure closes this connection (socket back, counted as a failure) rather than
+     * throwing: the caller sees {@link #isOpen()} false.
      */
     void start()
     {
-        reactor.counters().onTelegramConnected(dcLabel());
+        reactor.counters().onTelegramConnected(dcLabel);
+        gauge.opened();
         try
         {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-            selectionKey = reactor.registerHandler(channel, SelectionKey.OP_CONNECT, this);
+            selectionKey = reactor.register(channel, SelectionKey.OP_CONNECT, this);
             interestOps = SelectionKey.OP_CONNECT;
             final SecureRandom random = new SecureRandom();
             random.nextBytes(clientNonce);
             nextConnId = random.nextLong();
             // Connect, nonce and handshake together get the dial timeout: a silent middle proxy must not hold the
-            // clients waiting on it, nor a connection permit, for ever.
-            handshakeTimer = reactor.scheduleTimer(this, reactor.nowNs() + reactor.dialTimeoutNs());
+            // clients waiting on it for ever.
+            handshakeTimer = reactor.schedule(onHandshakeTimeout, reactor.nowNs() + reactor.dialTimeoutNs());
             if (channel.connect(address))
             {
                 onConnected();
@@ -177,13 +199,7 @@ final class MiddleConnection
         }
     }
 
-    /** The metrics' DC label of the clients it serves: the key is {@code dc x 2 + (ipv6 ? 1 : 0)}. */
-    private int dcLabel()
-    {
-        return DcLabel.index(key >> 1);
-    }
-
-    void onHandshakeTimeout()
+    private void onHandshakeTimeout()
     {
         handshakeTimer = NO_TIMER;
         if (State.READY != state)
@@ -192,28 +208,61 @@ final class MiddleConnection
         }
     }
 
-    private void cancelHandshakeTimer()
+    private long cancel(final long timer)
     {
-        if (NO_TIMER != handshakeTimer)
+        if (NO_TIMER != timer)
         {
-            reactor.cancelTimer(handshakeTimer);
-            handshakeTimer = NO_TIMER;
+            reactor.cancelTimer(timer);
+        }
+        return NO_TIMER;
+    }
+
+    /**
+     * Close once {@code afterNs} pass with no client, if the pool can spare it then.
+     */
+    void closeWhenIdleFor(final long afterNs)
+    {
+        idleTimer = cancel(idleTimer);
+        idleTimer = reactor.schedule(onIdleTimeout, reactor.nowNs() + afterNs);
+    }
+
+    private void onIdleTimeout()
+    {
+        idleTimer = NO_TIMER;
+        if (clients.isEmpty() && State.CLOSED != state && pool.mayCloseIdle())
+        {
+            shutDown("idle");
         }
     }
 
-    void rekey(final SelectionKey newKey)
+    /**
+     * Ping a connection the middle proxy has been silent on, and drop one that stayed silent through a ping.
+     */
+    private void onPingTime()
+    {
+        pingTimer = NO_TIMER;
+        if (State.READY != state)
+        {
+            return;
+        }
+        final long intervalNs = TimeUnit.MILLISECONDS.toNanos(pools.settings().pingIntervalMs());
+        final long silentNs = reactor.nowNs() - lastReadNs;
+        if (silentNs >= 2 * intervalNs)
+        {
+            close("no answer to a ping");
+            return;
+        }
+        if (silentNs >= intervalNs)
+        {
+            sendControl(RpcMessages.ping(ThreadLocalRandom.current().nextLong()));
+        }
+        pingTimer = reactor.schedule(onPingTime, reactor.nowNs() + intervalNs);
+    }
+
+    @Override
+    public void rekey(final SelectionKey newKey)
     {
         selectionKey = newKey;
-    }
-
-    int key()
-    {
-        return key;
-    }
-
-    boolean hasRoomForClient()
-    {
-        return isOpen() && clients.size() < directory.multiplexPerConnection();
     }
 
     boolean isOpen()
@@ -234,14 +283,15 @@ final class MiddleConnection
     /**
      * @return the new client's connection id.
      */
-    long attach(final Session session)
+    long attach(final MiddleClient client)
     {
         long id = nextConnId++;
         while (0 == id || clients.containsKey(id))
         {
             id = nextConnId++;
         }
-        clients.put(id, session);
+        clients.put(id, client);
+        idleTimer = cancel(idleTimer);
         return id;
     }
 
@@ -251,9 +301,15 @@ final class MiddleConnection
      */
     void detach(final long connId)
     {
-        if (null == clients.remove(connId) || State.CLOSED == state)
+        final MiddleClient client = clients.remove(connId);
+        if (null == client || State.CLOSED == state)
         {
             return;
+        }
+        if (client.queuedForRoom)
+        {
+            client.queuedForRoom = false;
+            waiting.remove(client); // rare: a client closed while its packets waited for room
         }
         if (streaming && connId == streamConnId)
         {
@@ -265,15 +321,7 @@ final class MiddleConnection
         }
         if (clients.isEmpty() && State.CLOSED != state)
         {
-            try
-            {
-                write(); // the last CLOSE_CONN, if the socket takes it
-            }
-            catch (final IOException ignore)
-            {
-                // closing anyway
-            }
-            close("no clients left");
+            pool.onIdle(this);
         }
     }
 
@@ -282,16 +330,18 @@ final class MiddleConnection
      *
      * @param packet the packet's array; when {@link #isStreamed} says so for the request, it must stay unchanged
      *               until the frame is out, and the caller then hands its heap charge over with {@link #adoptHeap}.
-     * @return false when there is no room now: the session must wait for {@link Session#onMiddleRoom()}.
+     * @return false when there is no room now: the client waits for {@link MiddleClient#resumeForwarding()}.
      */
-    boolean offer(final Session session, final byte[] header, final byte[] packet, final int offset, final int length)
+    boolean offer(final MiddleClient client, final byte[] header, final byte[] packet, final int offset,
+        final int length)
     {
         if (State.READY != state || !control.isEmpty() ||
             !queueFrame(header, 0, header.length, packet, offset, length))
         {
-            if (State.CLOSED != state && !waiting.contains(session))
+            if (State.CLOSED != state && !client.queuedForRoom)
             {
-                waiting.add(session);
+                client.queuedForRoom = true;
+                waiting.addLast(client);
             }
             return false;
         }
@@ -314,7 +364,7 @@ final class MiddleConnection
         }
         else
         {
-            reactor.giveMiddleHeap(bytes);
+            pools.giveHeap(bytes);
         }
     }
 
@@ -388,7 +438,7 @@ final class MiddleConnection
             }
             // Chunk and frame lengths are multiples of 16, so every piece is whole CBC blocks.
             final int n = Math.min(CHUNK_BYTES - outFill, frame.remaining());
-            final byte[] plain = reactor.middleScratch(n, 0);
+            final byte[] plain = pools.scratch(n, 0);
             frame.next(plain, 0, n);
             final UnsafeBuffer chunk = outChunks[outFillIndex].buffer();
             if (null == encrypt)
@@ -397,7 +447,7 @@ final class MiddleConnection
             }
             else
             {
-                final byte[] cipher = reactor.middleScratch(n, 1);
+                final byte[] cipher = pools.scratch(n, 1);
                 encrypt.update(plain, 0, n, cipher, 0);
                 chunk.putBytes(outFill, cipher, 0, n);
             }
@@ -410,7 +460,7 @@ final class MiddleConnection
         }
         if (frameHeapBytes > 0)
         {
-            reactor.giveMiddleHeap(frameHeapBytes);
+            pools.giveHeap(frameHeapBytes);
             frameHeapBytes = 0;
         }
     }
@@ -616,16 +666,24 @@ final class MiddleConnection
     {
         while (!waiting.isEmpty() && State.READY == state && hasRoomForFrames())
         {
-            final Session next = waiting.remove(0);
-            next.onMiddleRoom();
-            if (waiting.contains(next))
+            final MiddleClient next = waiting.pollFirst();
+            next.queuedForRoom = false;
+            next.resumeForwarding();
+            if (next.queuedForRoom)
             {
                 break; // full again: the next drain wakes the rest
             }
         }
     }
 
-    void onSelected(final int readyOps) throws IOException
+    @Override
+    public void onFailed(final String why)
+    {
+        close(why);
+    }
+
+    @Override
+    public void onSelected(final int readyOps) throws IOException
     {
         if ((readyOps & SelectionKey.OP_CONNECT) != 0)
         {
@@ -684,7 +742,7 @@ final class MiddleConnection
         cryptoTs = (int)(System.currentTimeMillis() / 1000);
         state = State.NONCE_SENT;
         updateInterest();
-        sendControl(RpcMessages.nonce(directory.proxySecret(), cryptoTs, clientNonce));
+        sendControl(RpcMessages.nonce(proxies.proxySecret(), cryptoTs, clientNonce));
     }
 
     private void updateInterest()
@@ -729,6 +787,7 @@ final class MiddleConnection
             }
             if (n > 0)
             {
+                lastReadNs = reactor.nowNs();
                 inEnd += n;
                 decryptNew();
                 parse();
@@ -821,8 +880,8 @@ final class MiddleConnection
         final int blocks = (inEnd - inDecrypted) & -AesCbc.BLOCK_LENGTH;
         if (blocks > 0)
         {
-            final byte[] cipher = reactor.middleScratch(blocks, 0);
-            final byte[] plain = reactor.middleScratch(blocks, 1);
+            final byte[] cipher = pools.scratch(blocks, 0);
+            final byte[] plain = pools.scratch(blocks, 1);
             in.buffer().getBytes(inDecrypted, cipher, 0, blocks);
             decrypt.update(cipher, 0, blocks, plain, 0);
             in.buffer().putBytes(inDecrypted, plain, 0, blocks);
@@ -944,7 +1003,7 @@ final class MiddleConnection
         streamRemaining = length - ANSWER_HEADER_LENGTH - RpcFrame.TRAILER_LENGTH;
         streamConnId = buffer.getLong(at + RpcFrame.HEADER_LENGTH + CONN_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
         streamClient = clients.get(streamConnId);
-        if (null != streamClient && !streamClient.onMiddleAnswerBegin(streamRemaining))
+        if (null != streamClient && !streamClient.beginAnswer(streamRemaining))
         {
             streamClient = null;
         }
@@ -969,7 +1028,7 @@ final class MiddleConnection
             }
             crc.update(in.view(at, at + used));
             streamRemaining -= used;
-            if (null != streamClient && !streamClient.onMiddleAnswerPart(buffer, at, used))
+            if (null != streamClient && !streamClient.answerPart(buffer, at, used))
             {
                 streamClient = null; // closed: the rest is read into nowhere, the CRC still checked
             }
@@ -990,11 +1049,11 @@ final class MiddleConnection
             return used;
         }
         inSeq++;
-        final Session client = streamClient;
+        final MiddleClient client = streamClient;
         streamClient = null;
         if (null != client)
         {
-            client.onMiddleAnswerEnd();
+            client.endAnswer();
         }
         return used + RpcFrame.TRAILER_LENGTH;
     }
@@ -1019,7 +1078,10 @@ final class MiddleConnection
                     return;
                 }
                 state = State.READY;
-                cancelHandshakeTimer();
+                handshakeTimer = cancel(handshakeTimer);
+                pool.onReady();
+                pingTimer = reactor.schedule(onPingTime,
+                    reactor.nowNs() + TimeUnit.MILLISECONDS.toNanos(pools.settings().pingIntervalMs()));
                 LOG.log(System.Logger.Level.DEBUG, "middle proxy ready address={0} clients={1}", address,
                     clients.size());
                 serviceQuietly(); // wakes the clients that waited for the handshake
@@ -1029,37 +1091,39 @@ final class MiddleConnection
         }
         if (Rpc.PROXY_ANS == constructor && length >= Rpc.PROXY_ANS_HEADER_LENGTH)
         {
-            final Session client = clients.get(buffer.getLong(offset + CONN_ID_OFFSET, ByteOrder.LITTLE_ENDIAN));
+            final MiddleClient client = clients.get(buffer.getLong(offset + CONN_ID_OFFSET, ByteOrder.LITTLE_ENDIAN));
             if (null != client)
             {
-                client.onMiddleAnswer(buffer, offset + Rpc.PROXY_ANS_HEADER_LENGTH,
-                    length - Rpc.PROXY_ANS_HEADER_LENGTH);
+                client.onAnswer(buffer, offset + Rpc.PROXY_ANS_HEADER_LENGTH, length - Rpc.PROXY_ANS_HEADER_LENGTH);
             }
         }
         else if (Rpc.SIMPLE_ACK == constructor && length >= 16)
         {
-            final Session client = clients.get(buffer.getLong(offset + 4, ByteOrder.LITTLE_ENDIAN));
+            final MiddleClient client = clients.get(buffer.getLong(offset + 4, ByteOrder.LITTLE_ENDIAN));
             if (null != client)
             {
-                client.onMiddleQuickAck(buffer, offset + 12);
+                client.onQuickAck(buffer, offset + 12);
             }
         }
         else if ((Rpc.CLOSE_EXT == constructor || Rpc.CLOSE_CONN == constructor) && length >= 12)
         {
-            final long connId = buffer.getLong(offset + 4, ByteOrder.LITTLE_ENDIAN);
-            final Session client = clients.remove(connId);
+            final MiddleClient client = clients.remove(buffer.getLong(offset + 4, ByteOrder.LITTLE_ENDIAN));
             if (null != client)
             {
-                client.close(CloseReason.DONE);
-            }
-            if (clients.isEmpty())
-            {
-                close("no clients left");
+                client.closeSession(CloseReason.DONE); // the middle proxy knows: no CLOSE_CONN back
+                if (clients.isEmpty())
+                {
+                    pool.onIdle(this);
+                }
             }
         }
         else if (Rpc.PING == constructor && length >= 12)
         {
             sendControl(RpcMessages.pong(buffer.getLong(offset + 4, ByteOrder.LITTLE_ENDIAN)));
+        }
+        else if (Rpc.PONG == constructor && length >= 12)
+        {
+            return; // our keep-alive came back; any bytes read have counted already
         }
         else
         {
@@ -1069,7 +1133,7 @@ final class MiddleConnection
 
     private void onNonceAnswer(final byte[] payload)
     {
-        final byte[] serverNonce = RpcMessages.serverNonce(payload, directory.proxySecret());
+        final byte[] serverNonce = RpcMessages.serverNonce(payload, proxies.proxySecret());
         if (null == serverNonce)
         {
             close("bad nonce answer");
@@ -1086,17 +1150,17 @@ final class MiddleConnection
             return;
         }
         final InetAddress localIp = local.getAddress();
-        final InetAddress ourIp = null != directory.publicIpv4() && localIp instanceof Inet4Address ?
-            directory.publicIpv4() : localIp;
+        final InetAddress ourIp = null != proxies.publicIpv4() && localIp instanceof Inet4Address ?
+            proxies.publicIpv4() : localIp;
         final boolean ipv6 = !(address.getAddress() instanceof Inet4Address);
         final byte[] serverIp = ipv6 ? null : address.getAddress().getAddress();
         final byte[] clientIp = ipv6 ? null : ourIp.getAddress();
         final byte[] clientIp6 = ipv6 ? localIp.getAddress() : null;
         final byte[] serverIp6 = ipv6 ? address.getAddress().getAddress() : null;
         final byte[] writeKeyIv = RpcKeys.derive(serverNonce, clientNonce, cryptoTs, serverIp, local.getPort(), true,
-            clientIp, address.getPort(), directory.proxySecret(), clientIp6, serverIp6);
+            clientIp, address.getPort(), proxies.proxySecret(), clientIp6, serverIp6);
         final byte[] readKeyIv = RpcKeys.derive(serverNonce, clientNonce, cryptoTs, serverIp, local.getPort(), false,
-            clientIp, address.getPort(), directory.proxySecret(), clientIp6, serverIp6);
+            clientIp, address.getPort(), proxies.proxySecret(), clientIp6, serverIp6);
         encrypt = new AesCbc(java.util.Arrays.copyOf(writeKeyIv, 32), java.util.Arrays.copyOfRange(writeKeyIv, 32, 48),
             true);
         decrypt = new AesCbc(java.util.Arrays.copyOf(readKeyIv, 32), java.util.Arrays.copyOfRange(readKeyIv, 32, 48),
@@ -1114,20 +1178,39 @@ final class MiddleConnection
     }
 
     /**
+     * The connection broke (or could not be set up): drop it and its clients, count it, and let the pool replace it.
+     */
+    void close(final String why)
+    {
+        close(why, true);
+    }
+
+    /**
+     * Close a connection that did not fail (idle, or the reactor stopping), its clients with it.
+     */
+    void shutDown(final String why)
+    {
+        close(why, false);
+    }
+
     /**
      * Drop the connection and every client on it; every chunk goes back, and any wait for one is cancelled.
      */
-    void close(final String why)
+    private void close(final String why, final boolean failed)
     {
         if (State.CLOSED == state)
         {
             return;
         }
+        final boolean wasReady = State.READY == state;
         state = State.CLOSED;
-        cancelHandshakeTimer();
-        reactor.counters().onTelegramClosed(dcLabel());
-        LOG.log(System.Logger.Level.DEBUG, "middle proxy connection closed address={0} clients={1} reason={2}",
-            address, clients.size(), why);
+        handshakeTimer = cancel(handshakeTimer);
+        idleTimer = cancel(idleTimer);
+        pingTimer = cancel(pingTimer);
+        reactor.counters().onTelegramClosed(dcLabel);
+        gauge.closed(failed);
+        LOG.log(failed ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
+            "middle proxy connection closed address={0} clients={1} reason={2}", address, clients.size(), why);
         try
         {
             channel.close();
@@ -1139,7 +1222,7 @@ final class MiddleConnection
         frame.clear();
         if (frameHeapBytes > 0)
         {
-            reactor.giveMiddleHeap(frameHeapBytes);
+            pools.giveHeap(frameHeapBytes);
             frameHeapBytes = 0;
         }
         control.clear();
@@ -1149,13 +1232,13 @@ final class MiddleConnection
         inWaiter.giveBack(arena);
         releaseOut();
         releaseIn();
-        owner.onClosed(this);
-        final List<Session> orphans = new ArrayList<>(clients.values());
+        pool.onClosed(this, failed, wasReady);
+        final List<MiddleClient> orphans = new ArrayList<>(clients.values());
         clients.clear();
         waiting.clear();
-        for (final Session client : orphans)
+        for (final MiddleClient client : orphans)
         {
-            client.close(CloseReason.IO_ERROR);
+            client.closeSession(CloseReason.IO_ERROR);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.mtgj.rpc;
+package io.mtgj.middle.rpc;
 
 import io.mtgj.crypto.AesCbc;
 import io.mtgj.secret.Hex;

@@ -1,7 +1,12 @@
-package io.mtgj.net;
+package io.mtgj.middle;
 
-import io.mtgj.rpc.Rpc;
-import io.mtgj.rpc.RpcMessages;
+import io.mtgj.middle.rpc.Rpc;
+import io.mtgj.middle.rpc.RpcMessages;
+import io.mtgj.net.CloseReason;
+import io.mtgj.net.LinkedClient;
+import io.mtgj.net.PooledBuffer;
+import io.mtgj.net.RelayPipe;
+import io.mtgj.net.UpstreamLink;
 import io.mtgj.transport.PacketFraming;
 import io.mtgj.transport.ProtocolTag;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -13,39 +18,40 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A client's side of promoted-channel mode (protocol.md 7.8): cuts the client's decrypted stream into transport
  * packets and offers each to the shared middle-proxy connection as RPC_PROXY_REQ; frames the answers routed back
- * to it in the client's transport and queues them for the client, bounded, so a slow client is closed rather than
- * stalling the others on its connection.
+ * to it in the client's transport straight into its pipe. Only what the pipe cannot take yet is queued on the heap,
+ * bounded, so a slow client is closed rather than stalling the others on its connection; an idle client holds no
+ * buffer at all, only its connection id and its request header.
  * <p>
  * The connection works in small off-heap chunks, so a packet whose request does not fit one is gathered here on the
  * heap and read from there piece by piece, and an answer larger than one arrives in parts
  * ({@link #beginAnswer}, {@link #answerPart}, {@link #endAnswer}), each queued as it comes: the queue's bound holds
  * for an answer of any size, whose rest is then skipped by the connection.
  * <p>
- * Its heap arrays, the answer queue beyond its first {@value #INITIAL_PENDING_BYTES} bytes and a large packet being
- * gathered (until the connection has sent it), are charged to its reactor, whose clients together may hold
- * {@link #heapAllowance(int)}: a flood of clients that announce large packets or stop reading their answers is
- * closed rather than filling the heap.
+ * Its heap arrays, the answer queue and a large packet being gathered (until the connection has sent it), are
+ * charged to its reactor, whose clients together may hold
+ * {@link io.mtgj.config.MiddleProxySettings#heapBytesPerWorker()}: a flood of clients that announce large packets or
+ * stop reading their answers is closed rather than filling the heap.
  */
-final class MiddleClient
+final class MiddleClient implements UpstreamLink
 {
     /** Queued answer bytes a client may fall behind by before it is closed. */
     static final int MAX_PENDING_BYTES = 2 * (PacketFraming.MAX_PACKET_LENGTH + 64);
-    private static final int INITIAL_PENDING_BYTES = 4096;
-    /** A quarter of the heap goes to the clients' queues and packets, split between the reactors. */
-    private static final int HEAP_SHARE_DIVISOR = 4;
+    /** The smallest answer queue allocated, when one is needed at all. */
+    private static final int MIN_PENDING_BYTES = 4096;
 
-    private final Reactor reactor;
-
-    private final Session session;
+    private final MiddlePools pools;
+    private final LinkedClient session;
     private final MiddleConnection connection;
     private final long connId;
     private final ProtocolTag tag;
     private final byte[] requestHeader = new byte[Rpc.PROXY_REQ_HEADER_LENGTH];
-    private final byte[] packetHeader = new byte[4];
+    /** Whether it sits in its connection's line of clients waiting for room; the connection keeps it. */
+    boolean queuedForRoom;
     private byte[] staging;
     private int stagingFill;
     private boolean stagingQuickAck;
-    private byte[] pending = new byte[INITIAL_PENDING_BYTES];
+    /** Answer bytes the pipe could not take yet, {@code [pendingStart, pendingEnd)}; null when none. */
+    private byte[] pending;
     private long charged;
     private int pendingStart;
     private int pendingEnd;
@@ -53,37 +59,17 @@ final class MiddleClient
     private boolean detached;
     private int answerPadding;
 
-    MiddleClient(final Reactor reactor, final Session session, final MiddleConnection connection,
+    MiddleClient(final MiddlePools pools, final LinkedClient session, final MiddleConnection connection,
         final ProtocolTag tag, final InetSocketAddress client, final InetSocketAddress local, final byte[] adTag)
     {
-        this.reactor = reactor;
+        this.pools = pools;
         this.session = session;
         this.connection = connection;
-        this.connId = connection.attach(session);
+        this.connId = connection.attach(this);
         this.tag = tag;
         RpcMessages.writeProxyRequestHeader(requestHeader, 0, 0, connId,
             RpcMessages.ipv6Form(client.getAddress()), client.getPort(),
             RpcMessages.ipv6Form(local.getAddress()), local.getPort(), adTag);
-    }
-
-    long connId()
-    {
-        return connId;
-    }
-
-    MiddleConnection connection()
-    {
-        return connection;
-    }
-
-    /**
-     * @param workers reactor threads.
-     * @return heap bytes the promoted-channel clients of one reactor may hold beyond their first few KB: a quarter
-     *         of the maximum heap split between the reactors, and at least one client's whole queue.
-     */
-    static long heapAllowance(final int workers)
-    {
-        return Math.max(MAX_PENDING_BYTES, Runtime.getRuntime().maxMemory() / HEAP_SHARE_DIVISOR / workers);
     }
 
     /**
@@ -92,8 +78,10 @@ final class MiddleClient
      * @return null, or why the client must be closed: {@link CloseReason#BAD_HANDSHAKE} when it sent something that
      *         is not a packet of its transport, {@link CloseReason#OVERLOADED} when its large packet finds no heap.
      */
-    CloseReason forward(final Pipe pipe)
+    @Override
+    public CloseReason forward()
     {
+        final RelayPipe pipe = session.fromClient();
         waitingForRoom = false;
         while (!detached)
         {
@@ -119,9 +107,10 @@ final class MiddleClient
      * Offer the whole packets of the pipe that fit a chunk of the middle-proxy connection, up to one that must be
      * gathered aside (then {@link #staging} is set and the pipe consumed up to its body).
      */
-    private CloseReason forwardFrom(final Pipe pipe, final PooledBuffer buffer)
+    private CloseReason forwardFrom(final RelayPipe pipe, final PooledBuffer buffer)
     {
         final UnsafeBuffer bytes = buffer.buffer();
+        final byte[] packetHeader = pools.packetHeader();
         int at = pipe.start();
         final int end = pipe.payloadEnd();
         while (at < end && !waitingForRoom && !detached)
@@ -147,7 +136,7 @@ final class MiddleClient
             final boolean whole = end - at >= headerLength + bodyLength;
             if (whole && !MiddleConnection.isStreamed(Rpc.PROXY_REQ_HEADER_LENGTH + packetLength))
             {
-                final byte[] packet = reactor.middleScratch(packetLength, 2);
+                final byte[] packet = pools.scratch(packetLength, 2);
                 bytes.getBytes(at + headerLength, packet, 0, packetLength);
                 if (!offer(packet, packetLength, quickAck))
                 {
@@ -197,7 +186,7 @@ final class MiddleClient
      *
      * @return whether the staging area is free again.
      */
-    private boolean offerStaged(final Pipe pipe)
+    private boolean offerStaged(final RelayPipe pipe)
     {
         final int available = pipe.payloadEnd() - pipe.start();
         final int n = Math.min(staging.length - stagingFill, available);
@@ -236,7 +225,7 @@ final class MiddleClient
         requestHeader[5] = (byte)(flags >>> 8);
         requestHeader[6] = (byte)(flags >>> 16);
         requestHeader[7] = (byte)(flags >>> 24);
-        if (!connection.offer(session, requestHeader, packet, 0, length))
+        if (!connection.offer(this, requestHeader, packet, 0, length))
         {
             waitingForRoom = true;
             return false;
@@ -245,115 +234,176 @@ final class MiddleClient
     }
 
     /**
-     * An answer for the client: frame it in its transport and queue it.
-     *
-     * @return false when the client is too far behind and must be closed.
+     * An answer for the client, whole: frame it in its transport and pass it on.
      */
-    boolean onAnswer(final UnsafeBuffer buffer, final int offset, final int length)
+    void onAnswer(final UnsafeBuffer buffer, final int offset, final int length)
     {
-        return beginAnswer(length) && answerPart(buffer, offset, length) && endAnswer();
+        if (beginAnswer(length) && answerPart(buffer, offset, length))
+        {
+            endAnswer();
+        }
     }
 
     /**
-     * An answer larger than a chunk of the middle-proxy connection begins: its transport header goes in the queue
-     * now, since it holds the total length; the payload follows in {@link #answerPart}s, then {@link #endAnswer}.
+     * An answer begins: its transport header goes to the client now, since it holds the total length; the payload
+     * follows in {@link #answerPart}s (several when it is larger than a chunk of the connection), then
+     * {@link #endAnswer}.
      *
      * @param length payload bytes to come.
-     * @return false when the client is too far behind and must be closed.
+     * @return false when the client is closed (now, being too far behind, or before): the rest is not for it.
      */
     boolean beginAnswer(final int length)
     {
-        answerPadding = ProtocolTag.PADDED_INTERMEDIATE == tag ? ThreadLocalRandom.current().nextInt(4) : 0;
-        if (!reserve(PacketFraming.encodedHeaderLength(tag, length)))
+        if (!session.isOpen())
         {
             return false;
         }
-        pendingEnd += PacketFraming.writeHeader(tag, length, answerPadding, pending, pendingEnd);
-        return true;
+        session.onUpstreamActivity();
+        answerPadding = ProtocolTag.PADDED_INTERMEDIATE == tag ? ThreadLocalRandom.current().nextInt(4) : 0;
+        final byte[] header = pools.packetHeader();
+        return emit(header, PacketFraming.writeHeader(tag, length, answerPadding, header, 0));
     }
 
     /**
      * The next piece of the answer begun with {@link #beginAnswer}.
      *
-     * @return false when the client is too far behind and must be closed.
+     * @return false when the client is closed.
      */
     boolean answerPart(final UnsafeBuffer buffer, final int offset, final int length)
     {
-        if (!reserve(length))
+        if (!session.isOpen())
         {
             return false;
         }
-        buffer.getBytes(offset, pending, pendingEnd, length);
-        pendingEnd += length;
-        return true;
+        int at = offset;
+        int left = length;
+        if (pendingEnd == pendingStart)
+        {
+            final RelayPipe pipe = session.toClient();
+            int n;
+            while (left > 0 && (n = pipe.append(buffer, at, left)) > 0)
+            {
+                at += n;
+                left -= n;
+            }
+        }
+        if (left > 0)
+        {
+            if (!reserve(left))
+            {
+                session.close(CloseReason.SLOW_CLIENT);
+                return false;
+            }
+            buffer.getBytes(at, pending, pendingEnd, left);
+            pendingEnd += left;
+        }
+        session.deliver();
+        return session.isOpen();
     }
 
     /**
-     * The answer begun with {@link #beginAnswer} is complete (and its CRC checked).
-     *
-     * @return false when the client is too far behind and must be closed.
+     * The answer begun with {@link #beginAnswer} is complete (and its CRC checked): its padding follows.
      */
-    boolean endAnswer()
+    void endAnswer()
     {
-        if (!reserve(answerPadding))
+        if (!session.isOpen() || 0 == answerPadding)
         {
-            return false;
+            return;
         }
+        final byte[] padding = pools.packetHeader();
         for (int i = 0; i < answerPadding; i++)
         {
-            pending[pendingEnd++] = (byte)ThreadLocalRandom.current().nextInt(256);
+            padding[i] = (byte)ThreadLocalRandom.current().nextInt(256);
         }
-        return true;
+        if (emit(padding, answerPadding))
+        {
+            session.deliver();
+        }
     }
 
     /**
      * A quick ack for the client (protocol.md 2.6): abridged gets the confirm bytes reversed, the others as they came.
-     *
-     * @return false when the client is too far behind.
      */
-    boolean onQuickAck(final UnsafeBuffer buffer, final int offset)
+    void onQuickAck(final UnsafeBuffer buffer, final int offset)
     {
-        if (!reserve(4))
+        if (!session.isOpen())
         {
-            return false;
+            return;
         }
+        final byte[] confirm = pools.packetHeader();
         for (int i = 0; i < 4; i++)
         {
-            pending[pendingEnd + i] = buffer.getByte(offset + (ProtocolTag.ABRIDGED == tag ? 3 - i : i));
+            confirm[i] = buffer.getByte(offset + (ProtocolTag.ABRIDGED == tag ? 3 - i : i));
         }
-        pendingEnd += 4;
+        if (emit(confirm, 4))
+        {
+            session.deliver();
+        }
+    }
+
+    /**
+     * A few bytes for the client: into its pipe, or behind what is queued.
+     *
+     * @return false when the client was closed for being too far behind.
+     */
+    private boolean emit(final byte[] bytes, final int length)
+    {
+        final int taken = pendingEnd == pendingStart ? session.toClient().append(bytes, 0, length) : 0;
+        if (taken < length)
+        {
+            if (!reserve(length - taken))
+            {
+                session.close(CloseReason.SLOW_CLIENT);
+                return false;
+            }
+            System.arraycopy(bytes, taken, pending, pendingEnd, length - taken);
+            pendingEnd += length - taken;
+        }
         return true;
     }
 
+    /**
+     * Make room for {@code length} more queued bytes, allocating or growing the queue within the bounds.
+     *
+     * @return false when the client would be too far behind, or the reactor's clients hold their whole allowance.
+     */
     private boolean reserve(final int length)
     {
-        if (pendingEnd - pendingStart + length > MAX_PENDING_BYTES)
+        final int live = pendingEnd - pendingStart;
+        if (live + length > MAX_PENDING_BYTES)
         {
             return false;
         }
-        if (pending.length - pendingEnd < length)
+        final int capacity = null == pending ? 0 : pending.length;
+        if (capacity - pendingEnd >= length)
         {
-            final int live = pendingEnd - pendingStart;
-            final int capacity = live + length > pending.length ?
-                Math.min(MAX_PENDING_BYTES, Math.max(pending.length * 2, live + length)) : pending.length;
-            if (!charge(charged + capacity - pending.length))
-            {
-                return false;
-            }
-            final byte[] grown = capacity > pending.length ? new byte[capacity] : pending;
-            System.arraycopy(pending, pendingStart, grown, 0, live);
-            pending = grown;
-            pendingStart = 0;
-            pendingEnd = live;
+            return true;
         }
+        final int wanted = live + length > capacity ?
+            Math.min(MAX_PENDING_BYTES, Math.max(Math.max(MIN_PENDING_BYTES, capacity * 2), live + length)) : capacity;
+        if (!charge(charged + wanted - capacity))
+        {
+            return false;
+        }
+        final byte[] grown = wanted > capacity ? new byte[wanted] : pending;
+        if (live > 0)
+        {
+            System.arraycopy(pending, pendingStart, grown, 0, live);
+        }
+        pending = grown;
+        pendingStart = 0;
+        pendingEnd = live;
         return true;
     }
 
     /**
      * Move queued answers into the client's pipe (which encrypts and frames them) and write.
      */
-    void pumpToClient(final Pipe pipe) throws IOException
+    @Override
+    public void pumpToClient() throws IOException
     {
+        final RelayPipe pipe = session.toClient();
+        pipe.flush();
         while (pendingEnd > pendingStart)
         {
             final int n = pipe.append(pending, pendingStart, pendingEnd - pendingStart);
@@ -364,25 +414,40 @@ final class MiddleClient
             pendingStart += n;
             pipe.flush();
         }
-        if (pendingStart == pendingEnd)
+        if (null != pending && pendingStart == pendingEnd)
         {
+            // caught up: the queue's memory goes back, so an idle client holds none
+            charge(charged - pending.length);
+            pending = null;
             pendingStart = 0;
             pendingEnd = 0;
-            if (pending.length > 64 * 1024)
-            {
-                charge(charged - (pending.length - INITIAL_PENDING_BYTES));
-                pending = new byte[INITIAL_PENDING_BYTES]; // a burst is over: give the memory back
-            }
         }
-        pipe.flush();
     }
 
-    boolean isWaitingForRoom()
+    /**
+     * The connection has room again: offer what waited.
+     */
+    void resumeForwarding()
+    {
+        session.resumeForwarding();
+    }
+
+    /**
+     * Close the client's session (the connection broke, or the middle proxy closed it).
+     */
+    void closeSession(final CloseReason reason)
+    {
+        session.close(reason);
+    }
+
+    @Override
+    public boolean isWaitingForRoom()
     {
         return waitingForRoom;
     }
 
-    void detach()
+    @Override
+    public void detach()
     {
         detached = true;
         connection.detach(connId);
@@ -398,13 +463,13 @@ final class MiddleClient
      */
     private boolean charge(final long bytes)
     {
-        if (bytes > charged && !reactor.takeMiddleHeap(bytes - charged))
+        if (bytes > charged && !pools.takeHeap(bytes - charged))
         {
             return false;
         }
         if (bytes < charged)
         {
-            reactor.giveMiddleHeap(charged - bytes);
+            pools.giveHeap(charged - bytes);
         }
         charged = bytes;
         return true;

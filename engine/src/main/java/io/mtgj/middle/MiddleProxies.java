@@ -1,10 +1,10 @@
-package io.mtgj.telegram.middle;
+package io.mtgj.middle;
 
+import io.mtgj.config.MiddleProxySettings;
 import io.mtgj.config.PreferIp;
-import io.mtgj.net.HandshakeResult;
-import io.mtgj.net.MiddleDirectory;
-import io.mtgj.net.Upstream;
-import io.mtgj.net.UpstreamPlan;
+import io.mtgj.net.ReactorServices;
+import io.mtgj.net.SharedLinks;
+import io.mtgj.net.SharedUpstream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,13 +15,17 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Promoted-channel mode's upstream: Telegram's middle proxies, their list and the proxy secret fetched over HTTP(S)
- * at start and refreshed on the control thread (protocol.md 7.1). A failed refresh keeps the last good copy.
+ * at start and refreshed on the control thread (protocol.md 7.1; a failed refresh keeps the last good copy), and the
+ * pools of connections each reactor keeps to them ({@link MiddlePools}). Its directory methods are thread-safe; the
+ * gauges of connections by middle proxy are read by the metrics.
  */
-public final class MiddleProxyUpstream implements Upstream, MiddleDirectory
+public final class MiddleProxies implements SharedUpstream
 {
     private static final System.Logger LOG = System.getLogger("io.mtgj.middle");
     private static final int TIMEOUT_MS = 30_000;
@@ -34,8 +38,9 @@ public final class MiddleProxyUpstream implements Upstream, MiddleDirectory
     private final URI configUrlV6;
     private final byte[] adTag;
     private final InetAddress publicIpv4;
-    private final int multiplex;
     private final PreferIp preferIp;
+    private final MiddleProxySettings settings;
+    private final ConcurrentHashMap<Gauge, Gauge> gauges = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot;
 
     /**
@@ -44,11 +49,11 @@ public final class MiddleProxyUpstream implements Upstream, MiddleDirectory
      * @param configUrlV6 IPv6 list URL.
      * @param adTag       the 16-byte ad tag.
      * @param publicIpv4  our public IPv4 when behind NAT, or null.
-     * @param multiplex   clients per middle-proxy connection.
      * @param preferIp    family policy: {@code only-*} forces a family, otherwise the client's is used.
+     * @param settings    how connections are pooled.
      */
-    public MiddleProxyUpstream(final URI secretUrl, final URI configUrl, final URI configUrlV6, final byte[] adTag,
-        final InetAddress publicIpv4, final int multiplex, final PreferIp preferIp)
+    public MiddleProxies(final URI secretUrl, final URI configUrl, final URI configUrlV6, final byte[] adTag,
+        final InetAddress publicIpv4, final PreferIp preferIp, final MiddleProxySettings settings)
     {
         this.preferIp = preferIp;
         this.secretUrl = secretUrl;
@@ -56,7 +61,7 @@ public final class MiddleProxyUpstream implements Upstream, MiddleDirectory
         this.configUrlV6 = configUrlV6;
         this.adTag = adTag.clone();
         this.publicIpv4 = publicIpv4;
-        this.multiplex = multiplex;
+        this.settings = settings;
     }
 
     /**
@@ -155,51 +160,180 @@ public final class MiddleProxyUpstream implements Upstream, MiddleDirectory
     }
 
     @Override
-    public UpstreamPlan plan(final HandshakeResult client)
+    public SharedLinks forReactor(final ReactorServices reactor)
     {
-        return null; // clients join shared connections through the reactor's multiplexer, never dial
+        return new MiddlePools(this, reactor);
     }
 
     @Override
-    public InetSocketAddress pick(final short dcIndex, final boolean ipv6)
+    public int largestBuffer()
+    {
+        return MiddleConnection.CHUNK_BYTES;
+    }
+
+    MiddleProxySettings settings()
+    {
+        return settings;
+    }
+
+    /**
+     * @param dcIndex the client's signed DC index.
+     * @param ipv6    whether it should use IPv6 middle proxies ({@link #useIpv6}).
+     * @return its pool's key: the cluster serving it x 2, plus 1 when that is an IPv6 list (an IPv6 client falls
+     *         back to the IPv4 list when the IPv6 one has nothing for it).
+     */
+    int poolKey(final short dcIndex, final boolean ipv6)
     {
         final Snapshot current = snapshot;
-        List<InetSocketAddress> candidates = ipv6 && null != current.v6 ? current.v6.candidates(dcIndex) : List.of();
-        if (candidates.isEmpty())
+        if (ipv6 && null != current.v6 && !current.v6.candidates(dcIndex).isEmpty())
         {
-            candidates = current.v4.candidates(dcIndex);
+            return current.v6.cluster(dcIndex) * 2 + 1;
         }
+        return current.v4.cluster(dcIndex) * 2;
+    }
+
+    /**
+     * @param ipv6 the family.
+     * @return the clusters of that family's list, each a pool to open at start.
+     */
+    List<Integer> clusters(final boolean ipv6)
+    {
+        final Snapshot current = snapshot;
+        return ipv6 ? (null == current.v6 ? List.of() : current.v6.dcs()) : current.v4.dcs();
+    }
+
+    /**
+     * @param key a pool's key ({@link #poolKey}).
+     * @return one of its cluster's middle proxies at random, or null when the list has none now.
+     */
+    InetSocketAddress pick(final int key)
+    {
+        final Snapshot current = snapshot;
+        final MiddleProxyList list = 1 == (key & 1) ? current.v6 : current.v4;
+        final List<InetSocketAddress> candidates = null == list ? List.of() : list.candidates((short)(key >> 1));
         return candidates.isEmpty() ? null : candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
     }
 
-    @Override
-    public boolean useIpv6(final boolean clientIpv6)
+    /**
+     * @param dcIndex a client's signed DC index.
+     * @param ipv6    whether it would use IPv6 middle proxies.
+     * @return one of the middle proxies that would serve it, or null when none is listed.
+     */
+    public InetSocketAddress middleProxyFor(final short dcIndex, final boolean ipv6)
+    {
+        return pick(poolKey(dcIndex, ipv6));
+    }
+
+    /**
+     * @param clientIpv6 whether the client reached us over IPv6.
+     * @return whether to use IPv6 middle proxies for it: the client's family, unless {@code --prefer-ip only-*}.
+     */
+    boolean useIpv6(final boolean clientIpv6)
     {
         return PreferIp.ONLY_IPV6 == preferIp || (PreferIp.ONLY_IPV4 != preferIp && clientIpv6);
     }
 
-    @Override
+    /**
+     * @return the proxy secret fetched last.
+     */
     public byte[] proxySecret()
     {
         return snapshot.secret;
     }
 
-    @Override
-    public byte[] adTag()
+    byte[] adTag()
     {
         return adTag;
     }
 
-    @Override
-    public InetAddress publicIpv4()
+    /**
+     * @return our public IPv4 when behind NAT (it enters the key derivation), or null to use the socket's address.
+     */
+    InetAddress publicIpv4()
     {
         return publicIpv4;
     }
 
-    @Override
-    public int multiplexPerConnection()
+    /**
+     * @param dcLabel the metrics' DC label of the pool.
+     * @param address the middle proxy.
+     * @return its gauge, shared by every reactor.
+     */
+    Gauge gauge(final int dcLabel, final InetSocketAddress address)
     {
-        return multiplex;
+        final Gauge key = new Gauge(dcLabel, address.getAddress().getHostAddress() + ":" + address.getPort());
+        final Gauge existing = gauges.putIfAbsent(key, key);
+        return null == existing ? key : existing;
+    }
+
+    /**
+     * Visit the middle proxies connected to so far, from any thread (the metrics).
+     */
+    public void forEachGauge(final GaugeVisitor visitor)
+    {
+        for (final Gauge gauge : gauges.keySet())
+        {
+            visitor.visit(gauge.dcLabel, gauge.address, gauge.open.get(), gauge.failures.get());
+        }
+    }
+
+    /**
+     * What {@link #forEachGauge} reports of one middle proxy serving one DC label.
+     */
+    @FunctionalInterface
+    public interface GaugeVisitor
+    {
+        /**
+         * @param dcLabel  the metrics' DC label.
+         * @param address  {@code ip:port}.
+         * @param open     connections open now.
+         * @param failures connections that broke or could not be set up, so far.
+         */
+        void visit(int dcLabel, String address, long open, long failures);
+    }
+
+    /**
+     * Connections to one middle proxy for one DC label, over every reactor; equal by label and address.
+     */
+    static final class Gauge
+    {
+        private final int dcLabel;
+        private final String address;
+        private final AtomicLong open = new AtomicLong();
+        private final AtomicLong failures = new AtomicLong();
+
+        Gauge(final int dcLabel, final String address)
+        {
+            this.dcLabel = dcLabel;
+            this.address = address;
+        }
+
+        void opened()
+        {
+            open.incrementAndGet();
+        }
+
+        void closed(final boolean failed)
+        {
+            open.decrementAndGet();
+            if (failed)
+            {
+                failures.incrementAndGet();
+            }
+        }
+
+        @Override
+        public boolean equals(final Object other)
+        {
+            return other instanceof Gauge && ((Gauge)other).dcLabel == dcLabel &&
+                ((Gauge)other).address.equals(address);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return dcLabel * 31 + address.hashCode();
+        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.mtgj.rpc;
+package io.mtgj.middle.rpc;
 
 import org.agrona.DirectBuffer;
 

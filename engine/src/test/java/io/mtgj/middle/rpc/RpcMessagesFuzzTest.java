@@ -1,4 +1,4 @@
-package io.mtgj.rpc;
+package io.mtgj.middle.rpc;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package io.mtgj.rpc;
+package io.mtgj.middle.rpc;
 
 import io.mtgj.transport.ProtocolTag;
 
@@ -163,6 +163,15 @@ public final class RpcMessages
             return mapped;
         }
         return raw;
+    }
+
+    /**
+     * @param id a random 8-byte id, echoed in the pong.
+     * @return the RPC_PING payload (a keep-alive: the middle proxy answers RPC_PONG).
+     */
+    public static byte[] ping(final long id)
+    {
+        return idMessage(Rpc.PING, id);
     }
 
     /**
