@@ -55,6 +55,11 @@ public final class Capacity
     private static final int RESERVED_DESCRIPTORS = 64;
     /** Per reactor: its selector's descriptors and a margin. */
     private static final int RESERVED_DESCRIPTORS_PER_WORKER = 4;
+    /**
+     * Per reactor with an ad tag: the middle-proxy pools' floors, a connection per DC cluster (Telegram lists about a
+     * dozen) in each family, kept whatever the load.
+     */
+    private static final int MIDDLE_POOL_DESCRIPTORS_PER_WORKER = 24;
 
     private final int readBufferBytes;
     private final int writeBufferBytes;
@@ -155,15 +160,15 @@ public final class Capacity
         {
             throw new IllegalArgumentException("bad --max-connections " + given + ": expected 1.." + MAX_CONNECTIONS);
         }
-        final long usable = UNKNOWN_LIMIT == openFileLimit ? UNKNOWN_LIMIT :
-            openFileLimit - reservedDescriptors(workers);
+        final int reserved = reservedDescriptors(workers, 0 != multiplex);
+        final long usable = UNKNOWN_LIMIT == openFileLimit ? UNKNOWN_LIMIT : openFileLimit - reserved;
         if (given > 0)
         {
             if (UNKNOWN_LIMIT != usable && descriptorsFor(given, multiplex) > usable)
             {
                 throw new IllegalArgumentException("bad --max-connections " + given + ": that many clients need up " +
-                    "to " + (descriptorsFor(given, multiplex) + reservedDescriptors(workers)) + " open files (" +
-                    descriptorsPerClient + " per client and " + reservedDescriptors(workers) + " for the proxy) but " +
+                    "to " + (descriptorsFor(given, multiplex) + reserved) + " open files (" +
+                    descriptorsPerClient + " per client and " + reserved + " for the proxy) but " +
                     "the open-file limit is " + openFileLimit + " (ulimit -n): raise it (bin/mtg raises it towards " +
                     "65536 within the hard limit; systemd: LimitNOFILE=) or lower --max-connections");
             }
@@ -178,7 +183,7 @@ public final class Capacity
         if (usable < 1 + descriptorsPerClient)
         {
             throw new IllegalArgumentException("the open-file limit " + openFileLimit + " (ulimit -n) leaves no room " +
-                "for clients: the proxy keeps " + reservedDescriptors(workers) + " for itself; raise it");
+                "for clients: the proxy keeps " + reserved + " for itself; raise it");
         }
         // clients x descriptors each, plus one middle-proxy connection per `multiplex` clients
         final long perThousand = 1000L * descriptorsPerClient + (0 == multiplex ? 0 : (1000L + multiplex - 1) / multiplex);
@@ -198,7 +203,18 @@ public final class Capacity
      */
     public static int reservedDescriptors(final int workers)
     {
-        return RESERVED_DESCRIPTORS + RESERVED_DESCRIPTORS_PER_WORKER * workers;
+        return reservedDescriptors(workers, false);
+    }
+
+    /**
+     * @param workers       reactor threads.
+     * @param middleProxies whether clients go through Telegram's middle proxies, whose pools keep a floor open.
+     * @return descriptors kept for the proxy itself when the connection limit is derived from the open-file limit.
+     */
+    public static int reservedDescriptors(final int workers, final boolean middleProxies)
+    {
+        return RESERVED_DESCRIPTORS + (RESERVED_DESCRIPTORS_PER_WORKER +
+            (middleProxies ? MIDDLE_POOL_DESCRIPTORS_PER_WORKER : 0)) * workers;
     }
 
     private static int checkBuffer(final String name, final long bytes)

@@ -40,8 +40,9 @@ class CapacityTest
         final Capacity adTag = new Capacity(KIB_32, KIB_32, 0, 0, 60_000, 32 * MIB, 20_000, 2, true, false, 50,
             BIG_HEAP, 8 * MIB);
         final int n = adTag.maxConnections();
-        assertTrue(n + (n + 49) / 50 <= 20_000 - Capacity.reservedDescriptors(2), "fits: " + n);
-        assertTrue(n + 1 + (n + 50) / 50 > 20_000 - Capacity.reservedDescriptors(2) - 2, "and is the most: " + n);
+        assertTrue(n + (n + 49) / 50 <= 20_000 - Capacity.reservedDescriptors(2, true), "fits: " + n);
+        assertTrue(n + 1 + (n + 50) / 50 > 20_000 - Capacity.reservedDescriptors(2, true) - 2, "and is the most: " + n);
+        assertEquals(Capacity.reservedDescriptors(2) + 48, Capacity.reservedDescriptors(2, true), "the pools' floors");
         final Capacity adTagTls = new Capacity(KIB_32, KIB_32, 0, 0, 60_000, 32 * MIB, 20_000, 2, true, true, 50,
             BIG_HEAP, 8 * MIB);
         assertTrue(adTagTls.maxConnections() < 10_000, "a tls proxy may cloak any client: two each");
