@@ -4,6 +4,8 @@ import javax.crypto.Cipher;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -16,6 +18,11 @@ import java.util.Arrays;
  * only the key, the first counter block and the position (about 100 bytes); the next {@link #update} builds the
  * cipher again at that position. A connection that has been silent for a while sleeps its ciphers, so thousands of
  * idle ones cost little; one that is busy never rebuilds.
+ * <p>
+ * <b>Spares.</b> A dropped cipher is kept, up to {@value #MAX_SPARE_CIPHERS} per thread, and re-keyed for the next
+ * stream that thread starts or wakes: {@code Cipher.getInstance} costs a few microseconds and a third of the garbage
+ * a client's connection makes (its transformation is parsed and the providers searched every time), where re-keying
+ * costs only the key schedule. A stream's owner calls {@link #sleep()} when it is done with it, too.
  */
 public final class AesCtr extends AesStream
 {
@@ -25,6 +32,9 @@ public final class AesCtr extends AesStream
     public static final int IV_LENGTH = 16;
 
     private static final String TRANSFORMATION = "AES/CTR/NoPadding";
+    /** Spare ciphers kept per thread: a few dozen connections starting at once reuse them; about 1 KB each. */
+    static final int MAX_SPARE_CIPHERS = 64;
+    private static final ThreadLocal<ArrayDeque<Cipher>> SPARES = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final byte[] key;
     private final byte[] iv;
@@ -41,8 +51,29 @@ public final class AesCtr extends AesStream
     {
         this.key = Arrays.copyOfRange(key, keyOffset, keyOffset + KEY_LENGTH);
         this.iv = Arrays.copyOfRange(iv, ivOffset, ivOffset + IV_LENGTH);
-        this.cipher = newCipher(TRANSFORMATION, Cipher.ENCRYPT_MODE, new SecretKeySpec(this.key, "AES"),
-            new IvParameterSpec(this.iv));
+        this.cipher = keyed(this.key, this.iv);
+    }
+
+    /**
+     * @return a cipher for {@code key} from {@code counter}: this thread's spare re-keyed, or a new one.
+     */
+    private static Cipher keyed(final byte[] key, final byte[] counter)
+    {
+        final Cipher spare = SPARES.get().pollLast();
+        if (null == spare)
+        {
+            return newCipher(TRANSFORMATION, Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"),
+                new IvParameterSpec(counter));
+        }
+        try
+        {
+            spare.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(counter));
+            return spare;
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException(TRANSFORMATION + " refused a key", ex);
+        }
     }
 
     @Override
@@ -62,11 +93,21 @@ public final class AesCtr extends AesStream
     }
 
     /**
-     * Drop the JCE cipher until the stream is used again (it allocates a new one then).
+     * Drop the JCE cipher until the stream is used again (it is built again then), keeping it as a spare of the
+     * calling thread; the stream's owner also calls this when done with it. Call on the thread that uses the stream.
      */
     public void sleep()
     {
-        cipher = null;
+        final Cipher dropped = cipher;
+        if (null != dropped)
+        {
+            cipher = null;
+            final ArrayDeque<Cipher> spares = SPARES.get();
+            if (spares.size() < MAX_SPARE_CIPHERS)
+            {
+                spares.addLast(dropped);
+            }
+        }
     }
 
     /**
@@ -92,8 +133,7 @@ public final class AesCtr extends AesStream
     private Cipher resume()
     {
         final byte[] counter = counterAt(iv, position >>> 4);
-        final Cipher resumed = newCipher(TRANSFORMATION, Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"),
-            new IvParameterSpec(counter));
+        final Cipher resumed = keyed(key, counter);
         final int skip = (int)(position & (IV_LENGTH - 1));
         if (skip > 0)
         {

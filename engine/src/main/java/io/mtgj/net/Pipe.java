@@ -573,6 +573,7 @@ final class Pipe implements BufferWaiter, RelayPipe
 
     void releaseAll()
     {
+        sleepCiphers(); // their JCE ciphers become the reactor thread's spares for the next connection
         if (waitingForBuffer)
         {
             waitingForBuffer = false;

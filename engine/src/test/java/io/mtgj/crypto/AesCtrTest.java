@@ -57,6 +57,41 @@ class AesCtrTest
     }
 
     @Test
+    void shouldKeepEveryStreamItsOwnWhileManyShareTheThreadsSpareCiphers()
+    {
+        // More streams than spares, interleaved, each sleeping at random: a re-keyed spare must never carry another
+        // stream's key or position.
+        final Random random = new Random(43);
+        final int streams = AesCtr.MAX_SPARE_CIPHERS * 2;
+        final AesCtr[] live = new AesCtr[streams];
+        final AesCtr[] reference = new AesCtr[streams];
+        for (int i = 0; i < streams; i++)
+        {
+            final byte[] key = new byte[AesCtr.KEY_LENGTH];
+            final byte[] iv = new byte[AesCtr.IV_LENGTH];
+            random.nextBytes(key);
+            random.nextBytes(iv);
+            live[i] = new AesCtr(key, 0, iv, 0);
+            reference[i] = new AesCtr(key, 0, iv, 0);
+            reference[i].sleep(); // both kinds feed the spares
+        }
+        for (int round = 0; round < 2_000; round++)
+        {
+            final int i = random.nextInt(streams);
+            if (random.nextInt(3) == 0)
+            {
+                live[i].sleep();
+            }
+            final byte[] plain = new byte[1 + random.nextInt(64)];
+            random.nextBytes(plain);
+            final byte[] expected = reference[i].process(plain);
+            final byte[] actual = new byte[plain.length];
+            live[i].update(plain, 0, plain.length, actual, 0);
+            assertArrayEquals(expected, actual, "stream " + i + " round " + round);
+        }
+    }
+
+    @Test
     void shouldAddBlocksToTheCounterAsA128BitBigEndianNumber()
     {
         final byte[] iv = new byte[16];
