@@ -767,7 +767,8 @@ public final class ProxyConfig
         }
 
         /**
-         * @param ms silence after which a middle-proxy connection is pinged; twice that, it is dead. Not a flag (tests).
+         * @param ms silence after which a middle-proxy connection is pinged; twice that, it is dead. Not a flag
+         *           (tests).
          * @return this.
          */
         public Builder middlePingIntervalMs(final long ms)

@@ -3,11 +3,9 @@ package io.mtgj.middle;
 import io.mtgj.crypto.AesCbc;
 import io.mtgj.middle.rpc.Rpc;
 import io.mtgj.middle.rpc.RpcFrame;
-import io.mtgj.middle.rpc.RpcFrameEncoder;
 import io.mtgj.middle.rpc.RpcKeys;
 import io.mtgj.middle.rpc.RpcMessages;
 import io.mtgj.net.BufferArena;
-import io.mtgj.net.BufferWaiter;
 import io.mtgj.net.ChannelHandler;
 import io.mtgj.net.CloseReason;
 import io.mtgj.net.PooledBuffer;
@@ -20,7 +18,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -40,19 +37,16 @@ import java.util.zip.CRC32;
  * taken for dead.
  * <p>
  * <b>Memory.</b> Its off-heap bytes are {@link #CHUNK_BYTES} chunks leased from the reactor's arena as priority
- * (control) traffic, only while bytes are in flight: at most one inbound and {@link #MAX_OUT_CHUNKS} outbound, so
- * whatever the frame sizes a connection holds at most five chunks (about 80 KiB), and an idle one none. When the
+ * (control) traffic, only while bytes are in flight: at most one inbound and {@link RpcOutbound#MAX_CHUNKS}
+ * outbound, so whatever the frame sizes a connection holds at most five chunks (about 80 KiB), and an idle one none. When the
  * arena has no chunk even for priority, the connection waits in its line (reads off, or clients' offers waiting)
  * and goes on when one is granted; it never fails for lack of memory, though the handshake's deadline still holds
  * for a new connection that cannot get its first chunk in time (an arena smaller than its clients' relay buffers
  * plus a chunk, which handshakes in progress fill from the same reserve).
  * <p>
- * <b>Outbound.</b> Frames are CBC-encrypted into a queue of chunks, written with one gathering write and given back
- * as soon as written. A frame that fits a chunk goes in whole once there is room; a larger one (a client packet of
- * up to 1 MiB, read from the client's heap array, which stays put meanwhile) is encrypted a chunk at a time as the
- * queue drains, its CRC and CBC state running across the pieces, every other frame waiting behind it. Past the
- * queue's last chunk, clients' offers wait ({@link MiddleClient#resumeForwarding()}); control messages (close, pong) wait in
- * a small heap queue and go first.
+ * <b>Outbound.</b> Frames go through {@link RpcOutbound}'s queue of chunks. Past its last chunk, clients' offers
+ * wait ({@link MiddleClient#resumeForwarding()}); control messages (close, ping, pong) wait in a small heap queue and
+ * go first.
  * <p>
  * <b>Inbound.</b> Bytes are read into a chunk, decrypted in place a whole block at a time and cut into frames. A
  * frame larger than a chunk can only be an answer: once its header is in, its payload streams to the client in
@@ -64,8 +58,6 @@ final class MiddleConnection implements ChannelHandler
 {
     /** Bytes of one buffer of a middle-proxy connection; the reactor sizes its arena's reserve with it. */
     static final int CHUNK_BYTES = 16 << 10;
-    /** Outbound chunks a connection may queue: past them, its clients' offers wait. */
-    static final int MAX_OUT_CHUNKS = 4;
 
     private static final System.Logger LOG = System.getLogger("io.mtgj.middle");
     private static final long NO_TIMER = -1;
@@ -104,9 +96,7 @@ final class MiddleConnection implements ChannelHandler
     private final byte[] clientNonce = new byte[16];
     private int cryptoTs;
     private State state = State.CONNECTING;
-    private AesCbc encrypt;
     private AesCbc decrypt;
-    private int outSeq = Rpc.SEQ_NONCE;
     private int inSeq = Rpc.SEQ_NONCE;
     private int interestOps;
     private long nextConnId;
@@ -120,21 +110,11 @@ final class MiddleConnection implements ChannelHandler
     private final Runnable onIdleTimeout = this::onIdleTimeout;
     private final Runnable onPingTime = this::onPingTime;
 
-    // Outbound: chunks [0, outFillIndex) are full, outFillIndex holds outFill bytes, any after it are empty; the
-    // first outStart bytes of chunk 0 are written.
-    private final RpcFrameEncoder frame = new RpcFrameEncoder();
-    private final PooledBuffer[] outChunks = new PooledBuffer[MAX_OUT_CHUNKS];
-    private final ByteBuffer[] gather = new ByteBuffer[MAX_OUT_CHUNKS];
-    private final ChunkWaiter outWaiter = new ChunkWaiter(this, false);
-    private int outCount;
-    private int outFillIndex;
-    private int outFill;
-    private int outStart;
-    /** Heap charge of the client array the frame in progress reads from, taken over from its client. */
-    private long frameHeapBytes;
+    private final ChunkWaiter outWaiter;
+    private final RpcOutbound out;
 
     // Inbound: [0, inDecrypted) decrypted, [inDecrypted, inEnd) a partial block; a streamed answer in progress.
-    private final ChunkWaiter inWaiter = new ChunkWaiter(this, true);
+    private final ChunkWaiter inWaiter;
     private PooledBuffer in;
     private int inEnd;
     private int inDecrypted;
@@ -155,6 +135,9 @@ final class MiddleConnection implements ChannelHandler
         this.address = address;
         this.dcLabel = dcLabel;
         this.channel = SocketChannel.open();
+        this.inWaiter = new ChunkWaiter(reactor, () -> onChunkGranted(true));
+        this.outWaiter = new ChunkWaiter(reactor, () -> onChunkGranted(false));
+        this.out = new RpcOutbound(pools, outWaiter);
     }
 
     /**
@@ -336,7 +319,7 @@ final class MiddleConnection implements ChannelHandler
         final int length)
     {
         if (State.READY != state || !control.isEmpty() ||
-            !queueFrame(header, 0, header.length, packet, offset, length))
+            !out.queueFrame(header, 0, header.length, packet, offset, length))
         {
             if (State.CLOSED != state && !client.queuedForRoom)
             {
@@ -358,37 +341,7 @@ final class MiddleConnection implements ChannelHandler
      */
     void adoptHeap(final byte[] source, final long bytes)
     {
-        if (State.CLOSED != state && frame.isReading(source))
-        {
-            frameHeapBytes += bytes;
-        }
-        else
-        {
-            pools.giveHeap(bytes);
-        }
-    }
-
-    /**
-     * Start a frame: whole when it fits a chunk and the queue has room for it, else in pieces from here on.
-     *
-     * @return false when it must wait (another frame in progress, no room, or no chunk from the arena yet).
-     */
-    private boolean queueFrame(final byte[] first, final int firstOffset, final int firstLength, final byte[] second,
-        final int secondOffset, final int secondLength)
-    {
-        if (frame.isActive())
-        {
-            return false; // frames cannot interleave
-        }
-        final int frameLength = RpcFrame.paddedLength(firstLength + secondLength);
-        if (frameLength <= CHUNK_BYTES && !ensureRoom(frameLength))
-        {
-            return false;
-        }
-        frame.begin(first, firstOffset, firstLength, second, secondOffset, secondLength, outSeq);
-        outSeq++; // only once the frame is accepted: a gap would break the connection
-        fillFromFrame();
-        return true;
+        out.adoptHeap(source, bytes);
     }
 
     /**
@@ -397,7 +350,7 @@ final class MiddleConnection implements ChannelHandler
      */
     private void sendControl(final byte[] payload)
     {
-        if (control.isEmpty() && queueFrame(payload, 0, payload.length, null, 0, 0))
+        if (control.isEmpty() && out.queueFrame(payload, 0, payload.length, null, 0, 0))
         {
             serviceQuietly();
             return;
@@ -416,7 +369,7 @@ final class MiddleConnection implements ChannelHandler
         while (!control.isEmpty() && State.CLOSED != state)
         {
             final byte[] payload = control.peekFirst();
-            if (!queueFrame(payload, 0, payload.length, null, 0, 0))
+            if (!out.queueFrame(payload, 0, payload.length, null, 0, 0))
             {
                 return;
             }
@@ -425,113 +378,11 @@ final class MiddleConnection implements ChannelHandler
     }
 
     /**
-     * Encrypt the frame in progress into the queue, a chunk's worth at a time, leasing chunks up to the cap.
-     */
-    private void fillFromFrame()
-    {
-        takeGrantedOut();
-        while (frame.isActive())
-        {
-            if (outFillIndex == outCount && (outWaiter.waiting || MAX_OUT_CHUNKS == outCount || !leaseOut()))
-            {
-                return;
-            }
-            // Chunk and frame lengths are multiples of 16, so every piece is whole CBC blocks.
-            final int n = Math.min(CHUNK_BYTES - outFill, frame.remaining());
-            final byte[] plain = pools.scratch(n, 0);
-            frame.next(plain, 0, n);
-            final UnsafeBuffer chunk = outChunks[outFillIndex].buffer();
-            if (null == encrypt)
-            {
-                chunk.putBytes(outFill, plain, 0, n); // the nonce frame
-            }
-            else
-            {
-                final byte[] cipher = pools.scratch(n, 1);
-                encrypt.update(plain, 0, n, cipher, 0);
-                chunk.putBytes(outFill, cipher, 0, n);
-            }
-            outFill += n;
-            if (CHUNK_BYTES == outFill)
-            {
-                outFillIndex++;
-                outFill = 0;
-            }
-        }
-        if (frameHeapBytes > 0)
-        {
-            pools.giveHeap(frameHeapBytes);
-            frameHeapBytes = 0;
-        }
-    }
-
-    /**
-     * @param length bytes of a frame that fits a chunk.
-     * @return whether the queue has room for it now; if not, it may be waiting for a chunk from the arena.
-     */
-    private boolean ensureRoom(final int length)
-    {
-        takeGrantedOut();
-        while (freeRoom() < length)
-        {
-            if (outWaiter.waiting || MAX_OUT_CHUNKS == outCount || !leaseOut())
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * @return whether a chunk joined the queue; if not, the connection now waits in the arena's priority line.
-     */
-    private boolean leaseOut()
-    {
-        final PooledBuffer chunk = arena.lease(CHUNK_BYTES, true);
-        if (null != chunk)
-        {
-            outChunks[outCount++] = chunk;
-            return true;
-        }
-        outWaiter.waiting = true;
-        arena.await(outWaiter, true);
-        return takeGrantedOut(); // it may have been served at once
-    }
-
-    private boolean takeGrantedOut()
-    {
-        final PooledBuffer chunk = outWaiter.granted;
-        if (null == chunk)
-        {
-            return false;
-        }
-        outWaiter.granted = null;
-        if (outCount < MAX_OUT_CHUNKS && State.CLOSED != state)
-        {
-            outChunks[outCount++] = chunk;
-            return true;
-        }
-        arena.release(chunk);
-        return false;
-    }
-
-    private int freeRoom()
-    {
-        return (outCount - outFillIndex) * CHUNK_BYTES - outFill;
-    }
-
-    private int queuedBytes()
-    {
-        return outFillIndex * CHUNK_BYTES + outFill - outStart;
-    }
-
-    /**
      * Whether a new frame could be queued now, roughly: a waiting client is worth waking.
      */
     private boolean hasRoomForFrames()
     {
-        return !frame.isActive() && control.isEmpty() &&
-            (freeRoom() > 0 || (outCount < MAX_OUT_CHUNKS && !outWaiter.waiting));
+        return control.isEmpty() && out.hasRoomForFrames();
     }
 
     private void serviceQuietly()
@@ -562,18 +413,18 @@ final class MiddleConnection implements ChannelHandler
         {
             for (int round = 0; round < MAX_ROUNDS && State.CLOSED != state; round++)
             {
-                fillFromFrame();
+                out.fillFromFrame();
                 drainControl();
                 if (State.READY == state && hasRoomForFrames())
                 {
                     wakeWaiting();
                 }
-                if (State.CLOSED == state || 0 == queuedBytes())
+                if (State.CLOSED == state || 0 == out.queuedBytes())
                 {
                     break;
                 }
-                write();
-                if (queuedBytes() > 0)
+                out.write(channel);
+                if (out.queuedBytes() > 0)
                 {
                     break; // the socket is full: OP_WRITE brings us back
                 }
@@ -583,80 +434,11 @@ final class MiddleConnection implements ChannelHandler
         {
             servicing = false;
         }
-        if (0 == queuedBytes())
+        if (0 == out.queuedBytes())
         {
-            releaseOut(); // a chunk granted after the need for it went
+            out.releaseAll(); // a chunk granted after the need for it went
         }
         updateInterest();
-    }
-
-    /**
-     * One gathering write of the queued chunks; chunks written out go back to the arena at once.
-     */
-    private void write() throws IOException
-    {
-        final int last = Math.min(outFillIndex, outCount - 1);
-        int count = 0;
-        for (int i = 0; i <= last; i++)
-        {
-            final int from = 0 == i ? outStart : 0;
-            final int to = i < outFillIndex ? CHUNK_BYTES : outFill;
-            if (to > from)
-            {
-                gather[count++] = outChunks[i].view(from, to);
-            }
-        }
-        long written = 0;
-        if (count > 0)
-        {
-            written = channel.write(gather, 0, count);
-            for (int i = 0; i < count; i++)
-            {
-                gather[i] = null;
-            }
-        }
-        advance(written);
-    }
-
-    private void advance(final long written)
-    {
-        long left = written;
-        while (outFillIndex > 0)
-        {
-            final int rest = CHUNK_BYTES - outStart;
-            if (left < rest)
-            {
-                outStart += (int)left;
-                return;
-            }
-            left -= rest;
-            final PooledBuffer head = outChunks[0];
-            System.arraycopy(outChunks, 1, outChunks, 0, outCount - 1);
-            outChunks[--outCount] = null;
-            outFillIndex--;
-            outStart = 0;
-            arena.release(head);
-        }
-        outStart += (int)left;
-        if (outStart == outFill)
-        {
-            releaseOut(); // all written: hold nothing (what waits for room needs one chunk at most, leased anew)
-        }
-    }
-
-    private void releaseOut()
-    {
-        final int count = outCount;
-        outCount = 0;
-        outFillIndex = 0;
-        outFill = 0;
-        outStart = 0;
-        for (int i = 0; i < count; i++)
-        {
-            final PooledBuffer chunk = outChunks[i];
-            outChunks[i] = null;
-            arena.release(chunk);
-        }
     }
 
     /**
@@ -757,7 +539,8 @@ final class MiddleConnection implements ChannelHandler
             ops = inWaiter.waiting ? 0 : SelectionKey.OP_READ;
             // Write interest also when work is left that a write turn would do (the rounds ran out): the rest of a
             // frame or control messages to encrypt, clients to wake; not while that work waits for a chunk.
-            if (queuedBytes() > 0 || (!outWaiter.waiting && (frame.isActive() || !control.isEmpty())) ||
+            if (out.queuedBytes() > 0 ||
+                (!out.isWaitingForChunk() && (out.isFrameActive() || !control.isEmpty())) ||
                 (State.READY == state && !waiting.isEmpty() && hasRoomForFrames()))
             {
                 ops |= SelectionKey.OP_WRITE;
@@ -1161,8 +944,8 @@ final class MiddleConnection implements ChannelHandler
             clientIp, address.getPort(), proxies.proxySecret(), clientIp6, serverIp6);
         final byte[] readKeyIv = RpcKeys.derive(serverNonce, clientNonce, cryptoTs, serverIp, local.getPort(), false,
             clientIp, address.getPort(), proxies.proxySecret(), clientIp6, serverIp6);
-        encrypt = new AesCbc(java.util.Arrays.copyOf(writeKeyIv, 32), java.util.Arrays.copyOfRange(writeKeyIv, 32, 48),
-            true);
+        out.encryptWith(new AesCbc(java.util.Arrays.copyOf(writeKeyIv, 32),
+            java.util.Arrays.copyOfRange(writeKeyIv, 32, 48), true));
         decrypt = new AesCbc(java.util.Arrays.copyOf(readKeyIv, 32), java.util.Arrays.copyOfRange(readKeyIv, 32, 48),
             false);
         state = State.HANDSHAKE_SENT;
@@ -1219,18 +1002,11 @@ final class MiddleConnection implements ChannelHandler
         {
             // closing anyway
         }
-        frame.clear();
-        if (frameHeapBytes > 0)
-        {
-            pools.giveHeap(frameHeapBytes);
-            frameHeapBytes = 0;
-        }
+        out.close();
         control.clear();
         streaming = false;
         streamClient = null;
-        outWaiter.giveBack(arena);
         inWaiter.giveBack(arena);
-        releaseOut();
         releaseIn();
         pool.onClosed(this, failed, wasReady);
         final List<MiddleClient> orphans = new ArrayList<>(clients.values());
@@ -1239,68 +1015,6 @@ final class MiddleConnection implements ChannelHandler
         for (final MiddleClient client : orphans)
         {
             client.closeSession(CloseReason.IO_ERROR);
-        }
-    }
-
-    /**
-     * One direction's place in the arena's priority line: the chunk granted is only stored, and the connection goes
-     * on when the reactor resumes it.
-     */
-    static final class ChunkWaiter implements BufferWaiter
-    {
-        private final MiddleConnection connection;
-        private final boolean inbound;
-        private boolean waiting;
-        private PooledBuffer granted;
-
-        ChunkWaiter(final MiddleConnection connection, final boolean inbound)
-        {
-            this.connection = connection;
-            this.inbound = inbound;
-        }
-
-        @Override
-        public int wantedCapacity()
-        {
-            return CHUNK_BYTES;
-        }
-
-        @Override
-        public boolean isWaitingForBuffer()
-        {
-            return waiting;
-        }
-
-        @Override
-        public void onBufferGranted(final PooledBuffer buffer)
-        {
-            waiting = false;
-            granted = buffer;
-            connection.reactor.onGranted(this);
-        }
-
-        @Override
-        public void resumeAfterGrant()
-        {
-            connection.onChunkGranted(inbound);
-        }
-
-        /**
-         * The connection closed: leave the line, and give back a chunk granted but not taken yet.
-         */
-        void giveBack(final BufferArena arena)
-        {
-            if (waiting)
-            {
-                waiting = false;
-                arena.cancel(this);
-            }
-            if (null != granted)
-            {
-                final PooledBuffer chunk = granted;
-                granted = null;
-                arena.release(chunk);
-            }
         }
     }
 }
