@@ -161,8 +161,7 @@ final class MiddleConnection implements ChannelHandler
         try
         {
             channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // no SO_KEEPALIVE: pings find dead ones
             selectionKey = reactor.register(channel, SelectionKey.OP_CONNECT, this);
             interestOps = SelectionKey.OP_CONNECT;
             final SecureRandom random = new SecureRandom();

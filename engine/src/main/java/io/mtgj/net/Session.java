@@ -86,8 +86,9 @@ final class Session implements LinkedClient
             IpFamily.of(((InetSocketAddress)remote).getAddress()) : IpFamily.IPV4;
         client.channel = clientChannel;
         clientChannel.configureBlocking(false);
+        // No SO_KEEPALIVE, here or upstream: the idle timeout ends a silent connection long before the kernel's
+        // first probe (two hours by default), and each option set is a system call per connection.
         clientChannel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        clientChannel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
         clientChannel.setOption(StandardSocketOptions.SO_SNDBUF, CLIENT_SEND_BUFFER_BYTES);
         client.key = reactor.register(clientChannel, SelectionKey.OP_READ, client);
         client.interestOps = SelectionKey.OP_READ;
@@ -635,7 +636,6 @@ final class Session implements LinkedClient
                 channel = SocketChannel.open();
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
                 upstream.channel = channel;
                 upstream.interestOps = SelectionKey.OP_CONNECT;
                 upstream.key = reactor.register(channel, SelectionKey.OP_CONNECT, upstream);
