@@ -109,6 +109,8 @@ final class MiddleConnection implements ChannelHandler
     private final Runnable onHandshakeTimeout = this::onHandshakeTimeout;
     private final Runnable onIdleTimeout = this::onIdleTimeout;
     private final Runnable onPingTime = this::onPingTime;
+    private final Runnable flush = this::onFlush;
+    private boolean flushPending;
 
     private final ChunkWaiter outWaiter;
     private final RpcOutbound out;
@@ -327,7 +329,7 @@ final class MiddleConnection implements ChannelHandler
             }
             return false;
         }
-        serviceQuietly();
+        flushSoon();
         return true;
     }
 
@@ -351,7 +353,7 @@ final class MiddleConnection implements ChannelHandler
     {
         if (control.isEmpty() && out.queueFrame(payload, 0, payload.length, null, 0, 0))
         {
-            serviceQuietly();
+            flushSoon();
             return;
         }
         if (control.size() >= MAX_CONTROL_MESSAGES)
@@ -382,6 +384,25 @@ final class MiddleConnection implements ChannelHandler
     private boolean hasRoomForFrames()
     {
         return control.isEmpty() && out.hasRoomForFrames();
+    }
+
+    /**
+     * Write what was queued once the reactor is through this cycle's events, so that the frames several clients
+     * queue meanwhile (their requests, their closes) leave in one gathering write.
+     */
+    private void flushSoon()
+    {
+        if (!flushPending)
+        {
+            flushPending = true;
+            reactor.afterEvents(flush);
+        }
+    }
+
+    private void onFlush()
+    {
+        flushPending = false;
+        serviceQuietly();
     }
 
     private void serviceQuietly()

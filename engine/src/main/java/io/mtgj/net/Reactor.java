@@ -81,6 +81,8 @@ public final class Reactor implements Runnable, ReactorServices
     private final int writeBufferBytes;
     /** Waiters the arena granted a buffer during this cycle, to resume after the event that freed it. */
     private final java.util.ArrayDeque<BufferWaiter> granted = new java.util.ArrayDeque<>();
+    /** Tasks to run once this cycle's events are handled ({@link #afterEvents}). */
+    private final java.util.ArrayDeque<Runnable> afterEvents = new java.util.ArrayDeque<>();
     private final CtrTranscoder transcoder;
     private final ByteBuffer[] gather = new ByteBuffer[2];
     private final UnsafeBuffer heapView = new UnsafeBuffer(new byte[0]);
@@ -236,7 +238,41 @@ public final class Reactor implements Runnable, ReactorServices
         nowNs = System.nanoTime();
         work += timers.poll(nowNs, timerHandler, Integer.MAX_VALUE);
         work += resumeGranted();
+        work += runAfterEvents();
         return work;
+    }
+
+    @Override
+    public void afterEvents(final Runnable task)
+    {
+        afterEvents.addLast(task);
+    }
+
+    /**
+     * Run the tasks queued during this cycle; those queued while doing so wait for the next cycle, which then does
+     * not block in select.
+     */
+    private int runAfterEvents()
+    {
+        int ran = 0;
+        for (int n = afterEvents.size(); n > 0; n--)
+        {
+            final Runnable task = afterEvents.pollFirst();
+            ran++;
+            try
+            {
+                task.run();
+            }
+            catch (final Error ex)
+            {
+                throw ex;
+            }
+            catch (final Throwable ex)
+            {
+                LOG.log(System.Logger.Level.ERROR, "a task after the events crashed", ex);
+            }
+        }
+        return ran + afterEvents.size();
     }
 
     /**

@@ -48,6 +48,12 @@ public interface ReactorServices
     void cancelTimer(long timerId);
 
     /**
+     * Run {@code task} on this thread once the current cycle's events are handled: for writes that several events
+     * may add to, so they leave together.
+     */
+    void afterEvents(Runnable task);
+
+    /**
      * Resume {@code waiter} after the current event: for an arena waiter granted a buffer.
      */
     void onGranted(BufferWaiter waiter);
