@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * frame (padded to 48 unless told not to); derive the AES-256-CBC keys of 7.5 with the proxy as "client" (the
  * socket's remote IP, or the announced one, and its remote port) and this ME as "server" (the socket's local IP and
  * port); decrypt with the {@code CLIENT} keys and encrypt with the {@code SERVER} keys; read the handshake (seq -1,
- * flags 0, peer PID {@code IPIPPRPDTIME}) and answer with its own PID and the proxy's PID echoed; then seq 0, 1, 2,
- * ... both ways.
+ * flags 0, peer PID {@code IPIPPRPDTIME}; or as the official C proxy sends it: the CRC32-C flag, declined by answering
+ * flags 0, and as peer PID this ME's IPv4 or 0 and its port, process id and time 0) and answer with its own PID and
+ * the proxy's PID echoed; then seq 0, 1, 2, ... both ways.
  * Any broken frame or message is counted in {@link #protocolErrors()} and closes that connection. IPv4 only, since
  * it listens on 127.0.0.1.
  * <p>
@@ -654,7 +655,7 @@ public final class FakeMiddleProxy implements AutoCloseable
                 me + "): " + ex.getMessage());
         }
         framesReceived.incrementAndGet();
-        validateHandshake(handshake);
+        validateHandshake(handshake, me);
         final byte[] proxyPid = Arrays.copyOfRange(handshake, 8, 8 + RpcConstants.PID_LENGTH);
         final byte[] reply = RpcMessages.handshake(pid(me), proxyPid);
         writer.write(out, reply, 0, reply.length);
@@ -663,22 +664,41 @@ public final class FakeMiddleProxy implements AutoCloseable
         handshakesCompleted.incrementAndGet();
     }
 
-    private static void validateHandshake(final byte[] handshake) throws RpcProtocolException
+    private static void validateHandshake(final byte[] handshake, final InetSocketAddress me)
+        throws RpcProtocolException
     {
         if (RpcConstants.HANDSHAKE_LENGTH != handshake.length ||
             RpcConstants.RPC_HANDSHAKE != LittleEndian.getInt(handshake, 0))
         {
             throw new RpcProtocolException("second frame is not a 32-byte RPC_HANDSHAKE: " + Hex.encode(handshake));
         }
-        if (0 != LittleEndian.getInt(handshake, 4))
+        // The official proxy asks for CRC32-C; the answer's flags stay 0, and then both sides keep CRC32.
+        if (0 != (LittleEndian.getInt(handshake, 4) & ~RpcConstants.HANDSHAKE_FLAG_CRC32C))
         {
             throw new RpcProtocolException("handshake flags " + Integer.toHexString(LittleEndian.getInt(handshake, 4)));
         }
-        if (!Arrays.equals(handshake, 20, 32, PLACEHOLDER_PID, 0, RpcConstants.PID_LENGTH))
+        if (!Arrays.equals(handshake, 20, 32, PLACEHOLDER_PID, 0, RpcConstants.PID_LENGTH) &&
+            !namesThisMe(handshake, 20, me))
         {
             throw new RpcProtocolException("handshake peer PID " + Hex.encode(Arrays.copyOfRange(handshake, 20, 32)) +
-                " is not IPIPPRPDTIME");
+                " is neither IPIPPRPDTIME nor this ME's address");
         }
+    }
+
+    /**
+     * The official proxy's peer PID is what it knows of the ME before the handshake: its IPv4 (0 for 127.0.0.1) and
+     * port, with process id and time 0; it compares PIDs field by field, a 0 field matching anything.
+     */
+    private static boolean namesThisMe(final byte[] handshake, final int offset, final InetSocketAddress me)
+    {
+        final byte[] mine = pid(me);
+        final int ip = LittleEndian.getInt(handshake, offset);
+        final int port = LittleEndian.getInt(handshake, offset + 4) & 0xffff;
+        final int pidAndTimeOffset = offset + 6;
+        final boolean zeroPidAndTime = Arrays.equals(handshake, pidAndTimeOffset, offset + RpcConstants.PID_LENGTH,
+            new byte[RpcConstants.PID_LENGTH - 6], 0, RpcConstants.PID_LENGTH - 6);
+        return (0 == ip || LittleEndian.getInt(mine, 0) == ip) && (0 == port || me.getPort() == port) &&
+            zeroPidAndTime;
     }
 
     private static byte[] pid(final InetSocketAddress me)

@@ -66,6 +66,11 @@ public final class RpcConstants
     public static final String PLACEHOLDER_PID = "IPIPPRPDTIME";
     /** Length of a process id (PID) in the handshake. */
     public static final int PID_LENGTH = 12;
+    /**
+     * Handshake flag of the official C proxy ({@code RPCF_USE_CRC32C}): it asks for CRC32-C frame checksums, and
+     * keeps CRC32 unless the answer carries the flag too.
+     */
+    public static final int HANDSHAKE_FLAG_CRC32C = 0x00000800;
     /** Length of a connection id. */
     public static final int CONN_ID_LENGTH = 8;
     /** Length of a ping id. */

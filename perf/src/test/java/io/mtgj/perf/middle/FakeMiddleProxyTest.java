@@ -29,6 +29,8 @@ class FakeMiddleProxyTest
 {
     private static final byte[] SECRET = MiddleVectorsTest.PROXY_SECRET;
     private static final byte[] AD_TAG = Hex.decode("0123456789abcdef0123456789abcdef");
+    /** The C proxy's sender PID is real: 127.0.0.1 as LE32, port 40001, process 4242, a time. */
+    private static final byte[] OFFICIAL_SENDER_PID = Hex.decode("0100007f419c9210a1b2c3d4");
     private static final int INTERMEDIATE = RpcConstants.FLAG_INTERMEDIATE | RpcConstants.FLAG_EXTMODE2 |
         RpcConstants.FLAG_MAGIC | RpcConstants.FLAG_HAS_AD_TAG;
 
@@ -134,6 +136,47 @@ class FakeMiddleProxyTest
                 natMe.protocolErrorMessages().toString());
             assertEquals(1, natMe.handshakesCompleted());
         }
+    }
+
+    @Test
+    void shouldAcceptTheHandshakeOfTheOfficialProxy() throws IOException
+    {
+        try (MiddleTestClient client = officialHandshake(me.address().getPort()))
+        {
+            final byte[] answer = client.readMessage();
+            assertEquals(RpcConstants.RPC_HANDSHAKE, LittleEndian.getInt(answer, 0));
+            assertEquals(0, LittleEndian.getInt(answer, 4), "CRC32-C declined");
+            assertArrayEquals(OFFICIAL_SENDER_PID, Arrays.copyOfRange(answer, 20, 32));
+            client.send(request(INTERMEDIATE, new byte[8], new byte[]{ 7, 7, 7, 7, 7, 7, 7, 7 }));
+            assertEquals(RpcConstants.RPC_PROXY_ANS, RpcMessages.constructor(client.readMessage()));
+        }
+        try (MiddleTestClient client = officialHandshake(me.address().getPort() ^ 1))
+        {
+            assertTrue(client.isClosedByPeer());
+        }
+        Await.until("the wrong peer port counted", () -> 1 == me.protocolErrors());
+        assertTrue(me.protocolErrorMessages().get(0).contains("peer PID"), me.protocolErrorMessages().toString());
+        assertEquals(1, me.handshakesCompleted());
+    }
+
+    /**
+     * Nonce and keys as usual, then the handshake as the official C proxy sends it: the CRC32-C flag, its real PID,
+     * and as peer PID the ME's address as it knows it (IP 0 for 127.0.0.1, the port, process id and time 0).
+     */
+    private MiddleTestClient officialHandshake(final int mePort) throws IOException
+    {
+        final MiddleTestClient client = MiddleTestClient.connect(me.address(), SECRET);
+        final byte[] clientNonce = new byte[16];
+        final int ts = (int)(System.currentTimeMillis() / 1000);
+        final byte[] answer = client.exchangeNonce(RpcMessages.nonce(LittleEndian.getInt(SECRET, 0), ts,
+            clientNonce), false);
+        client.startEncryption(clientNonce, ts, answer, null);
+        final byte[] peer = new byte[RpcConstants.PID_LENGTH];
+        LittleEndian.putShort(peer, 4, mePort);
+        final byte[] handshake = RpcMessages.handshake(OFFICIAL_SENDER_PID, peer);
+        LittleEndian.putInt(handshake, 4, RpcConstants.HANDSHAKE_FLAG_CRC32C);
+        client.send(handshake);
+        return client;
     }
 
     @Test
