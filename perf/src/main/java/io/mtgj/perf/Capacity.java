@@ -9,13 +9,9 @@ import io.mtgj.transport.ProtocolTag;
 import org.apache.commons.cli.CommandLine;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLConnection;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -192,7 +188,7 @@ final class Capacity
                         "total < 100 MB"));
                 // The proxy lets a silent relay's ciphers sleep after 5 s: the figure for connections that stay idle.
                 Thread.sleep(DORMANT_SETTLE_MS);
-                requireAlive(proxy);
+                proxy.requireAlive();
                 final long settled = proxy.residentBytes();
                 row(String.format(Locale.ROOT, "idle: the same %d connections after %d s more of silence (their " +
                     "ciphers asleep)", count, DORMANT_SETTLE_MS / 1000), "%.1f MB, %.2f KB per connection; %s",
@@ -242,8 +238,8 @@ final class Capacity
                     defaultMBps[r] = relayRun(plain, "default", r, errors);
                 }
             }
-            requireAlive(plain);
-            requireAlive(reference);
+            plain.requireAlive();
+            reference.requireAlive();
             final double plainMedian = Figures.median(defaultMBps);
             final double referenceMedian = Figures.median(referenceMBps);
             final double ratio = Figures.ratio(plainMedian, referenceMedian);
@@ -301,7 +297,7 @@ final class Capacity
                     {
                         Thread.sleep(leftMs);
                     }
-                    requireAlive(proxy);
+                    proxy.requireAlive();
                     rssEnd = proxy.residentBytes();
                     peak = sampler.peakBytes();
                 }
@@ -352,10 +348,8 @@ final class Capacity
         try (FakeMiddleProxy middleProxy = FakeMiddleProxy.start(proxySecret);
             MiddleConfigServer config = MiddleConfigServer.start(proxySecret,
                 MiddleConfigServer.everyDc(List.of(middleProxy.address())), Map.of());
-            ManagedProcess proxy = startProxy("proxy-adtag", null, List.of(
-                "--middle-proxy-secret-url", config.secretUrl().toString(),
-                "--middle-proxy-config-url", config.configUrl().toString(),
-                "--middle-proxy-config-url-v6", config.configV6Url().toString()), "", List.of(AD_TAG)))
+            ManagedProcess proxy = startProxy("proxy-adtag", null, ImageProxy.middleProxyFlags(config), "",
+                List.of(AD_TAG)))
         {
             Thread.sleep(SETTLE_MS);
             final long before = proxy.residentBytes();
@@ -387,7 +381,7 @@ final class Capacity
         {
             out.printf(Locale.ROOT, "%s: %d connections open in %.1f s%n", scenario, idle.size(), seconds(startNs));
             Thread.sleep(HOLD_MS);
-            requireAlive(proxy);
+            proxy.requireAlive();
             return idle;
         }
         catch (final IOException | InterruptedException | RuntimeException ex)
@@ -430,7 +424,7 @@ final class Capacity
                 peak = sampler.peakBytes();
             }
             final List<LoadResult> results = traffic.join();
-            requireAlive(proxy);
+            proxy.requireAlive();
             long handshakes = 0;
             long bytes = 0;
             long errors = 0;
@@ -528,14 +522,7 @@ final class Capacity
 
     private static String scrape(final int statsPort) throws IOException
     {
-        final URLConnection connection = URI.create("http://127.0.0.1:" + statsPort + "/metrics").toURL()
-            .openConnection();
-        connection.setConnectTimeout(TIMEOUT_MS);
-        connection.setReadTimeout(TIMEOUT_MS);
-        try (InputStream in = connection.getInputStream())
-        {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return ImageProxy.httpGet(statsPort, "/metrics");
     }
 
     private static List<String> statsFlags(final int statsPort)
@@ -558,65 +545,25 @@ final class Capacity
     }
 
     /**
-     * Start {@code bin/mtg run} of the image. Only what keeps it on loopback is added (bind, DC address, public
-     * addresses, cloak and NTP hosts), plus {@code flags}; no inherited {@code MTG_*} variable reaches it, so the
-     * profile is the image's own unless {@code javaOpts} says otherwise.
+     * Start {@code bin/mtg run} of the image (see {@link ImageProxy#command}) with {@code flags} and the development
+     * flags; the profile is the image's own unless {@code javaOpts} says otherwise.
      */
     private ManagedProcess startProxy(final String name, final InetSocketAddress dc, final List<String> flags,
         final String javaOpts, final List<String> trailing) throws IOException, InterruptedException
     {
         final InetSocketAddress address = new InetSocketAddress(loopback, ManagedProcess.freePort());
-        final List<String> command = new ArrayList<>(List.of(launcher.toString(), "run", "-b", PerfMain.text(address),
-            "-4", "127.0.0.1", "-6", "::1", "--cloak-host", "127.0.0.1", "--cloak-port", "1",
-            "--ntp-server", "127.0.0.1:9"));
-        if (null != dc)
-        {
-            command.addAll(List.of("--dc-address", "2=" + PerfMain.text(dc)));
-        }
-        command.addAll(flags);
-        command.addAll(settings.devProxyFlags());
-        command.add(secret.toHex());
-        command.addAll(trailing);
-        final String opts = (settings.devJavaOpts() + " " + javaOpts).trim();
+        final List<String> allFlags = new ArrayList<>(flags);
+        allFlags.addAll(settings.devProxyFlags());
         final Path log = log(name);
-        final ManagedProcess proxy = ManagedProcess.start(name, command, environment ->
-        {
-            environment.keySet().removeIf(key -> key.startsWith("MTG_"));
-            if (!opts.isEmpty())
-            {
-                environment.put("MTG_JAVA_OPTS", opts);
-            }
-        }, address, log);
-        final String limits = startupLimits(log);
+        final ManagedProcess proxy = ImageProxy.start(name, ImageProxy.command(launcher, address, dc, allFlags,
+            secret.toHex(), trailing), (settings.devJavaOpts() + " " + javaOpts).trim(), address, log);
+        final String limits = ImageProxy.startupLimits(log);
         if (!limits.isEmpty())
         {
             proxyLimits.add(name + " started with " + limits);
             out.println(name + ": " + limits);
         }
         return proxy;
-    }
-
-    /**
-     * @return the connection limit and buffer memory the proxy chose, from its start-up line
-     *         ({@code proxy started ... max_connections=N max_connections_from="..." buffer_memory=...}), or empty
-     *         when the log has none within a second.
-     */
-    private static String startupLimits(final Path log) throws IOException, InterruptedException
-    {
-        for (int attempt = 0; attempt < 10; attempt++)
-        {
-            for (final String line : Files.readAllLines(log, StandardCharsets.UTF_8))
-            {
-                final int start = line.indexOf(" max_connections=");
-                if (line.contains("proxy started") && start >= 0)
-                {
-                    final int end = line.indexOf(" stall_timeout_ms=", start);
-                    return line.substring(start + 1, end > start ? end : line.length());
-                }
-            }
-            Thread.sleep(100);
-        }
-        return "";
     }
 
     /**
@@ -647,14 +594,6 @@ final class Capacity
     {
         final String location = Capacity.class.getProtectionDomain().getCodeSource().getLocation().getPath();
         return location.endsWith(".jar") ? location : "perf/target/mtg-perf.jar";
-    }
-
-    private void requireAlive(final ManagedProcess proxy) throws IOException
-    {
-        if (!proxy.isAlive())
-        {
-            throw new IOException("the proxy exited with status " + proxy.exitStatus());
-        }
     }
 
     /**

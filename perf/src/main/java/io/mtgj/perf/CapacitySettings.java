@@ -197,13 +197,20 @@ record CapacitySettings(
             line.getOptionValue("dev-java-opts", "").trim());
     }
 
-    private static List<String> values(final CommandLine line, final String option)
+    /**
+     * @return every value of a repeatable option, none when absent.
+     */
+    static List<String> values(final CommandLine line, final String option)
     {
         final String[] values = line.getOptionValues(option);
         return null == values ? List.of() : Arrays.asList(values);
     }
 
-    private static int positive(final CommandLine line, final String option, final int defaultValue)
+    /**
+     * @return a whole-number option of at least 1 ({@code _} and {@code ,} may group digits).
+     * @throws IllegalArgumentException naming the option.
+     */
+    static int positive(final CommandLine line, final String option, final int defaultValue)
     {
         final String text = line.getOptionValue(option, String.valueOf(defaultValue));
         final int value;
@@ -222,7 +229,11 @@ record CapacitySettings(
         return value;
     }
 
-    private static long positiveMs(final CommandLine line, final String option, final String defaultValue)
+    /**
+     * @return a positive duration option, in milliseconds.
+     * @throws IllegalArgumentException naming the option.
+     */
+    static long positiveMs(final CommandLine line, final String option, final String defaultValue)
     {
         final long ms = Durations.parseMs(line.getOptionValue(option, defaultValue));
         if (ms < 1)

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -65,6 +66,27 @@ public abstract class ClientConnection implements AutoCloseable
      * @throws IOException on a socket error or timeout.
      */
     public abstract byte[] receive() throws IOException;
+
+    /**
+     * One round trip: send the packet and read the echo of it.
+     *
+     * @param payload packet bytes (a multiple of 4 for abridged).
+     * @throws IOException when the proxy closes the connection or times out, or when the answer does not start with
+     *                     the packet (padded intermediate may add padding after it).
+     */
+    public void echo(final byte[] payload) throws IOException
+    {
+        send(payload);
+        final byte[] echoed = receive();
+        if (null == echoed)
+        {
+            throw new IOException("closed by the proxy");
+        }
+        if (echoed.length < payload.length || !Arrays.equals(payload, 0, payload.length, echoed, 0, payload.length))
+        {
+            throw new IOException("bad echo: " + echoed.length + " bytes for a packet of " + payload.length);
+        }
+    }
 
     /**
      * Connect with any kind of secret, the way a Telegram client of that secret does.

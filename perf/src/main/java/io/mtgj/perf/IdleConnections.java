@@ -24,6 +24,8 @@ public final class IdleConnections implements AutoCloseable
     }
 
     /**
+     * Open connections whose one round trip is a 16-byte packet.
+     *
      * @param target    the proxy.
      * @param secret    its secret (null for a secretless target).
      * @param count     connections to open.
@@ -34,6 +36,22 @@ public final class IdleConnections implements AutoCloseable
      */
     public static IdleConnections open(final InetSocketAddress target, final Secret secret, final int count,
         final int timeoutMs, final PrintStream progress) throws IOException
+    {
+        return open(target, secret, count, 16, timeoutMs, progress);
+    }
+
+    /**
+     * @param target        the proxy.
+     * @param secret        its secret (null for a secretless target).
+     * @param count         connections to open.
+     * @param payloadLength bytes of each connection's one packet, whose echo is checked.
+     * @param timeoutMs     per-connection timeout.
+     * @param progress      where to report every 1000 connections, or null.
+     * @return the open connections.
+     * @throws IOException when one fails (the others are closed).
+     */
+    public static IdleConnections open(final InetSocketAddress target, final Secret secret, final int count,
+        final int payloadLength, final int timeoutMs, final PrintStream progress) throws IOException
     {
         final List<ClientConnection> clients = new ArrayList<>(count);
         final Random random = new java.security.SecureRandom();
@@ -46,11 +64,7 @@ public final class IdleConnections implements AutoCloseable
                     final ClientConnection client = ClientConnection.connect(
                         target, secret, ProtocolTag.INTERMEDIATE, (short)2, random, timeoutMs);
                     clients.add(client);
-                    client.send(new byte[16]);
-                    if (null == client.receive())
-                    {
-                        throw new IOException("closed by the proxy");
-                    }
+                    client.echo(packet(random, payloadLength));
                 }
                 catch (final IOException ex)
                 {
@@ -69,6 +83,20 @@ public final class IdleConnections implements AutoCloseable
             new IdleConnections(clients).close();
             throw ex;
         }
+    }
+
+    /**
+     * @param random bytes source.
+     * @param length packet length, a multiple of 4.
+     * @return random bytes whose first is not zero: an encrypted MTProto packet starts with its auth key id, never 0,
+     *         and the official proxy forwards nothing else but handshake messages.
+     */
+    static byte[] packet(final Random random, final int length)
+    {
+        final byte[] packet = new byte[length];
+        random.nextBytes(packet);
+        packet[0] |= 1;
+        return packet;
     }
 
     /**

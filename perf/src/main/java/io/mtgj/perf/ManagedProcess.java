@@ -98,6 +98,17 @@ final class ManagedProcess implements AutoCloseable
     }
 
     /**
+     * @throws IOException naming the process and its exit status when it is no longer running.
+     */
+    void requireAlive() throws IOException
+    {
+        if (!process.isAlive())
+        {
+            throw new IOException(name + " exited with status " + process.exitValue());
+        }
+    }
+
+    /**
      * @return its exit status, or -1 while it runs.
      */
     int exitStatus()
