@@ -97,6 +97,8 @@ public final class MetricNames
     public static final String STATSD_BUFFER_WAITS = "buffer_waits";
     /** statsd gauge: relays closed as stalled since start. */
     public static final String STATSD_STALLED_CONNECTIONS = "stalled_connections";
+    /** statsd gauge, with an ad tag only: middle-proxy connections that broke or could not be set up since start. */
+    public static final String STATSD_MIDDLE_PROXY_FAILURES = "middle_proxy_failures";
 
     private MetricNames()
     {

@@ -114,6 +114,19 @@ public final class StatsSnapshot
     }
 
     /**
+     * @return middle-proxy connections that broke or could not be set up, over every middle proxy.
+     */
+    public long middleProxyFailures()
+    {
+        long failures = 0;
+        for (final long[] values : middleProxies.values())
+        {
+            failures += values[1];
+        }
+        return failures;
+    }
+
+    /**
      * Visit the middle proxies added, in order of DC label and address.
      */
     public void forEachMiddleProxy(final MiddleProxyVisitor visitor)

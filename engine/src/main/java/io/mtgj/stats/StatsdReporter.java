@@ -142,12 +142,13 @@ public final class StatsdReporter implements AutoCloseable
      * @param prefix   name prefix, possibly empty.
      * @param format   tags format.
      * @param tags     tags as {@link #formatTags} wrote them.
-     * @return one line per gauge: mtg v1's, in its order, then the buffer arena's and the stalled relays.
+     * @return one line per gauge: mtg v1's, in its order, then the buffer arena's, the stalled relays and, with an
+     *         ad tag, the middle-proxy failures.
      */
     static List<String> lines(
         final StatsSnapshot snapshot, final String prefix, final StatsdTagsFormat format, final String tags)
     {
-        final List<String> lines = new ArrayList<>(11);
+        final List<String> lines = new ArrayList<>(12);
         lines.add(line(prefix, MetricNames.STATSD_CONNECTIONS, snapshot.clientConnections(), format, tags));
         lines.add(line(prefix, MetricNames.STATSD_TELEGRAM_CONNECTIONS, snapshot.telegramConnections(), format, tags));
         lines.add(line(prefix, MetricNames.STATSD_CRASHES, snapshot.crashes(), format, tags));
@@ -161,6 +162,11 @@ public final class StatsdReporter implements AutoCloseable
         lines.add(line(prefix, MetricNames.STATSD_BUFFER_WAITING, snapshot.bufferWaitingConnections(), format, tags));
         lines.add(line(prefix, MetricNames.STATSD_BUFFER_WAITS, snapshot.bufferWaits(), format, tags));
         lines.add(line(prefix, MetricNames.STATSD_STALLED_CONNECTIONS, snapshot.stalledConnections(), format, tags));
+        if (snapshot.isMiddleProxyMode())
+        {
+            lines.add(line(prefix, MetricNames.STATSD_MIDDLE_PROXY_FAILURES, snapshot.middleProxyFailures(), format,
+                tags));
+        }
         return lines;
     }
 

@@ -109,6 +109,34 @@ class PrometheusCollectorTest
     }
 
     @Test
+    void shouldLabelTelegramConnectionsByMiddleProxyWithAnAdTag() throws IOException
+    {
+        final StatsSource adTag = into ->
+        {
+            SOURCE.snapshot(into);
+            into.middleProxyMode();
+            into.addMiddleProxy(DcLabel.index(2), "149.154.161.144:8888", 2, 0);
+            into.addMiddleProxy(DcLabel.index(-2), "149.154.161.144:8888", 1, 3); // same label: summed
+            into.addMiddleProxy(DcLabel.index(4), "91.108.4.212:8888", 1, 1);
+        };
+        final CollectorRegistry registry = new CollectorRegistry(true);
+        registry.register(new PrometheusCollector("mtg", "secured", adTag, snapshot(), List.of()));
+
+        final Map<String, Double> samples = scrape(registry);
+
+        assertEquals(3.0, samples.get(
+            "mtg_telegram_connections{mode=\"secured\",dc=\"2\",middle_proxy=\"149.154.161.144:8888\"}"));
+        assertEquals(1.0, samples.get(
+            "mtg_telegram_connections{mode=\"secured\",dc=\"4\",middle_proxy=\"91.108.4.212:8888\"}"));
+        assertEquals(3.0, samples.get(
+            "mtg_middle_proxy_failures_total{mode=\"secured\",dc=\"2\",middle_proxy=\"149.154.161.144:8888\"}"));
+        assertEquals(1.0, samples.get(
+            "mtg_middle_proxy_failures_total{mode=\"secured\",dc=\"4\",middle_proxy=\"91.108.4.212:8888\"}"));
+        assertFalse(samples.containsKey("mtg_telegram_connections{mode=\"secured\",dc=\"203\"}"),
+            "one label set per family: the DC-only samples are not mixed in");
+    }
+
+    @Test
     void shouldExportLatenciesAsCumulativeHistogramsInSeconds() throws IOException
     {
         final LatencyRecorders first = LatencyRecorders.create();

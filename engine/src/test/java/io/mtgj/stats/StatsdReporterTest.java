@@ -75,6 +75,17 @@ class StatsdReporterTest
     }
 
     @Test
+    void shouldAddTheMiddleProxyFailuresWithAnAdTag()
+    {
+        final StatsSnapshot snapshot = snapshot();
+        snapshot.middleProxyMode();
+        snapshot.addMiddleProxy(1, "149.154.161.144:8888", 2, 3);
+        snapshot.addMiddleProxy(3, "91.108.4.212:8888", 1, 1);
+        final List<String> lines = StatsdReporter.lines(snapshot, "mtg", StatsdTagsFormat.NONE, "");
+        assertEquals("mtg.middle_proxy_failures:4|g", lines.get(lines.size() - 1));
+    }
+
+    @Test
     void shouldPutInfluxDbTagsInTheName()
     {
         final String tags = StatsdReporter.formatTags(StatsdTagsFormat.INFLUXDB, tags());
