@@ -50,6 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *     <li>{@link #CLOSE_COMMAND}: {@code RPC_CLOSE_EXT} for that conn id instead of the echo;</li>
  *     <li>{@link #DIE_COMMAND}: the whole TCP connection is reset at once, with nothing sent, quick ack included;</li>
+ *     <li>{@link #HANG_COMMAND}: the ME hangs on that connection: it reads and answers nothing more (pings
+ *     included) while the socket stays open, until the proxy closes it or {@value #MAX_HANG_S} s pass;</li>
  *     <li>{@link #PING_COMMAND}: an {@code RPC_PING} with a random id, then the echo; the proxy's {@code RPC_PONG}
  *     with that id is recorded in {@link #pongs()} and a pong with an unknown id is a protocol error;</li>
  *     <li>{@link #BULK_COMMAND} then LE64 {@code n}: instead of the echo, {@code n} bytes (rounded up to a multiple
@@ -68,6 +70,10 @@ public final class FakeMiddleProxy implements AutoCloseable
     public static final byte[] CLOSE_COMMAND = "mtg:close".getBytes(StandardCharsets.US_ASCII);
     /** Packet prefix: reset the whole ME connection. */
     public static final byte[] DIE_COMMAND = "mtg:die".getBytes(StandardCharsets.US_ASCII);
+    /** Packet prefix: hang the whole ME connection, open and silent. */
+    public static final byte[] HANG_COMMAND = "mtg:hang".getBytes(StandardCharsets.US_ASCII);
+    /** How long {@link #HANG_COMMAND} hangs at most before the connection is closed. */
+    public static final int MAX_HANG_S = 30;
     /** Packet prefix: send an {@code RPC_PING} and expect the pong, then echo. */
     public static final byte[] PING_COMMAND = "mtg:ping".getBytes(StandardCharsets.US_ASCII);
     /** Packet prefix, then an LE64 byte count: stream that many bytes back. */
@@ -118,6 +124,7 @@ public final class FakeMiddleProxy implements AutoCloseable
     private final AtomicLong pongsSent = new AtomicLong();
     private final AtomicLong bulkBytesSent = new AtomicLong();
     private final AtomicLong connectionsDied = new AtomicLong();
+    private final AtomicLong connectionsHung = new AtomicLong();
     private final AtomicLong protocolErrors = new AtomicLong();
     private final AtomicLong nonceClockSkews = new AtomicLong();
     private final AtomicLong fixtureErrors = new AtomicLong();
@@ -450,6 +457,36 @@ public final class FakeMiddleProxy implements AutoCloseable
     public long bulkBytesSent()
     {
         return bulkBytesSent.get();
+    }
+
+    /**
+     * @return connections hung by {@link #HANG_COMMAND}.
+     */
+    public long connectionsHung()
+    {
+        return connectionsHung.get();
+    }
+
+    /**
+     * Read nothing more from the connection (its reader is this thread) and so answer nothing, until the peer's close
+     * shows (a read would see it, but we do not read: polling the socket's state finds a local close only) or the
+     * fake closes or {@link #MAX_HANG_S} pass.
+     */
+    private void hang(final Connection connection)
+    {
+        final long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(MAX_HANG_S);
+        while (running && !connection.closed.get() && System.nanoTime() - until < 0)
+        {
+            try
+            {
+                Thread.sleep(50);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
@@ -790,6 +827,12 @@ public final class FakeMiddleProxy implements AutoCloseable
 
         final byte[] connId = request.connId();
         final byte[] packet = request.packet();
+        if (startsWith(packet, HANG_COMMAND))
+        {
+            connectionsHung.incrementAndGet();
+            hang(connection);
+            return false;
+        }
         if (startsWith(packet, DIE_COMMAND))
         {
             connectionsDied.incrementAndGet();
