@@ -12,6 +12,9 @@ public final class HmacSha256
     /** Digest length. */
     public static final int LENGTH = 32;
 
+    /** One Mac per thread, keyed per call: looking the algorithm up costs more than a handshake's HMAC. */
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(HmacSha256::unkeyedMac);
+
     private HmacSha256()
     {
     }
@@ -45,13 +48,28 @@ public final class HmacSha256
         return mac.doFinal();
     }
 
+    /**
+     * @return this thread's Mac keyed with {@code key}; doFinal leaves it ready for the next init.
+     */
     private static Mac newMac(final byte[] key)
     {
         try
         {
-            final Mac mac = Mac.getInstance("HmacSHA256");
+            final Mac mac = MACS.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac;
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("HmacSHA256 refused a key", ex);
+        }
+    }
+
+    private static Mac unkeyedMac()
+    {
+        try
+        {
+            return Mac.getInstance("HmacSHA256");
         }
         catch (final GeneralSecurityException ex)
         {

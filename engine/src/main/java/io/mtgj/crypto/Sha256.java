@@ -8,6 +8,9 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class Sha256
 {
+    /** One digest per thread: looking the algorithm up costs more than hashing a handshake's 48 bytes. */
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(Sha256::newDigest);
+
     private Sha256()
     {
     }
@@ -21,12 +24,17 @@ public final class Sha256
      */
     public static byte[] digest(final byte[] a, final int aOffset, final int aLength, final byte[] b)
     {
+        final MessageDigest md = DIGESTS.get(); // digest() leaves it reset for the next call
+        md.update(a, aOffset, aLength);
+        md.update(b);
+        return md.digest();
+    }
+
+    private static MessageDigest newDigest()
+    {
         try
         {
-            final MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(a, aOffset, aLength);
-            md.update(b);
-            return md.digest();
+            return MessageDigest.getInstance("SHA-256");
         }
         catch (final NoSuchAlgorithmException ex)
         {
