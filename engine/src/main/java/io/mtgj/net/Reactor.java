@@ -115,7 +115,7 @@ public final class Reactor implements Runnable, ReactorServices
     /**
      * @param index      reactor number, for the thread name.
      * @param config     the proxy's configuration.
-     * @param listener   the shared non-blocking listening socket; every reactor accepts from it.
+     * @param listener   its non-blocking listening socket: its own (SO_REUSEPORT), or one every reactor shares.
      * @param clientMode how clients authenticate.
      * @param upstream   how Telegram is reached.
      * @param cloak      where clients that are not ours are fronted, or null when the mode never fronts.
@@ -136,7 +136,7 @@ public final class Reactor implements Runnable, ReactorServices
     /**
      * @param index           reactor number, for the thread name.
      * @param config          the proxy's configuration.
-     * @param listener        the shared non-blocking listening socket; every reactor accepts from it.
+     * @param listener        its non-blocking listening socket: its own (SO_REUSEPORT), or one every reactor shares.
      * @param clientMode      how clients authenticate.
      * @param upstream        how Telegram is reached.
      * @param cloak           where clients that are not ours are fronted, or null when the mode never fronts.

@@ -14,9 +14,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The listening socket and one {@link Reactor} thread per worker. Every reactor registers the same non-blocking
- * listener, so accepts spread over the reactors without a hand-off; each client's upstream joins its reactor. The
- * reactors share one {@link ConnectionLimit}.
+ * The listening sockets and one {@link Reactor} thread per worker. Where the system offers {@code SO_REUSEPORT}
+ * (Linux), each reactor has its own listening socket on the same address and the kernel spreads new connections over
+ * them; a shared one would wake every reactor for each connection, only one of which gets it (with two reactors that
+ * cost a third of the CPU a short client takes). Elsewhere, or with one worker, they all register one listener. Each
+ * client's upstream joins its reactor. The reactors share one {@link ConnectionLimit}.
  * <p>
  * A reactor thread that dies (an {@link Error} escapes its loop) is logged and reported once through
  * {@link #fatalError()}; the group never exits the process itself.
@@ -25,10 +27,12 @@ public final class ReactorGroup implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger("io.mtgj.reactor");
     private static final long JOIN_TIMEOUT_MS = 5_000;
-    /** How long {@link #stopAccepting()} waits for the reactors to let go of the listener. */
+    /** How long {@link #stopAccepting()} waits for the reactors to let go of their listeners. */
     private static final long STOP_ACCEPTING_TIMEOUT_MS = 2_000;
 
-    private final ServerSocketChannel listener;
+    private static final int BACKLOG = 4096;
+
+    private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final InetSocketAddress localAddress;
     private final ConnectionLimit connectionLimit;
     private final List<Reactor> reactors = new ArrayList<>();
@@ -65,21 +69,18 @@ public final class ReactorGroup implements AutoCloseable
         final Upstream cloak, final ClientGate gate) throws IOException
     {
         connectionLimit = new ConnectionLimit(config.capacity().maxConnections());
-        listener = ServerSocketChannel.open();
         try
         {
-            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            listener.bind(config.bind(), 4096);
-            listener.configureBlocking(false);
-            localAddress = (InetSocketAddress)listener.getLocalAddress();
+            localAddress = bindListeners(config.bind(), config.workers());
             for (int i = 0; i < config.workers(); i++)
             {
-                reactors.add(new Reactor(i, config, listener, clientMode, upstream, cloak, connectionLimit, gate));
+                reactors.add(new Reactor(i, config, listeners.get(i % listeners.size()), clientMode, upstream, cloak,
+                    connectionLimit, gate));
             }
         }
         catch (final IOException | RuntimeException ex)
         {
-            listener.close();
+            closeListeners();
             throw ex;
         }
         for (final Reactor reactor : reactors)
@@ -88,6 +89,53 @@ public final class ReactorGroup implements AutoCloseable
             thread.setDaemon(false);
             threads.add(thread);
             thread.start();
+        }
+    }
+
+    /**
+     * Bind one listener per worker with {@code SO_REUSEPORT} where offered, else one. A plain socket is bound first
+     * and let go, so an address already taken, by another proxy too, still fails here as "address in use" instead
+     * of silently sharing its connections.
+     *
+     * @return the bound address, with the real port when port 0 was asked for.
+     */
+    private InetSocketAddress bindListeners(final InetSocketAddress bind, final int workers) throws IOException
+    {
+        final InetSocketAddress bound;
+        final boolean perReactor;
+        try (ServerSocketChannel probe = ServerSocketChannel.open())
+        {
+            probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            probe.bind(bind, 1);
+            bound = (InetSocketAddress)probe.getLocalAddress();
+            perReactor = workers > 1 && probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+        }
+        for (int i = 0; i < (perReactor ? workers : 1); i++)
+        {
+            listeners.add(open(bound, perReactor));
+        }
+        return bound;
+    }
+
+    private static ServerSocketChannel open(final InetSocketAddress address, final boolean reusePort)
+        throws IOException
+    {
+        final ServerSocketChannel listener = ServerSocketChannel.open();
+        try
+        {
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (reusePort)
+            {
+                listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            listener.bind(address, BACKLOG);
+            listener.configureBlocking(false);
+            return listener;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            listener.close();
+            throw ex;
         }
     }
 
@@ -106,6 +154,11 @@ public final class ReactorGroup implements AutoCloseable
             }
             finally
             {
+                if (listeners.size() > 1)
+                {
+                    // its own listener: closed, so the kernel hands new connections to the other reactors' only
+                    closeQuietly(listeners.get(reactor.index()));
+                }
                 fatalError.complete(ex);
             }
         }
@@ -161,7 +214,7 @@ public final class ReactorGroup implements AutoCloseable
 
     /**
      * Refuse new clients and let the open ones carry on: every reactor drops the listener from its selector, then
-     * the listening socket is closed, so new connections are refused by the operating system. Waits at most
+     * the listening sockets are closed, so new connections are refused by the operating system. Waits at most
      * {@value #STOP_ACCEPTING_TIMEOUT_MS} ms for the reactors (a dead one never answers).
      */
     public void stopAccepting()
@@ -191,11 +244,11 @@ public final class ReactorGroup implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        closeListener();
+        closeListeners();
     }
 
     /**
-     * Stop the reactors (each closes its sessions), wait for their threads, close the listener.
+     * Stop the reactors (each closes its sessions), wait for their threads, close the listeners.
      */
     @Override
     public void close()
@@ -220,10 +273,18 @@ public final class ReactorGroup implements AutoCloseable
                 break;
             }
         }
-        closeListener();
+        closeListeners();
     }
 
-    private void closeListener()
+    private void closeListeners()
+    {
+        for (final ServerSocketChannel listener : listeners)
+        {
+            closeQuietly(listener);
+        }
+    }
+
+    private static void closeQuietly(final ServerSocketChannel listener)
     {
         try
         {
@@ -231,7 +292,7 @@ public final class ReactorGroup implements AutoCloseable
         }
         catch (final IOException ignore)
         {
-            // shutting down
+            // shutting down, or its reactor died
         }
     }
 }

@@ -62,6 +62,41 @@ class ReactorGroupTest
     }
 
     @Test
+    void shouldSpreadClientsOverOneListenerPerReactorYetRefuseAnAddressInUse() throws Exception
+    {
+        try (ReactorGroup group = start(2, 100))
+        {
+            final ProxyConfig same = ProxyConfig.builder(Secret.parse("00112233445566778899aabbccddeeff"))
+                .bind(group.localAddress()).workers(2).build();
+            assertThrows(java.net.BindException.class, () -> new ReactorGroup(same, NEVER_DONE, NOWHERE, null),
+                "a second proxy on the port fails to start rather than sharing the first one's clients");
+            final Socket[] clients = new Socket[40];
+            try
+            {
+                for (int i = 0; i < clients.length; i++)
+                {
+                    clients[i] = new Socket(loopback, group.localAddress().getPort());
+                }
+                await("every client accepted", () -> clients.length == group.openConnections());
+                for (final Reactor reactor : group.reactors())
+                {
+                    assertTrue(reactor.counters().accepted() > 0, "the kernel gave each reactor some clients");
+                }
+            }
+            finally
+            {
+                for (final Socket client : clients)
+                {
+                    if (null != client)
+                    {
+                        client.close();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldCloseClientsOverTheLimitAsTheyAreAccepted() throws Exception
     {
         try (ReactorGroup group = start(2, 2);
