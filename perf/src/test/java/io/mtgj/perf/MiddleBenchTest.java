@@ -50,7 +50,7 @@ class MiddleBenchTest
         assertEquals(Path.of(".cache/mtproxy/mtproto-proxy"), settings.cProxy());
         assertFalse(settings.cProxyRequired());
         assertEquals(3_000, settings.idleClients());
-        assertEquals(2_000, settings.warmupClients());
+        assertEquals(6_000, settings.warmupClients());
         assertEquals(2_000, settings.churnClients());
         assertEquals(8, settings.churnConcurrency());
         assertEquals(3, settings.churnRounds());
