@@ -96,6 +96,8 @@ public final class Reactor implements Runnable, ReactorServices
     private final LatencyRecorders latencies;
     private final Set<String> crashSites = new HashSet<>();
     private final Consumer<SelectionKey> keyHandler = this::onKey;
+    private final Consumer<BufferWaiter> resumeWaiter = BufferWaiter::resumeAfterGrant;
+    private final Consumer<Runnable> runTask = Runnable::run;
     private final DeadlineTimerWheel.TimerHandler timerHandler = this::onTimerExpiry;
     private final long handshakeTimeoutNs;
     private final long dialTimeoutNs;
@@ -237,8 +239,8 @@ public final class Reactor implements Runnable, ReactorServices
         work += select(timeoutMs);
         nowNs = System.nanoTime();
         work += timers.poll(nowNs, timerHandler, Integer.MAX_VALUE);
-        work += resumeGranted();
-        work += runAfterEvents();
+        work += drainQueued(granted, resumeWaiter);
+        work += drainQueued(afterEvents, runTask);
         return work;
     }
 
@@ -246,33 +248,6 @@ public final class Reactor implements Runnable, ReactorServices
     public void afterEvents(final Runnable task)
     {
         afterEvents.addLast(task);
-    }
-
-    /**
-     * Run the tasks queued during this cycle; those queued while doing so wait for the next cycle, which then does
-     * not block in select.
-     */
-    private int runAfterEvents()
-    {
-        int ran = 0;
-        for (int n = afterEvents.size(); n > 0; n--)
-        {
-            final Runnable task = afterEvents.pollFirst();
-            ran++;
-            try
-            {
-                task.run();
-            }
-            catch (final Error ex)
-            {
-                throw ex;
-            }
-            catch (final Throwable ex)
-            {
-                LOG.log(System.Logger.Level.ERROR, "a task after the events crashed", ex);
-            }
-        }
-        return ran + afterEvents.size();
     }
 
     /**
@@ -286,19 +261,21 @@ public final class Reactor implements Runnable, ReactorServices
     }
 
     /**
-     * Resume the waiters granted a buffer so far; those granted while doing so wait for the next cycle, which then
-     * does not block in select.
+     * Take each item queued so far through {@code action}; those queued while doing so wait for the next cycle,
+     * which then does not block in select. A throw closes a pipe's session, or is logged.
+     *
+     * @return items taken plus those left for the next cycle.
      */
-    private int resumeGranted()
+    private <T> int drainQueued(final java.util.ArrayDeque<T> queue, final Consumer<T> action)
     {
-        int resumed = 0;
-        for (int n = granted.size(); n > 0; n--)
+        int ran = 0;
+        for (int n = queue.size(); n > 0; n--)
         {
-            final BufferWaiter waiter = granted.pollFirst();
-            resumed++;
+            final T item = queue.pollFirst();
+            ran++;
             try
             {
-                waiter.resumeAfterGrant();
+                action.accept(item);
             }
             catch (final Error ex)
             {
@@ -306,17 +283,17 @@ public final class Reactor implements Runnable, ReactorServices
             }
             catch (final Throwable ex)
             {
-                if (waiter instanceof Pipe)
+                if (item instanceof Pipe)
                 {
-                    onCrash(((Pipe)waiter).session(), ex);
+                    onCrash(((Pipe)item).session(), ex);
                 }
                 else
                 {
-                    LOG.log(System.Logger.Level.ERROR, "resuming after a buffer grant crashed", ex);
+                    LOG.log(System.Logger.Level.ERROR, "resuming after the cycle's events crashed", ex);
                 }
             }
         }
-        return resumed + granted.size();
+        return ran + queue.size();
     }
 
     private int drainCommands()

@@ -5,7 +5,6 @@ import io.mtgj.config.StatsConfig;
 import io.mtgj.net.CloseReason;
 import io.mtgj.perf.middle.FakeMiddleProxy;
 import io.mtgj.perf.middle.MiddleConfigServer;
-import io.mtgj.secret.Hex;
 import io.mtgj.secret.Secret;
 import io.mtgj.secret.SecretMode;
 import io.mtgj.transport.ProtocolTag;
@@ -46,47 +45,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class MiddlePoolEndToEndTest
 {
-    private static final String AD_TAG = "0123456789abcdef0123456789abcdef";
     private static final int TIMEOUT_MS = 10_000;
     /** {@link MiddleConfigServer#everyDc} lists DCs 1..5 and -1..-5: ten pools per reactor. */
     private static final int CLUSTERS = 10;
 
     private final Random random = new Random(17);
-    private byte[] proxySecret;
+    private MiddleSide side;
     private FakeMiddleProxy middleProxy;
     private MiddleConfigServer configServer;
 
     @BeforeEach
     void startTelegramSide() throws IOException
     {
-        proxySecret = new byte[128];
-        random.nextBytes(proxySecret);
-        middleProxy = FakeMiddleProxy.start(proxySecret);
-        configServer = MiddleConfigServer.start(proxySecret,
-            MiddleConfigServer.everyDc(List.of(middleProxy.address())), Map.of());
+        side = MiddleSide.start(random);
+        middleProxy = side.middleProxy;
+        configServer = side.configServer;
     }
 
     @AfterEach
     void stopTelegramSide() throws Exception
     {
-        try
-        {
-            configServer.close();
-        }
-        finally
-        {
-            middleProxy.close();
-        }
+        side.close();
     }
 
     private ProxyFixture startProxy(final Secret secret, final UnaryOperator<ProxyConfig.Builder> more)
         throws IOException
     {
-        return ProxyFixture.start(secret, b -> more.apply(b
-            .adTag(Hex.decode(AD_TAG))
-            .workers(1)
-            .middleProxyUrls(configServer.secretUrl().toString(), configServer.configUrl().toString(),
-                configServer.configV6Url().toString())));
+        return ProxyFixture.start(secret, b -> more.apply(side.pointAt(b)));
     }
 
     @Test
@@ -211,17 +196,11 @@ class MiddlePoolEndToEndTest
             assertTrue(doomed.isClosedByPeer(), "the client whose connection died");
             assertTrue(neighbour.isClosedByPeer(), "and its neighbour on that connection");
             echo(elsewhere, 64);
-            Await.until("the broken connection to be replaced", 10_000,
-                () -> CLUSTERS + 1 == middleProxy.handshakesCompleted() &&
-                    CLUSTERS == fixture.proxy.middleProxyConnections());
+            awaitTheReplacement(fixture, secret);
             assertEquals(2, fixture.proxy.closed(CloseReason.IO_ERROR), "only the two clients of that connection");
             final MetricsScrape scrape = MetricsScrape.scrape(fixture.proxy.statsAddress());
             assertEquals(1, scrape.value(failures));
             assertEquals(2, scrape.value(open), "the floors of DC 2 and of its media cluster, -2");
-            try (ClientConnection again = roundTrip(fixture, secret, (short)2))
-            {
-                assertEquals(CLUSTERS + 1, middleProxy.connectionsAccepted(), "the replacement serves new clients");
-            }
             assertEquals(0, fixture.proxy.crashes());
         }
     }
@@ -245,13 +224,7 @@ class MiddlePoolEndToEndTest
                 assertTrue(System.nanoTime() - hungSince < TimeUnit.SECONDS.toNanos(5),
                     "within two ping intervals, and a timer tick or two");
             }
-            Await.until("the hung connection to be replaced", 10_000,
-                () -> CLUSTERS + 1 == middleProxy.handshakesCompleted() &&
-                    CLUSTERS == fixture.proxy.middleProxyConnections());
-            try (ClientConnection client = roundTrip(fixture, secret, (short)2))
-            {
-                assertNotNull(client);
-            }
+            awaitTheReplacement(fixture, secret);
             assertEquals(0, fixture.proxy.crashes());
         }
     }
@@ -367,6 +340,20 @@ class MiddlePoolEndToEndTest
             fixture.awaitQuiet();
             assertEquals(0, fixture.proxy.crashes());
             assertEquals(0, middleProxy.protocolErrors(), middleProxy.protocolErrorMessages().toString());
+        }
+    }
+
+    /**
+     * The one connection lost is replaced (one more handshake, the floor whole again) and serves a new client.
+     */
+    private void awaitTheReplacement(final ProxyFixture fixture, final Secret secret) throws IOException
+    {
+        Await.until("the lost connection to be replaced", 10_000,
+            () -> CLUSTERS + 1 == middleProxy.handshakesCompleted() &&
+                CLUSTERS == fixture.proxy.middleProxyConnections());
+        try (ClientConnection again = roundTrip(fixture, secret, (short)2))
+        {
+            assertEquals(CLUSTERS + 1, middleProxy.connectionsAccepted(), "the replacement serves new clients");
         }
     }
 

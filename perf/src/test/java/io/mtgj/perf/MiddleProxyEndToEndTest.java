@@ -48,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MiddleProxyEndToEndTest
 {
-    private static final String AD_TAG = "dcbe8f1493fa4cd9ab300891c0b5b326";
+    private static final String AD_TAG = MiddleSide.AD_TAG;
     private static final int TIMEOUT_MS = 20_000;
     private static final int DEAF_ANSWER_BYTES = 12 << 20;
     private static final int READER_ANSWER_BYTES = 3 << 20;
@@ -57,36 +57,31 @@ class MiddleProxyEndToEndTest
     private static final int TINY_ARENA_ROUNDS = 12;
 
     private final Random random = new Random(77);
-    private final byte[] proxySecret = new byte[128];
+    private MiddleSide side;
+    private byte[] proxySecret;
     private FakeMiddleProxy middleProxy;
     private MiddleConfigServer configServer;
 
     @BeforeEach
     void startTelegramSide() throws IOException
     {
-        random.nextBytes(proxySecret);
-        middleProxy = FakeMiddleProxy.start(proxySecret);
-        configServer = MiddleConfigServer.start(proxySecret,
-            MiddleConfigServer.everyDc(List.of(middleProxy.address())), Map.of());
+        side = MiddleSide.start(random);
+        proxySecret = side.proxySecret;
+        middleProxy = side.middleProxy;
+        configServer = side.configServer;
     }
 
     @AfterEach
     void stopTelegramSide() throws Exception
     {
-        configServer.close();
-        middleProxy.close();
+        side.close();
     }
 
     private ProxyFixture startProxy(final Secret secret, final UnaryOperator<ProxyConfig.Builder> more)
         throws IOException
     {
         // No pool floor: these tests count the connections their clients open (MiddlePoolEndToEndTest has floors).
-        return ProxyFixture.start(secret, b -> more.apply(b
-            .adTag(Hex.decode(AD_TAG))
-            .workers(1)
-            .middlePoolFloor(0)
-            .middleProxyUrls(configServer.secretUrl().toString(), configServer.configUrl().toString(),
-                configServer.configV6Url().toString())));
+        return ProxyFixture.start(secret, b -> more.apply(side.pointAt(b).middlePoolFloor(0)));
     }
 
     @Test
