@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * is refused or closed for want of memory and waiters are served in arrival order. A new lease never jumps the line.
  * <p>
  * <b>Reserve.</b> The last {@link #reserveBytes()} of the budget are only for priority leases (handshakes, cloaking,
- * middle-proxy connections), whose own line is served first: relays holding everything cannot stop a handshake.
+ * a shared upstream's connections), whose own line is served first: relays holding everything cannot stop a handshake.
  * <p>
- * <b>Sizes.</b> Buffers come in a few capacities (the read and write buffer sizes, the middle-proxy chunk), each with
+ * <b>Sizes.</b> Buffers come in a few capacities (the read and write buffer sizes, a shared upstream's chunk), each with
  * a stack of free ones for reuse. Free buffers beyond a sixteenth of the budget, and any that stand in the way of a
  * lease of another size, are freed at once, so a burst's memory goes back to the system.
  * <p>
@@ -74,7 +74,7 @@ public final class BufferArena
 
     /**
      * @param capacity bytes wanted.
-     * @param priority whether the reserve may be used (handshakes, cloaking, middle-proxy connections).
+     * @param priority whether the reserve may be used (handshakes, cloaking, a shared upstream's connections).
      * @return a buffer, or null when the budget is spent or others already wait: then {@link #await}.
      */
     public PooledBuffer lease(final int capacity, final boolean priority)

@@ -92,7 +92,7 @@ public final class ReactorCounters
     }
 
     /**
-     * A connection to Telegram (a DC, or a middle proxy) opened; reactor thread only.
+     * A connection to Telegram (a DC, or a shared upstream's) opened; reactor thread only.
      */
     public void onTelegramConnected(final int dcLabel)
     {

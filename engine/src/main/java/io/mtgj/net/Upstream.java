@@ -1,7 +1,7 @@
 package io.mtgj.net;
 
 /**
- * The strategy for reaching Telegram (direct DC today, middle proxy later). Shared by every session of a proxy and
+ * The strategy for reaching Telegram: a DC dialed per client, or a {@link SharedUpstream}. Shared by every session of a proxy and
  * called on reactor threads during handshakes, so implementations must be thread-safe and must not block.
  */
 public interface Upstream
