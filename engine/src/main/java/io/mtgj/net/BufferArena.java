@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <b>Reserve.</b> The last {@link #reserveBytes()} of the budget are only for priority leases (handshakes, cloaking,
  * a shared upstream's connections), whose own line is served first: relays holding everything cannot stop a handshake.
  * <p>
- * <b>Sizes.</b> Buffers come in a few capacities (the read and write buffer sizes, a shared upstream's chunk), each with
- * a stack of free ones for reuse. Free buffers beyond a sixteenth of the budget, and any that stand in the way of a
- * lease of another size, are freed at once, so a burst's memory goes back to the system.
+ * <b>Sizes.</b> Buffers come in a few capacities (the read and write buffer sizes, a shared upstream's chunk),
+ * each with a stack of free ones for reuse. Free buffers beyond a sixteenth of the budget, and any that stand in the
+ * way of a lease of another size, are freed at once, so a burst's memory goes back to the system.
  * <p>
  * Owned by one reactor thread; the gauges ({@link #leasedBytes()} and the rest) may be read from any thread.
  */

@@ -1,8 +1,9 @@
 package io.mtgj.net;
 
 /**
- * The strategy for reaching Telegram: a DC dialed per client, or a {@link SharedUpstream}. Shared by every session of a proxy and
- * called on reactor threads during handshakes, so implementations must be thread-safe and must not block.
+ * The strategy for reaching Telegram: a DC dialed per client, or a {@link SharedUpstream}. Shared by every session
+ * of a proxy and called on reactor threads during handshakes, so implementations must be thread-safe and must not
+ * block.
  */
 public interface Upstream
 {
