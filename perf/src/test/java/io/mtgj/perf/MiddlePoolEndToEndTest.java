@@ -8,8 +8,6 @@ import io.mtgj.perf.middle.MiddleConfigServer;
 import io.mtgj.secret.Secret;
 import io.mtgj.secret.SecretMode;
 import io.mtgj.transport.ProtocolTag;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,29 +41,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * clients multiplexed over a few connections.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class MiddlePoolEndToEndTest
+class MiddlePoolEndToEndTest extends WithMiddleSide
 {
     private static final int TIMEOUT_MS = 10_000;
     /** {@link MiddleConfigServer#everyDc} lists DCs 1..5 and -1..-5: ten pools per reactor. */
     private static final int CLUSTERS = 10;
 
-    private final Random random = new Random(17);
-    private MiddleSide side;
-    private FakeMiddleProxy middleProxy;
-    private MiddleConfigServer configServer;
-
-    @BeforeEach
-    void startTelegramSide() throws IOException
+    MiddlePoolEndToEndTest()
     {
-        side = MiddleSide.start(random);
-        middleProxy = side.middleProxy;
-        configServer = side.configServer;
-    }
-
-    @AfterEach
-    void stopTelegramSide() throws Exception
-    {
-        side.close();
+        super(17);
     }
 
     private ProxyFixture startProxy(final Secret secret, final UnaryOperator<ProxyConfig.Builder> more)

@@ -12,8 +12,6 @@ import io.mtgj.secret.Secret;
 import io.mtgj.secret.SecretMode;
 import io.mtgj.transport.PacketFraming;
 import io.mtgj.transport.ProtocolTag;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * from protocol.md, with Telegram's config served from loopback.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class MiddleProxyEndToEndTest
+class MiddleProxyEndToEndTest extends WithMiddleSide
 {
     private static final String AD_TAG = MiddleSide.AD_TAG;
     private static final int TIMEOUT_MS = 20_000;
@@ -56,25 +54,9 @@ class MiddleProxyEndToEndTest
     private static final long TINY_ARENA_BYTES = 64 << 10;
     private static final int TINY_ARENA_ROUNDS = 12;
 
-    private final Random random = new Random(77);
-    private MiddleSide side;
-    private byte[] proxySecret;
-    private FakeMiddleProxy middleProxy;
-    private MiddleConfigServer configServer;
-
-    @BeforeEach
-    void startTelegramSide() throws IOException
+    MiddleProxyEndToEndTest()
     {
-        side = MiddleSide.start(random);
-        proxySecret = side.proxySecret;
-        middleProxy = side.middleProxy;
-        configServer = side.configServer;
-    }
-
-    @AfterEach
-    void stopTelegramSide() throws Exception
-    {
-        side.close();
+        super(77);
     }
 
     private ProxyFixture startProxy(final Secret secret, final UnaryOperator<ProxyConfig.Builder> more)
