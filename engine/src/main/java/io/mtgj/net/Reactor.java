@@ -234,7 +234,9 @@ public final class Reactor implements Runnable, ReactorServices
                 listenerKey.interestOps(SelectionKey.OP_ACCEPT);
             }
         }
-        final long timeoutMs = 0 != work ? 0 : timers.timerCount() > 0 ?
+        // Waiters granted a buffer and tasks queued too late for the last cycle go on now, not after a blocking select.
+        final boolean queued = !granted.isEmpty() || !afterEvents.isEmpty();
+        final long timeoutMs = 0 != work || queued ? 0 : timers.timerCount() > 0 ?
             TimeUnit.NANOSECONDS.toMillis(TICK_NS) : IDLE_SELECT_MS;
         work += select(timeoutMs);
         nowNs = System.nanoTime();
