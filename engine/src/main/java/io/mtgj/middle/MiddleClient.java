@@ -9,6 +9,7 @@ import io.mtgj.net.RelayPipe;
 import io.mtgj.net.UpstreamLink;
 import io.mtgj.transport.PacketFraming;
 import io.mtgj.transport.ProtocolTag;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -261,7 +262,7 @@ final class MiddleClient implements UpstreamLink
         session.onUpstreamActivity();
         answerPadding = ProtocolTag.PADDED_INTERMEDIATE == tag ? ThreadLocalRandom.current().nextInt(4) : 0;
         final byte[] header = pools.packetHeader();
-        return emit(header, PacketFraming.writeHeader(tag, length, answerPadding, header, 0));
+        return emit(pools.packetHeaderView(), 0, PacketFraming.writeHeader(tag, length, answerPadding, header, 0));
     }
 
     /**
@@ -271,31 +272,9 @@ final class MiddleClient implements UpstreamLink
      */
     boolean answerPart(final UnsafeBuffer buffer, final int offset, final int length)
     {
-        if (!session.isOpen())
+        if (!session.isOpen() || !emit(buffer, offset, length))
         {
             return false;
-        }
-        int at = offset;
-        int left = length;
-        if (pendingEnd == pendingStart)
-        {
-            final RelayPipe pipe = session.toClient();
-            int n;
-            while (left > 0 && (n = pipe.append(buffer, at, left)) > 0)
-            {
-                at += n;
-                left -= n;
-            }
-        }
-        if (left > 0)
-        {
-            if (!reserve(left))
-            {
-                session.close(CloseReason.SLOW_CLIENT);
-                return false;
-            }
-            buffer.getBytes(at, pending, pendingEnd, left);
-            pendingEnd += left;
         }
         session.deliver();
         return session.isOpen();
@@ -315,7 +294,7 @@ final class MiddleClient implements UpstreamLink
         {
             padding[i] = (byte)ThreadLocalRandom.current().nextInt(256);
         }
-        if (emit(padding, answerPadding))
+        if (emit(pools.packetHeaderView(), 0, answerPadding))
         {
             session.deliver();
         }
@@ -335,29 +314,40 @@ final class MiddleClient implements UpstreamLink
         {
             confirm[i] = buffer.getByte(offset + (ProtocolTag.ABRIDGED == tag ? 3 - i : i));
         }
-        if (emit(confirm, 4))
+        if (emit(pools.packetHeaderView(), 0, 4))
         {
             session.deliver();
         }
     }
 
     /**
-     * A few bytes for the client: into its pipe, or behind what is queued.
+     * Bytes for the client: into its pipe as far as it takes them, the rest behind what is queued.
      *
      * @return false when the client was closed for being too far behind.
      */
-    private boolean emit(final byte[] bytes, final int length)
+    private boolean emit(final DirectBuffer src, final int offset, final int length)
     {
-        final int taken = pendingEnd == pendingStart ? session.toClient().append(bytes, 0, length) : 0;
-        if (taken < length)
+        int at = offset;
+        int left = length;
+        if (pendingEnd == pendingStart)
         {
-            if (!reserve(length - taken))
+            final RelayPipe pipe = session.toClient();
+            int n;
+            while (left > 0 && (n = pipe.append(src, at, left)) > 0)
+            {
+                at += n;
+                left -= n;
+            }
+        }
+        if (left > 0)
+        {
+            if (!reserve(left))
             {
                 session.close(CloseReason.SLOW_CLIENT);
                 return false;
             }
-            System.arraycopy(bytes, taken, pending, pendingEnd, length - taken);
-            pendingEnd += length - taken;
+            src.getBytes(at, pending, pendingEnd, left);
+            pendingEnd += left;
         }
         return true;
     }

@@ -149,7 +149,7 @@ final class MiddlePool
      */
     void onIdle(final MiddleConnection connection)
     {
-        if (connections.size() > settings.poolFloor())
+        if (mayCloseIdle())
         {
             connection.closeWhenIdleFor(TimeUnit.MILLISECONDS.toNanos(settings.idleCloseMs()));
         }

@@ -7,11 +7,10 @@ import io.mtgj.net.ReactorServices;
 import io.mtgj.net.SharedLinks;
 import io.mtgj.net.UpstreamLink;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,6 +29,7 @@ final class MiddlePools implements SharedLinks
     private long heapHeld;
     private final byte[][] scratch = new byte[3][];
     private final byte[] packetHeader = new byte[4];
+    private final UnsafeBuffer packetHeaderView = new UnsafeBuffer(packetHeader);
 
     MiddlePools(final MiddleProxies proxies, final ReactorServices reactor)
     {
@@ -90,10 +90,9 @@ final class MiddlePools implements SharedLinks
     @Override
     public void closeAll()
     {
-        final List<MiddlePool> all = new ArrayList<>(pools.values());
-        for (final MiddlePool pool : all)
+        for (final MiddlePool pool : pools.values())
         {
-            pool.closeAll();
+            pool.closeAll(); // closes connections only: the pools stay in the map
         }
     }
 
@@ -154,5 +153,13 @@ final class MiddlePools implements SharedLinks
     byte[] packetHeader()
     {
         return packetHeader;
+    }
+
+    /**
+     * @return {@link #packetHeader()} seen as a buffer, to hand its bytes on.
+     */
+    UnsafeBuffer packetHeaderView()
+    {
+        return packetHeaderView;
     }
 }
