@@ -4,8 +4,9 @@ package io.mtgj.stats;
  * Every metric and label name, in one place. Prometheus names are snake_case in base units and get the namespace
  * ({@code --stats-namespace}, default {@code mtg}) and an underscore in front; statsd names are gauges named in mtg
  * v1's style and get the prefix ({@code --statsd-prefix}) and a dot in front. Label values are bounded: secret modes,
- * {@link DcLabel}, {@link IpFamily}, {@link Direction}, the engine's reason enums and, in promoted-channel mode,
- * Telegram's middle proxies (a short published list). Never a client's address.
+ * {@link DcLabel}, {@link IpFamily}, {@link Direction}, the engine's reason enums, in promoted-channel mode
+ * Telegram's middle proxies (a short published list) and, with named users ({@code --secrets}), the configured names.
+ * Never a client's address.
  */
 public final class MetricNames
 {
@@ -21,6 +22,8 @@ public final class MetricNames
     public static final String LABEL_REASON = "reason";
     /** Label: a Telegram middle proxy, {@code ip:port} as published (promoted-channel mode only). */
     public static final String LABEL_MIDDLE_PROXY = "middle_proxy";
+    /** Label: a configured user's name (named users, {@code --secrets}, only). */
+    public static final String LABEL_USER = "user";
 
     /** Gauge {mode, ip_family}: client connections open now. */
     public static final String CLIENT_CONNECTIONS = "client_connections";
@@ -68,6 +71,15 @@ public final class MetricNames
     public static final String BUFFER_WAITS = "buffer_waits_total";
     /** Counter {mode}: relays closed because their peer accepted no byte for {@code --stall-timeout}. */
     public static final String STALLED_CONNECTIONS = "stalled_connections_total";
+    /** Gauge {mode, user}: a named user's client connections open now. */
+    public static final String USER_CONNECTIONS = "user_connections";
+    /** Counter {mode, user, direction}: bytes read from (ingress) and written to (egress) a named user's clients. */
+    public static final String USER_TRAFFIC_BYTES = "user_traffic_bytes_total";
+    /**
+     * Counter {mode, user, reason}: handshake failures and refusals after a client proved which user it is; a client
+     * that proves no secret has no user to count it under.
+     */
+    public static final String USER_HANDSHAKE_FAILURES = "user_handshake_failures_total";
     /** Histogram {mode}: from accepting a client to accepting its handshake. */
     public static final String CLIENT_HANDSHAKE_SECONDS = "client_handshake_seconds";
     /** Histogram {mode}: from starting to dial Telegram to being connected, every address tried included. */
@@ -99,6 +111,14 @@ public final class MetricNames
     public static final String STATSD_STALLED_CONNECTIONS = "stalled_connections";
     /** statsd gauge, with an ad tag only: middle-proxy connections that broke or could not be set up since start. */
     public static final String STATSD_MIDDLE_PROXY_FAILURES = "middle_proxy_failures";
+    /** statsd gauge, per named user: client connections open now. */
+    public static final String STATSD_USER_CONNECTIONS = "user_connections";
+    /** statsd gauge, per named user: bytes read from its clients since start. */
+    public static final String STATSD_USER_TRAFFIC_INGRESS = "user_traffic.ingress";
+    /** statsd gauge, per named user: bytes written to its clients since start. */
+    public static final String STATSD_USER_TRAFFIC_EGRESS = "user_traffic.egress";
+    /** statsd gauge, per named user and reason: handshake failures and refusals since start. */
+    public static final String STATSD_USER_HANDSHAKE_FAILURES = "user_handshake_failures";
 
     private MetricNames()
     {

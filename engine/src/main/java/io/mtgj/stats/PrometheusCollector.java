@@ -31,6 +31,11 @@ public final class PrometheusCollector extends Collector
     private static final List<String> MODE_DC_DIRECTION =
         List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_DC, MetricNames.LABEL_DIRECTION);
     private static final List<String> MODE_REASON = List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_REASON);
+    private static final List<String> MODE_USER = List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_USER);
+    private static final List<String> MODE_USER_DIRECTION =
+        List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_USER, MetricNames.LABEL_DIRECTION);
+    private static final List<String> MODE_USER_REASON =
+        List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_USER, MetricNames.LABEL_REASON);
     private static final List<String> MODE_LE = List.of(MetricNames.LABEL_MODE, "le");
 
     private final String namespace;
@@ -70,7 +75,7 @@ public final class PrometheusCollector extends Collector
     public synchronized List<MetricFamilySamples> collect()
     {
         source.snapshot(snapshot);
-        final List<MetricFamilySamples> families = new ArrayList<>(24);
+        final List<MetricFamilySamples> families = new ArrayList<>(27);
         families.add(connections());
         if (snapshot.isMiddleProxyMode())
         {
@@ -112,6 +117,10 @@ public final class PrometheusCollector extends Collector
             snapshot.bufferWaits()));
         families.add(counter(MetricNames.STALLED_CONNECTIONS,
             "Relays closed because their peer accepted no byte for --stall-timeout.", snapshot.stalledConnections()));
+        if (snapshot.hasUsers())
+        {
+            users(families);
+        }
         for (final LatencyHistograms latency : latencies)
         {
             latency.accumulate();
@@ -173,6 +182,32 @@ public final class PrometheusCollector extends Collector
             failures.addMetric(List.of(mode, DcLabel.label(dcLabel), address), failed);
         });
         families.add(open);
+        families.add(failures);
+    }
+
+    /**
+     * Named users: one row per configured name, so the label stays as bounded as the configuration.
+     */
+    private void users(final List<MetricFamilySamples> families)
+    {
+        final GaugeMetricFamily connections = new GaugeMetricFamily(name(MetricNames.USER_CONNECTIONS),
+            "A named user's client connections open now.", MODE_USER);
+        final CounterMetricFamily traffic = new CounterMetricFamily(name(MetricNames.USER_TRAFFIC_BYTES),
+            "Bytes read from (ingress) and written to (egress) a named user's clients.", MODE_USER_DIRECTION);
+        final CounterMetricFamily failures = new CounterMetricFamily(name(MetricNames.USER_HANDSHAKE_FAILURES),
+            "Handshake failures and refusals after a client proved which user it is, by why.", MODE_USER_REASON);
+        snapshot.forEachUser((user, open, ingressBytes, egressBytes, failureLabels, failed) ->
+        {
+            connections.addMetric(List.of(mode, user), open);
+            traffic.addMetric(List.of(mode, user, Direction.INGRESS.label()), ingressBytes);
+            traffic.addMetric(List.of(mode, user, Direction.EGRESS.label()), egressBytes);
+            for (int i = 0; i < failureLabels.length; i++)
+            {
+                failures.addMetric(List.of(mode, user, failureLabels[i]), failed[i]);
+            }
+        });
+        families.add(connections);
+        families.add(traffic);
         families.add(failures);
     }
 

@@ -3,6 +3,7 @@ package io.mtgj.stats;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -39,6 +40,8 @@ public final class StatsSnapshot
     private boolean middleProxyMode;
     /** Promoted-channel mode: {open, failures} per middle proxy and DC label. */
     private final Map<MiddleProxyKey, long[]> middleProxies = new TreeMap<>();
+    /** Named users ({@code --secrets}): one row per configured name, none in single-secret mode. */
+    private final Map<String, UserRow> users = new TreeMap<>();
 
     /**
      * @param handshakeFailureReasons label values of handshake failures.
@@ -82,6 +85,7 @@ public final class StatsSnapshot
         stalledConnections = 0;
         middleProxyMode = false;
         middleProxies.clear();
+        users.clear();
     }
 
     /**
@@ -156,6 +160,147 @@ public final class StatsSnapshot
         {
             final int byDc = Integer.compare(dcLabel, other.dcLabel);
             return 0 != byDc ? byDc : address.compareTo(other.address);
+        }
+    }
+
+    /**
+     * One configured user's values; a name added twice before the next {@link #clear()} sums. Only configured names
+     * may be added: each becomes a label value on every scrape.
+     *
+     * @param name          the user's name, as configured.
+     * @param connections   the user's client connections open now.
+     * @param ingressBytes  bytes read from the user's clients.
+     * @param egressBytes   bytes written to the user's clients.
+     * @param failureLabels labels of the per-user failure counters, in the order of the failures array; the same
+     *                      labels on every call for a name, in any order.
+     * @param failures      handshake failures and refusals after the client proved it is this user, by label.
+     */
+    public void addUser(
+        final String name,
+        final long connections,
+        final long ingressBytes,
+        final long egressBytes,
+        final String[] failureLabels,
+        final long[] failures)
+    {
+        Objects.requireNonNull(name, "name");
+        if (failureLabels.length != failures.length)
+        {
+            throw new IllegalArgumentException("user " + name + ": " + failureLabels.length + " failure labels but " +
+                failures.length + " failure counts");
+        }
+        final UserRow row = users.get(name);
+        if (null == row)
+        {
+            users.put(name, new UserRow(connections, ingressBytes, egressBytes, failureLabels, failures));
+        }
+        else
+        {
+            row.add(connections, ingressBytes, egressBytes, failureLabels, failures);
+        }
+    }
+
+    /**
+     * @return whether {@link #addUser} was called since the last {@link #clear()}: named users are configured.
+     */
+    public boolean hasUsers()
+    {
+        return !users.isEmpty();
+    }
+
+    /**
+     * Visit the users added, in name order.
+     *
+     * @param consumer called once per user.
+     */
+    public void forEachUser(final UserConsumer consumer)
+    {
+        users.forEach((name, row) ->
+            consumer.accept(name, row.connections, row.ingressBytes, row.egressBytes, row.failureLabels, row.failures));
+    }
+
+    /**
+     * What {@link #forEachUser} reports. The arrays belong to the snapshot: read them during the call only.
+     */
+    @FunctionalInterface
+    public interface UserConsumer
+    {
+        /**
+         * @param name          the user's name.
+         * @param connections   client connections open now.
+         * @param ingressBytes  bytes read from the user's clients.
+         * @param egressBytes   bytes written to them.
+         * @param failureLabels labels of the failure counters, in the order of the failures array.
+         * @param failures      failures, by label.
+         */
+        void accept(String name, long connections, long ingressBytes, long egressBytes, String[] failureLabels,
+            long[] failures);
+    }
+
+    /**
+     * One user's sums; copies the caller's arrays, which it may reuse for the next user.
+     */
+    private static final class UserRow
+    {
+        private long connections;
+        private long ingressBytes;
+        private long egressBytes;
+        private String[] failureLabels;
+        private long[] failures;
+
+        UserRow(
+            final long connections,
+            final long ingressBytes,
+            final long egressBytes,
+            final String[] failureLabels,
+            final long[] failures)
+        {
+            this.connections = connections;
+            this.ingressBytes = ingressBytes;
+            this.egressBytes = egressBytes;
+            this.failureLabels = failureLabels.clone();
+            this.failures = failures.clone();
+        }
+
+        void add(
+            final long connections,
+            final long ingressBytes,
+            final long egressBytes,
+            final String[] failureLabels,
+            final long[] failures)
+        {
+            this.connections += connections;
+            this.ingressBytes += ingressBytes;
+            this.egressBytes += egressBytes;
+            if (Arrays.equals(this.failureLabels, failureLabels))
+            {
+                for (int i = 0; i < failures.length; i++)
+                {
+                    this.failures[i] += failures[i];
+                }
+                return;
+            }
+            // Sum by label, not by position, should two callers list the labels differently.
+            for (int i = 0; i < failureLabels.length; i++)
+            {
+                final int at = indexOf(failureLabels[i]);
+                this.failures[at] += failures[i];
+            }
+        }
+
+        private int indexOf(final String label)
+        {
+            for (int i = 0; i < failureLabels.length; i++)
+            {
+                if (failureLabels[i].equals(label))
+                {
+                    return i;
+                }
+            }
+            failureLabels = Arrays.copyOf(failureLabels, failureLabels.length + 1);
+            failures = Arrays.copyOf(failures, failures.length + 1);
+            failureLabels[failureLabels.length - 1] = label;
+            return failureLabels.length - 1;
         }
     }
 

@@ -142,8 +142,8 @@ public final class StatsdReporter implements AutoCloseable
      * @param prefix   name prefix, possibly empty.
      * @param format   tags format.
      * @param tags     tags as {@link #formatTags} wrote them.
-     * @return one line per gauge: mtg v1's, in its order, then the buffer arena's, the stalled relays and, with an
-     *         ad tag, the middle-proxy failures.
+     * @return one line per gauge: mtg v1's, in its order, then the buffer arena's, the stalled relays, with an ad
+     *         tag the middle-proxy failures and, with named users, each user's in name order (see {@link #userLine}).
      */
     static List<String> lines(
         final StatsSnapshot snapshot, final String prefix, final StatsdTagsFormat format, final String tags)
@@ -167,7 +167,85 @@ public final class StatsdReporter implements AutoCloseable
             lines.add(line(prefix, MetricNames.STATSD_MIDDLE_PROXY_FAILURES, snapshot.middleProxyFailures(), format,
                 tags));
         }
+        snapshot.forEachUser((user, open, ingressBytes, egressBytes, failureLabels, failures) ->
+        {
+            lines.add(userLine(prefix, MetricNames.STATSD_USER_CONNECTIONS, user, null, open, format, tags));
+            lines.add(userLine(prefix, MetricNames.STATSD_USER_TRAFFIC_INGRESS, user, null, ingressBytes, format,
+                tags));
+            lines.add(userLine(prefix, MetricNames.STATSD_USER_TRAFFIC_EGRESS, user, null, egressBytes, format, tags));
+            for (int i = 0; i < failureLabels.length; i++)
+            {
+                lines.add(userLine(prefix, MetricNames.STATSD_USER_HANDSHAKE_FAILURES, user, failureLabels[i],
+                    failures[i], format, tags));
+            }
+        });
         return lines;
+    }
+
+    /**
+     * A named user's gauge. Plain statsd has no tags, so there the user, then the reason, end the name
+     * ({@code mtg.user_handshake_failures.alice.replay}); influxdb and datadog get {@code user} and {@code reason}
+     * tags after the configured ones. Characters a format would not carry unescaped become {@code _}.
+     *
+     * @param prefix name prefix, possibly empty.
+     * @param name   gauge name.
+     * @param user   the user's name.
+     * @param reason the reason label, or null for none.
+     * @param value  its value, not negative.
+     * @param format tags format.
+     * @param tags   tags as {@link #formatTags} wrote them, empty for none.
+     * @return the line, without a newline.
+     */
+    static String userLine(
+        final String prefix,
+        final String name,
+        final String user,
+        final String reason,
+        final long value,
+        final StatsdTagsFormat format,
+        final String tags)
+    {
+        if (StatsdTagsFormat.NONE == format)
+        {
+            final String path = name + "." + safe(user, false) + (null == reason ? "" : "." + safe(reason, false));
+            return line(prefix, path, value, format, "");
+        }
+        final char separator = StatsdTagsFormat.INFLUXDB == format ? '=' : ':';
+        final StringBuilder all = new StringBuilder(tags.length() + 40).append(tags);
+        if (all.length() > 0)
+        {
+            all.append(',');
+        }
+        all.append(MetricNames.LABEL_USER).append(separator).append(safe(user, true));
+        if (null != reason)
+        {
+            all.append(',').append(MetricNames.LABEL_REASON).append(separator).append(safe(reason, true));
+        }
+        return line(prefix, name, value, format, all.toString());
+    }
+
+    /**
+     * @param text  a user name or reason.
+     * @param inTag whether it goes into a tag value, which may also hold {@code . /} like {@link StatsConfig}'s tags;
+     *              in a name a dot would start a new level.
+     * @return the text with every character but letters, digits and {@code _ -} (and those) replaced by {@code _};
+     *         {@code _} for an empty one.
+     */
+    private static String safe(final String text, final boolean inTag)
+    {
+        if (text.isEmpty())
+        {
+            return "_";
+        }
+        final StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            final boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                '_' == c || '-' == c || (inTag && ('.' == c || '/' == c));
+            out.append(plain ? c : '_');
+        }
+        return out.toString();
     }
 
     /**

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +135,104 @@ class PrometheusCollectorTest
             "mtg_middle_proxy_failures_total{mode=\"secured\",dc=\"4\",middle_proxy=\"91.108.4.212:8888\"}"));
         assertFalse(samples.containsKey("mtg_telegram_connections{mode=\"secured\",dc=\"203\"}"),
             "one label set per family: the DC-only samples are not mixed in");
+    }
+
+    private static final String[] USER_FAILURES =
+    {
+        "replay", "bad_frame", "connection_limit", "quota", "expired", "removed",
+    };
+
+    private static List<String> userLines(final CollectorRegistry registry) throws IOException
+    {
+        final StringWriter text = new StringWriter();
+        TextFormat.write004(text, registry.metricFamilySamples());
+        final List<String> lines = new ArrayList<>();
+        for (final String line : text.toString().split("\n"))
+        {
+            if (line.contains("mtg_user_"))
+            {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void shouldLabelUserMetricsByConfiguredName() throws IOException
+    {
+        final StatsSource named = into ->
+        {
+            SOURCE.snapshot(into);
+            into.addUser("bob", 1, 300, 400, USER_FAILURES, new long[] {0, 1, 0, 0, 0, 0});
+            into.addUser("alice", 2, 100, 200, USER_FAILURES, new long[] {3, 0, 1, 2, 0, 1});
+            into.addUser("bob", 1, 5, 6, USER_FAILURES, new long[] {0, 0, 0, 0, 4, 0}); // another reactor: summed
+        };
+        final CollectorRegistry registry = new CollectorRegistry(true);
+        registry.register(new PrometheusCollector("mtg", "tls", named, snapshot(), List.of()));
+
+        assertEquals(List.of(
+            "# HELP mtg_user_connections A named user's client connections open now.",
+            "# TYPE mtg_user_connections gauge",
+            "mtg_user_connections{mode=\"tls\",user=\"alice\",} 2.0",
+            "mtg_user_connections{mode=\"tls\",user=\"bob\",} 2.0",
+            "# HELP mtg_user_traffic_bytes_total Bytes read from (ingress) and written to (egress) a named user's " +
+                "clients.",
+            "# TYPE mtg_user_traffic_bytes_total counter",
+            "mtg_user_traffic_bytes_total{mode=\"tls\",user=\"alice\",direction=\"ingress\",} 100.0",
+            "mtg_user_traffic_bytes_total{mode=\"tls\",user=\"alice\",direction=\"egress\",} 200.0",
+            "mtg_user_traffic_bytes_total{mode=\"tls\",user=\"bob\",direction=\"ingress\",} 305.0",
+            "mtg_user_traffic_bytes_total{mode=\"tls\",user=\"bob\",direction=\"egress\",} 406.0",
+            "# HELP mtg_user_handshake_failures_total Handshake failures and refusals after a client proved " +
+                "which user it is, by why.",
+            "# TYPE mtg_user_handshake_failures_total counter",
+            "mtg_user_handshake_failures_total{mode=\"tls\",user=\"alice\",reason=\"replay\",} 3.0",
+            "mtg_user_handshake_failures_total{mode=\"tls\",user=\"alice\",reason=\"bad_frame\",} 0.0",
+            "mtg_user_handshake_failures_total{mode=\"tls\",user=\"alice\",reason=\"connection_limit\",} 1.0",
+            "mtg_user_handshake_failures_total{mode=\"tls\",user=\"alice\",reason=\"quota\",} 2.0",
+            "mtg_user_handshake_failures_total{mode=\"tls\",user=\"alice\",reason=\"expired\",} 0.0",
+            "mtg_user_handshake_failures_total{mode=\"tls\",user=\"alice\",reason=\"removed\",} 1.0",
+            "mtg_user_handshake_failures_total{mode=\"tls\",user=\"bob\",reason=\"replay\",} 0.0",
+            "mtg_user_handshake_failures_total{mode=\"tls\",user=\"bob\",reason=\"bad_frame\",} 1.0",
+            "mtg_user_handshake_failures_total{mode=\"tls\",user=\"bob\",reason=\"connection_limit\",} 0.0",
+            "mtg_user_handshake_failures_total{mode=\"tls\",user=\"bob\",reason=\"quota\",} 0.0",
+            "mtg_user_handshake_failures_total{mode=\"tls\",user=\"bob\",reason=\"expired\",} 4.0",
+            "mtg_user_handshake_failures_total{mode=\"tls\",user=\"bob\",reason=\"removed\",} 0.0"),
+            userLines(registry));
+    }
+
+    @Test
+    void shouldExportNoUserFamiliesWithoutNamedUsers() throws IOException
+    {
+        final CollectorRegistry registry = new CollectorRegistry(true);
+        registry.register(new PrometheusCollector("mtg", "tls", SOURCE, snapshot(), List.of()));
+
+        assertEquals(List.of(), userLines(registry), "single-secret output is unchanged");
+    }
+
+    @Test
+    void shouldDropARemovedUserFromTheNextScrape() throws IOException
+    {
+        final List<String> configured = new ArrayList<>(List.of("alice", "bob"));
+        final StatsSource named = into ->
+        {
+            SOURCE.snapshot(into);
+            for (final String user : configured)
+            {
+                into.addUser(user, 1, 1, 1, USER_FAILURES, new long[USER_FAILURES.length]);
+            }
+        };
+        final CollectorRegistry registry = new CollectorRegistry(true);
+        registry.register(new PrometheusCollector("mtg", "tls", named, snapshot(), List.of()));
+        assertTrue(scrape(registry).containsKey("mtg_user_connections{mode=\"tls\",user=\"bob\"}"));
+
+        configured.remove("bob");
+        final Map<String, Double> samples = scrape(registry);
+
+        assertEquals(1.0, samples.get("mtg_user_connections{mode=\"tls\",user=\"alice\"}"));
+        for (final String sample : samples.keySet())
+        {
+            assertFalse(sample.contains("\"bob\""), sample);
+        }
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(10)
@@ -83,6 +84,142 @@ class StatsdReporterTest
         snapshot.addMiddleProxy(3, "91.108.4.212:8888", 1, 1);
         final List<String> lines = StatsdReporter.lines(snapshot, "mtg", StatsdTagsFormat.NONE, "");
         assertEquals("mtg.middle_proxy_failures:4|g", lines.get(lines.size() - 1));
+    }
+
+    private static final String[] USER_FAILURES = {"replay", "quota"};
+
+    private static StatsSnapshot withUsers()
+    {
+        final StatsSnapshot snapshot = snapshot();
+        snapshot.addUser("bob", 1, 30, 40, USER_FAILURES, new long[] {0, 2});
+        snapshot.addUser("alice", 3, 10, 20, USER_FAILURES, new long[] {1, 0});
+        return snapshot;
+    }
+
+    private static List<String> userLines(final List<String> lines)
+    {
+        return lines.subList(11, lines.size()); // after the lines every snapshot has
+    }
+
+    @Test
+    void shouldPutTheUserIntoThePlainStatsdName()
+    {
+        final String tags = StatsdReporter.formatTags(StatsdTagsFormat.NONE, tags());
+
+        assertEquals(List.of(
+            "mtg.user_connections.alice:3|g",
+            "mtg.user_traffic.ingress.alice:10|g",
+            "mtg.user_traffic.egress.alice:20|g",
+            "mtg.user_handshake_failures.alice.replay:1|g",
+            "mtg.user_handshake_failures.alice.quota:0|g",
+            "mtg.user_connections.bob:1|g",
+            "mtg.user_traffic.ingress.bob:30|g",
+            "mtg.user_traffic.egress.bob:40|g",
+            "mtg.user_handshake_failures.bob.replay:0|g",
+            "mtg.user_handshake_failures.bob.quota:2|g"),
+            userLines(StatsdReporter.lines(withUsers(), "mtg", StatsdTagsFormat.NONE, tags)));
+    }
+
+    @Test
+    void shouldAddAUserTagForInfluxDb()
+    {
+        final String tags = StatsdReporter.formatTags(StatsdTagsFormat.INFLUXDB, tags());
+
+        assertEquals(List.of(
+            "mtg.user_connections,env=prod,region=eu-1,user=alice:3|g",
+            "mtg.user_traffic.ingress,env=prod,region=eu-1,user=alice:10|g",
+            "mtg.user_traffic.egress,env=prod,region=eu-1,user=alice:20|g",
+            "mtg.user_handshake_failures,env=prod,region=eu-1,user=alice,reason=replay:1|g",
+            "mtg.user_handshake_failures,env=prod,region=eu-1,user=alice,reason=quota:0|g",
+            "mtg.user_connections,env=prod,region=eu-1,user=bob:1|g",
+            "mtg.user_traffic.ingress,env=prod,region=eu-1,user=bob:30|g",
+            "mtg.user_traffic.egress,env=prod,region=eu-1,user=bob:40|g",
+            "mtg.user_handshake_failures,env=prod,region=eu-1,user=bob,reason=replay:0|g",
+            "mtg.user_handshake_failures,env=prod,region=eu-1,user=bob,reason=quota:2|g"),
+            userLines(StatsdReporter.lines(withUsers(), "mtg", StatsdTagsFormat.INFLUXDB, tags)));
+    }
+
+    @Test
+    void shouldAddAUserTagForDatadog()
+    {
+        final String tags = StatsdReporter.formatTags(StatsdTagsFormat.DATADOG, tags());
+
+        assertEquals(List.of(
+            "proxy.user_connections:3|g|#env:prod,region:eu-1,user:alice",
+            "proxy.user_traffic.ingress:10|g|#env:prod,region:eu-1,user:alice",
+            "proxy.user_traffic.egress:20|g|#env:prod,region:eu-1,user:alice",
+            "proxy.user_handshake_failures:1|g|#env:prod,region:eu-1,user:alice,reason:replay",
+            "proxy.user_handshake_failures:0|g|#env:prod,region:eu-1,user:alice,reason:quota",
+            "proxy.user_connections:1|g|#env:prod,region:eu-1,user:bob",
+            "proxy.user_traffic.ingress:30|g|#env:prod,region:eu-1,user:bob",
+            "proxy.user_traffic.egress:40|g|#env:prod,region:eu-1,user:bob",
+            "proxy.user_handshake_failures:0|g|#env:prod,region:eu-1,user:bob,reason:replay",
+            "proxy.user_handshake_failures:2|g|#env:prod,region:eu-1,user:bob,reason:quota"),
+            userLines(StatsdReporter.lines(withUsers(), "proxy", StatsdTagsFormat.DATADOG, tags)));
+    }
+
+    @Test
+    void shouldTagTheUserEvenWithoutConfiguredTags()
+    {
+        assertEquals("mtg.user_connections:3|g|#user:alice", userLines(
+            StatsdReporter.lines(withUsers(), "mtg", StatsdTagsFormat.DATADOG, "")).get(0));
+        assertEquals("mtg.user_connections,user=alice:3|g", userLines(
+            StatsdReporter.lines(withUsers(), "mtg", StatsdTagsFormat.INFLUXDB, "")).get(0));
+    }
+
+    @Test
+    void shouldKeepADotInAUserNameOutOfThePlainStatsdHierarchy()
+    {
+        assertEquals("mtg.user_connections.team_a:1|g",
+            StatsdReporter.userLine("mtg", MetricNames.STATSD_USER_CONNECTIONS, "team.a", null, 1,
+                StatsdTagsFormat.NONE, ""));
+        assertEquals("mtg.user_connections:1|g|#user:team.a",
+            StatsdReporter.userLine("mtg", MetricNames.STATSD_USER_CONNECTIONS, "team.a", null, 1,
+                StatsdTagsFormat.DATADOG, ""));
+    }
+
+    @Test
+    void shouldSendTotalsSoARemovedAndReaddedUserNeverGoesBack()
+    {
+        final List<String> configured = new ArrayList<>(List.of("alice", "bob"));
+        final long[] bytes = {100};
+        final StatsSource named = into ->
+        {
+            SOURCE.snapshot(into);
+            for (final String user : configured)
+            {
+                into.addUser(user, 1, bytes[0], 0, USER_FAILURES, new long[2]);
+            }
+        };
+        final StatsSnapshot snapshot = snapshot();
+
+        named.snapshot(snapshot);
+        List<String> lines = StatsdReporter.lines(snapshot, "mtg", StatsdTagsFormat.NONE, "");
+        assertTrue(lines.contains("mtg.user_traffic.ingress.bob:100|g"));
+
+        bytes[0] = 250;
+        named.snapshot(snapshot);
+        lines = StatsdReporter.lines(snapshot, "mtg", StatsdTagsFormat.NONE, "");
+        assertTrue(lines.contains("mtg.user_traffic.ingress.alice:250|g"), "the total since start, like traffic.*");
+
+        configured.remove("bob");
+        named.snapshot(snapshot);
+        lines = StatsdReporter.lines(snapshot, "mtg", StatsdTagsFormat.NONE, "");
+        assertEquals(16, lines.size(), "alice's 5 lines only");
+        for (final String line : lines)
+        {
+            assertFalse(line.contains("bob"), line);
+        }
+
+        bytes[0] = 7; // bob back with fresh usage: a smaller total, not a negative delta
+        configured.add("bob");
+        named.snapshot(snapshot);
+        lines = StatsdReporter.lines(snapshot, "mtg", StatsdTagsFormat.NONE, "");
+        assertTrue(lines.contains("mtg.user_traffic.ingress.bob:7|g"), String.join("\n", lines));
+        for (final String line : lines)
+        {
+            assertFalse(line.contains(":-"), line);
+        }
     }
 
     @Test
