@@ -29,6 +29,7 @@ public final class Main
         "Commands:\n" +
         "  run              run the proxy: mtg run [flags] <secret> [adtag]\n" +
         "  generate-secret  print a new secret: mtg generate-secret [-c HOST] simple|secured|tls\n" +
+        "  users            list the users of a secrets file: mtg users --secrets FILE [--state-dir DIR]\n" +
         "\n" +
         "Flags:\n" +
         "  -h, --help       show this help and exit\n" +
@@ -98,6 +99,8 @@ public final class Main
                 return RunCommand.execute(rest, env, out, err, onStarted);
             case "generate-secret":
                 return GenerateSecretCommand.execute(rest, out, err);
+            case "users":
+                return UsersCommand.execute(rest, env, out, err);
             default:
                 err.println("mtg: unknown command '" + args[0] + "'");
                 err.print(USAGE);
