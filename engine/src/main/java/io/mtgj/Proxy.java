@@ -9,9 +9,11 @@ import io.mtgj.config.ProxyConfig;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
 import io.mtgj.middle.MiddleProxies;
-import io.mtgj.mode.FakeTlsMode;
-import io.mtgj.mode.Obfuscated2Mode;
-import io.mtgj.net.ClientMode;
+import io.mtgj.cloak.CloakHosts;
+import io.mtgj.config.UsersSettings;
+import io.mtgj.mode.SecretsMode;
+import io.mtgj.users.Account;
+import io.mtgj.users.Users;
 import io.mtgj.net.ClientGate;
 import io.mtgj.net.CloseReason;
 import io.mtgj.net.HandshakeFailure;
@@ -62,12 +64,18 @@ public final class Proxy implements AutoCloseable
     private static final long BLOCKLIST_POLL_MS = TimeUnit.SECONDS.toMillis(5);
     /** How often the clock is checked against NTP, as mtg v1. */
     private static final long CLOCK_CHECK_MS = TimeUnit.MINUTES.toMillis(1);
+    /** How often the secrets file is looked at for changes: an edit takes effect within this. */
+    private static final long USERS_POLL_MS = TimeUnit.SECONDS.toMillis(2);
+    /** How often quota periods, expiry dates and the saving of usage are looked after. */
+    private static final long USERS_TICK_MS = TimeUnit.SECONDS.toMillis(5);
 
     private final ProxyConfig config;
     private final ReactorGroup reactors;
     private final ScheduledExecutorService control;
     /** Promoted-channel mode's middle proxies; null in direct mode. */
     private final MiddleProxies middleProxies;
+    /** Named users ({@code --secrets}); null with one secret. */
+    private final Users users;
     private StatsEndpoint statsEndpoint;
     private StatsdReporter statsd;
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
@@ -78,12 +86,13 @@ public final class Proxy implements AutoCloseable
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Proxy(final ProxyConfig config, final ReactorGroup reactors, final ScheduledExecutorService control,
-        final MiddleProxies middleProxies)
+        final MiddleProxies middleProxies, final Users users)
     {
         this.config = config;
         this.reactors = reactors;
         this.control = control;
         this.middleProxies = middleProxies;
+        this.users = users;
     }
 
     /**
@@ -95,7 +104,22 @@ public final class Proxy implements AutoCloseable
     public static Proxy start(final ProxyConfig config) throws IOException
     {
         final AntiReplayCache antiReplay = AntiReplayCache.create(config.antiReplayMaxBytes());
-        final ClientMode mode = clientMode(config, antiReplay);
+        final UsersSettings usersSettings = config.users();
+        final Users users = null == usersSettings ? null :
+            Users.load(usersSettings.secretsFile(), usersSettings.stateDir(), System::currentTimeMillis);
+        final CloakHosts cloakHosts = new CloakHosts(config.cloakPort());
+        final SecretsMode mode;
+        if (null == users)
+        {
+            mode = SecretsMode.single(config.secret(), config.tolerateTimeSkewMs(), SystemEpochClock.INSTANCE,
+                antiReplay);
+        }
+        else
+        {
+            cloakHosts.keep(users.tlsHosts());
+            mode = new SecretsMode(users.credentials(), cloakHosts.upstreams(), config.tolerateTimeSkewMs(),
+                SystemEpochClock.INSTANCE, antiReplay);
+        }
         final Upstream upstream;
         MiddleProxies middle = null;
         if (null == config.adTag())
@@ -145,7 +169,11 @@ public final class Proxy implements AutoCloseable
             }
             final ReactorGroup group = new ReactorGroup(config, mode, upstream, cloak,
                 new ClientGate(accessList, config.maxConnectionsPerIp(), config.cloaksDenied()));
-            final Proxy proxy = new Proxy(config, group, control, middle);
+            if (null != users)
+            {
+                watchUsers(users, mode, cloakHosts, group, control);
+            }
+            final Proxy proxy = new Proxy(config, group, control, middle, users);
             try
             {
                 proxy.startStats();
@@ -160,11 +188,13 @@ public final class Proxy implements AutoCloseable
             LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
                 "write_buffer={4} prefer_ip={5} anti_replay_bytes={6} max_connections={7} " +
                 "max_connections_from=\"{8}\" buffer_memory={9} buffer_memory_from=\"{10}\" stall_timeout_ms={11}" +
-                "{12}", hostPort(proxy.localAddress()), config.secret().mode().cliName(), config.workers(),
+                "{12}{13}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
                 capacity.readBufferBytes(), capacity.writeBufferBytes(), config.preferIp().cliName(),
                 config.antiReplayMaxBytes(), capacity.maxConnections(), capacity.maxConnectionsReason(),
                 capacity.bufferMemoryBytes(), capacity.bufferMemoryReason(), capacity.stallTimeoutMs(),
-                null == cloak ? "" : " cloak=" + cloak.target());
+                null == cloak ? "" : " cloak=" + cloak.target(), null == users ? "" : " users=" +
+                users.accounts().size() + " secrets_file=" + users.file() + " state_dir=" +
+                (null == usersSettings.stateDir() ? "none" : usersSettings.stateDir()));
             warnIfHeapIsSmall(config);
             return proxy;
         }
@@ -176,14 +206,87 @@ public final class Proxy implements AutoCloseable
     }
 
     /**
+     * Named users: follow edits of the secrets file (serving the new secrets, closing the connections of removed
+     * users), roll quota periods, close expired users' connections and save usage, all on the control thread.
+     */
+    private static void watchUsers(final Users users, final SecretsMode mode, final CloakHosts cloakHosts,
+        final ReactorGroup group, final ScheduledExecutorService control)
+    {
+        users.listen(group::closeClientsOf, () ->
+        {
+            cloakHosts.keep(users.tlsHosts());
+            mode.update(users.credentials(), cloakHosts.upstreams());
+        });
+        control.scheduleWithFixedDelay(logged(users::reloadIfChanged), USERS_POLL_MS, USERS_POLL_MS,
+            TimeUnit.MILLISECONDS);
+        control.scheduleWithFixedDelay(logged(users::tick), USERS_TICK_MS, USERS_TICK_MS, TimeUnit.MILLISECONDS);
+        control.scheduleWithFixedDelay(logged(cloakHosts::refresh), CLOAK_REFRESH_MS, CLOAK_REFRESH_MS,
+            TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @return the task, logging what it throws instead of letting it end its schedule in silence.
+     */
+    private static Runnable logged(final Runnable task)
+    {
+        return () ->
+        {
+            try
+            {
+                task.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.log(System.Logger.Level.WARNING, "background task failed, it runs again on schedule", ex);
+            }
+        };
+    }
+
+    /**
+     * @return the {@code mode} metrics and logs carry: the secret's mode, or with named users theirs when they all
+     *         share one and {@code mixed} when not.
+     */
+    public String modeLabel()
+    {
+        if (null == users)
+        {
+            return config.secret().mode().cliName();
+        }
+        final java.util.Set<SecretMode> modes = java.util.EnumSet.noneOf(SecretMode.class);
+        for (final Account account : users.accounts())
+        {
+            modes.add(account.spec().secret().mode());
+        }
+        return 1 == modes.size() ? modes.iterator().next().cliName() : "mixed";
+    }
+
+    /**
+     * @return the named users ({@code --secrets}), or null when the proxy serves one secret.
+     */
+    public Users users()
+    {
+        return users;
+    }
+
+    /**
+     * Read the secrets file again now (SIGHUP); a bad file is logged and changes nothing.
+     *
+     * @return whether the users were replaced; false too without named users.
+     */
+    public boolean reloadUsers()
+    {
+        return null != users && users.reload();
+    }
+
+    /**
      * The metrics endpoint and the statsd reporter, when configured; both read the reactors' counters through one
      * {@link ProxyStats}, each with its own snapshot.
      */
     private void startStats() throws IOException
     {
         final StatsConfig stats = config.stats();
-        final ProxyStats source = new ProxyStats(reactors.reactors(), middleProxies);
-        final String modeLabel = config.secret().mode().cliName();
+        final ProxyStats source = new ProxyStats(reactors.reactors(), middleProxies, users);
+        final String modeLabel = modeLabel();
         if (stats.hasEndpoint())
         {
             final List<LatencyRecorders> latencies = new ArrayList<>();
@@ -245,16 +348,6 @@ public final class Proxy implements AutoCloseable
     {
         final String host = address.getAddress().getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    private static ClientMode clientMode(final ProxyConfig config, final AntiReplayCache antiReplay)
-    {
-        if (SecretMode.FAKE_TLS == config.secret().mode())
-        {
-            return new FakeTlsMode(config.secret(), config.tolerateTimeSkewMs(), SystemEpochClock.INSTANCE,
-                antiReplay);
-        }
-        return new Obfuscated2Mode(config.secret(), antiReplay);
     }
 
     /**
@@ -474,6 +567,10 @@ public final class Proxy implements AutoCloseable
             control.shutdownNow();
             stopStats();
             reactors.close();
+            if (null != users)
+            {
+                users.save(); // after the reactors: every connection is closed and counted
+            }
             LOG.log(System.Logger.Level.INFO, "proxy stopped");
         }
         finally

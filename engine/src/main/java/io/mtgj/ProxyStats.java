@@ -11,6 +11,8 @@ import io.mtgj.stats.Direction;
 import io.mtgj.stats.IpFamily;
 import io.mtgj.stats.StatsSnapshot;
 import io.mtgj.stats.StatsSource;
+import io.mtgj.users.Account;
+import io.mtgj.users.Users;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +26,18 @@ final class ProxyStats implements StatsSource
 {
     private final List<Reactor> reactors;
     private final MiddleProxies middleProxies;
+    private final Users users;
 
     /**
      * @param reactors      the reactors.
      * @param middleProxies promoted-channel mode's middle proxies, or null in direct mode.
+     * @param users         named users, or null with one secret.
      */
-    ProxyStats(final List<Reactor> reactors, final MiddleProxies middleProxies)
+    ProxyStats(final List<Reactor> reactors, final MiddleProxies middleProxies, final Users users)
     {
         this.reactors = reactors;
         this.middleProxies = middleProxies;
+        this.users = users;
     }
 
     /**
@@ -62,6 +67,16 @@ final class ProxyStats implements StatsSource
         {
             into.middleProxyMode();
             middleProxies.forEachGauge(into::addMiddleProxy);
+        }
+        if (null != users)
+        {
+            final long[] userFailures = new long[Account.FAILURE_LABELS.length]; // scrape and statsd may overlap
+            for (final Account account : users.accounts())
+            {
+                account.failures(userFailures);
+                into.addUser(account.name(), account.connections(), account.ingressBytes(), account.egressBytes(),
+                    Account.FAILURE_LABELS, userFailures);
+            }
         }
         for (final Reactor reactor : reactors)
         {

@@ -10,9 +10,9 @@ import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
 import io.mtgj.publicip.IpLiteral;
 import io.mtgj.publicip.PublicIpDetector;
-import io.mtgj.secret.Hex;
-import io.mtgj.secret.Secret;
 import io.mtgj.stats.StatsBindException;
+import io.mtgj.users.Account;
+import io.mtgj.users.Users;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.ParseException;
@@ -44,7 +44,6 @@ import static io.mtgj.cli.CommandLineError.usage;
 final class RunCommand
 {
     private static final System.Logger LOG = System.getLogger("io.mtgj.cli");
-    private static final int AD_TAG_HEX_LENGTH = 32;
     private static final int MAX_DC = Short.MAX_VALUE;
 
     private RunCommand()
@@ -133,20 +132,8 @@ final class RunCommand
 
     private static Plan plan(final CommandLine commandLine, final Map<String, String> env) throws CommandLineError
     {
-        final List<String> positional = commandLine.getArgList();
-        if (positional.isEmpty())
-        {
-            throw usage("missing <secret> (usage: mtg run [flags] <secret> [adtag]; see mtg run --help)");
-        }
-        if (positional.size() > 2)
-        {
-            throw usage("unexpected argument '" + positional.get(2) + "' (usage: mtg run [flags] <secret> [adtag])");
-        }
-        final ProxyConfig.Builder builder = ProxyConfig.builder(parseSecret(positional.get(0)));
-        if (2 == positional.size())
-        {
-            builder.adTag(parseAdTag(positional.get(1)));
-        }
+        final ProxyConfig.Builder builder = SecretSource.builder(commandLine.getArgList(),
+            value(RunFlag.SECRETS, commandLine, env), value(RunFlag.STATE_DIR, commandLine, env));
 
         final boolean debug = isOn(RunFlag.DEBUG, commandLine, env);
         final boolean verbose = isOn(RunFlag.VERBOSE, commandLine, env);
@@ -282,6 +269,12 @@ final class RunCommand
         {
             throw usage(ex.getMessage());
         }
+        catch (final java.io.UncheckedIOException ex)
+        {
+            // the state directory: it exists but cannot be written, or its usage file cannot be read
+            throw new CommandLineError(Main.STATUS_FAILURE, "cannot use " + RunFlag.STATE_DIR.flagName() + " " +
+                plan.config().users().stateDir() + ": " + ex.getMessage());
+        }
         catch (final StatsBindException ex)
         {
             throw new CommandLineError(Main.STATUS_FAILURE,
@@ -296,7 +289,8 @@ final class RunCommand
         try
         {
             final List<InetSocketAddress> servers = publicAddresses(plan, proxy.localAddress());
-            final List<String> links = LinkPrinter.links(servers, plan.config().secret().toHex());
+            final List<String> links = null == proxy.users() ?
+                LinkPrinter.links(servers, plan.config().secret().toHex()) : userLinks(proxy.users(), servers);
             for (final String link : links)
             {
                 out.println(link);
@@ -309,6 +303,22 @@ final class RunCommand
             proxy.close();
             throw ex;
         }
+    }
+
+    /**
+     * @return each named user's links, in the order of the secrets file, each after the user's name.
+     */
+    private static List<String> userLinks(final Users users, final List<InetSocketAddress> servers)
+    {
+        final List<String> links = new ArrayList<>();
+        for (final Account account : users.accounts())
+        {
+            for (final String link : LinkPrinter.links(servers, account.spec().secret().toHex()))
+            {
+                links.add(account.name() + " " + link);
+            }
+        }
+        return links;
     }
 
     private static List<InetSocketAddress> publicAddresses(final Plan plan, final InetSocketAddress bound)
@@ -378,35 +388,6 @@ final class RunCommand
         {
             LOG.log(System.Logger.Level.WARNING, "could not detect the public {0} address from {1}; pass {2} " +
                 "(or {3}) to get {0} links", family, url, flags, flag.envName());
-        }
-    }
-
-    private static Secret parseSecret(final String text) throws CommandLineError
-    {
-        try
-        {
-            return Secret.parse(text);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw usage(ex.getMessage());
-        }
-    }
-
-    private static byte[] parseAdTag(final String text) throws CommandLineError
-    {
-        if (text.length() != AD_TAG_HEX_LENGTH)
-        {
-            throw usage("bad ad tag '" + text + "': expected " + AD_TAG_HEX_LENGTH + " hex characters, got " +
-                text.length());
-        }
-        try
-        {
-            return Hex.decode(text);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw usage("bad ad tag '" + text + "': not hex");
         }
     }
 

@@ -17,6 +17,11 @@ import org.apache.commons.cli.Options;
  */
 enum RunFlag
 {
+    SECRETS(null, "secrets", "FILE", "MTG_SECRETS", "none",
+        "serve the named users of FILE instead of <secret>: one 'name secret [options]' a line; re-read when it "
+        + "changes and on SIGHUP"),
+    STATE_DIR(null, "state-dir", "DIR", "MTG_STATE_DIR", "none (counts start from zero)",
+        "with --secrets: where users' traffic counts are saved, so quotas survive restarts"),
     DEBUG("d", "debug", null, "MTG_DEBUG", "false",
         "log everything, down to each connection's steps (TRACE)"),
     VERBOSE("v", "verbose", null, "MTG_VERBOSE", "false",
@@ -117,7 +122,8 @@ enum RunFlag
         "show this help and exit");
 
     /** First line of {@code mtg run --help}. */
-    static final String USAGE_LINE = "Usage: mtg run [flags] <secret> [adtag]";
+    static final String USAGE_LINE = "Usage: mtg run [flags] <secret> [adtag]\n" +
+        "       mtg run [flags] --secrets FILE [adtag]";
 
     private static final int WIDTH = 120;
     private static final int INDENT = 2;
@@ -238,7 +244,9 @@ enum RunFlag
         text.append(USAGE_LINE).append("\n\n");
         wrap(text, "Runs the proxy and prints its tg:// and https://t.me links. <secret> is hex: 32 characters " +
             "(simple), dd and 32 (secured) or ee, 32 and the hex of a hostname (tls), as made by " +
-            "'mtg generate-secret'. [adtag] is the 32 hex characters @MTProxybot gives to show a promoted channel.",
+            "'mtg generate-secret'. [adtag] is the 32 hex characters @MTProxybot gives to show a promoted channel. " +
+            "With --secrets, each line of FILE names a user and their secret, with options max-connections=N, " +
+            "quota=SIZE[/day|/month] and expires=YYYY-MM-DD; each user's links are printed after its name.",
             "", WIDTH);
         text.append('\n');
         wrap(text, "Every flag can also be set through its environment variable; a flag on the command line wins. " +

@@ -61,6 +61,9 @@ public final class ProxyConfig
     private final long dialTimeoutMs;
     private final long idleTimeoutMs;
     private final HostPort cloak;
+    private final int cloakPort;
+    /** Named users, or null when the proxy serves its one secret. */
+    private final UsersSettings users;
     private final long antiReplayMaxBytes;
     private final long tolerateTimeSkewMs;
     private final List<HostPort> ntpServers;
@@ -112,6 +115,8 @@ public final class ProxyConfig
         idleTimeoutMs = checkPositive("--idle-timeout", b.idleTimeoutMs);
         final String cloakHost = null != b.cloakHost ? b.cloakHost : secret.host();
         cloak = null == cloakHost ? null : new HostPort(cloakHost, b.cloakPort);
+        cloakPort = b.cloakPort;
+        users = b.users;
         if (b.cloakPort < 1 || b.cloakPort > 65535)
         {
             throw new IllegalArgumentException("bad --cloak-port " + b.cloakPort + ": expected 1..65535");
@@ -300,6 +305,22 @@ public final class ProxyConfig
     }
 
     /**
+     * @return the port of cloak hosts: {@link #cloak()}'s, and that of the hosts named users' FakeTLS secrets name.
+     */
+    public int cloakPort()
+    {
+        return cloakPort;
+    }
+
+    /**
+     * @return named users ({@code --secrets}), or null when the proxy serves {@link #secret()} alone.
+     */
+    public UsersSettings users()
+    {
+        return users;
+    }
+
+    /**
      * @return the anti-replay cache's bound in bytes; 0 disables the cache.
      */
     public long antiReplayMaxBytes()
@@ -447,6 +468,7 @@ public final class ProxyConfig
         private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
         private String cloakHost;
         private int cloakPort = DEFAULT_CLOAK_PORT;
+        private UsersSettings users;
         private long antiReplayMaxBytes = DEFAULT_ANTI_REPLAY_MAX_BYTES;
         private long tolerateTimeSkewMs = DEFAULT_TOLERATE_TIME_SKEW_MS;
         private List<String> ntpServers = DEFAULT_NTP_SERVERS;
@@ -592,6 +614,17 @@ public final class ProxyConfig
         public Builder cloakHost(final String host)
         {
             this.cloakHost = host;
+            return this;
+        }
+
+        /**
+         * @param settings named users ({@code --secrets}) instead of the builder's secret alone, which then is the
+         *                 first of them (a FakeTLS one if any), for the defaults it implies (cloak host, clock check).
+         * @return this.
+         */
+        public Builder users(final UsersSettings settings)
+        {
+            this.users = settings;
             return this;
         }
 

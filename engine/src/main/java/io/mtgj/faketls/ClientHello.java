@@ -18,6 +18,8 @@ public final class ClientHello
     public static final int NOT_TLS = -2;
     /** {@link #measure}: TLS, but not a ClientHello we accept. */
     public static final int MALFORMED = -3;
+    /** {@link #provenTime} for a key the hello was not made with. */
+    public static final long NOT_PROVEN = -1;
 
     static final int RANDOM_OFFSET = 11;
     static final int RANDOM_LENGTH = 32;
@@ -34,6 +36,8 @@ public final class ClientHello
     private final byte[] sessionId;
     private final int cipherSuite;
     private final byte[][] serverNames;
+    /** The hello with its random zeroed, as the client's HMAC covers it; made on the first check. */
+    private byte[] zeroed;
 
     private ClientHello(
         final byte[] record, final byte[] random, final byte[] sessionId, final int cipherSuite,
@@ -209,8 +213,28 @@ public final class ClientHello
         {
             return HelloVerdict.BAD_SNI;
         }
-        final byte[] zeroed = record.clone();
-        Arrays.fill(zeroed, RANDOM_OFFSET, RANDOM_OFFSET + RANDOM_LENGTH, (byte)0);
+        final long timestamp = provenTime(key);
+        if (NOT_PROVEN == timestamp)
+        {
+            return HelloVerdict.BAD_DIGEST;
+        }
+        return isTimely(timestamp, nowSec, toleranceSec) ? HelloVerdict.OK : HelloVerdict.BAD_TIME;
+    }
+
+    /**
+     * Whether the hello's random is the HMAC of this key (protocol.md 4.1), the first check of {@link #verify}, for
+     * a proxy that tries many keys on one hello.
+     *
+     * @param key a secret's 16-byte key.
+     * @return the client's unix time carried in the random when it is, else {@link #NOT_PROVEN}.
+     */
+    public long provenTime(final byte[] key)
+    {
+        if (null == zeroed)
+        {
+            zeroed = record.clone();
+            Arrays.fill(zeroed, RANDOM_OFFSET, RANDOM_OFFSET + RANDOM_LENGTH, (byte)0);
+        }
         final byte[] digest = HmacSha256.mac(key, zeroed, 0, zeroed.length);
         int diff = 0;
         for (int i = 0; i < DIGEST_PREFIX_LENGTH; i++)
@@ -219,11 +243,38 @@ public final class ClientHello
         }
         if (0 != diff)
         {
-            return HelloVerdict.BAD_DIGEST;
+            return NOT_PROVEN;
         }
-        final long timestamp = ((digest[28] ^ random[28]) & 0xffL) | ((digest[29] ^ random[29]) & 0xffL) << 8 |
+        return ((digest[28] ^ random[28]) & 0xffL) | ((digest[29] ^ random[29]) & 0xffL) << 8 |
             ((digest[30] ^ random[30]) & 0xffL) << 16 | ((digest[31] ^ random[31]) & 0xffL) << 24;
-        return Math.abs(nowSec - timestamp) <= toleranceSec ? HelloVerdict.OK : HelloVerdict.BAD_TIME;
+    }
+
+    /**
+     * @param timestamp    the client's time from {@link #provenTime}.
+     * @param nowSec       our clock, unix seconds.
+     * @param toleranceSec how far the client's clock may be from ours.
+     * @return whether the client's time is inside the window.
+     */
+    public static boolean isTimely(final long timestamp, final long nowSec, final long toleranceSec)
+    {
+        return Math.abs(nowSec - timestamp) <= toleranceSec;
+    }
+
+    /**
+     * @return how many server names the hello's SNI extension carries.
+     */
+    public int serverNameCount()
+    {
+        return serverNames.length;
+    }
+
+    /**
+     * @param index which, from 0.
+     * @return that server name as ASCII text.
+     */
+    public String serverName(final int index)
+    {
+        return new String(serverNames[index], StandardCharsets.US_ASCII);
     }
 
     private boolean hasServerName(final String host)

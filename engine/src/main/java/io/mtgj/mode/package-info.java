@@ -1,5 +1,5 @@
 /**
- * Client modes: one {@link io.mtgj.net.ClientMode} per secret mode, deciding whether a client is ours. Uses the
- * protocol codecs; never touches sockets.
+ * Client modes: {@link io.mtgj.mode.SecretsMode} decides whether a client is ours and under which secret, for one
+ * secret or many, each connection in its secret's mode. Uses the protocol codecs; never touches sockets.
  */
 package io.mtgj.mode;

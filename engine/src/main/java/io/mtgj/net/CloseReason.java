@@ -29,5 +29,9 @@ public enum CloseReason
     /** An unexpected exception in a handler. */
     CRASH,
     /** The proxy is shutting down. */
-    SHUTDOWN
+    SHUTDOWN,
+    /** Named users: the client's user may not connect now (connection limit, quota or expiry). */
+    REFUSED,
+    /** Named users: the client's user was removed, expired or used up its quota while connected. */
+    REVOKED
 }

@@ -27,7 +27,7 @@ public final class HandshakeResult
 
     /** Not enough bytes yet. */
     public static final HandshakeResult NEED_MORE = new HandshakeResult(Kind.NEED_MORE, null, null, null, (short)0,
-        null, 0, null);
+        null, 0, null, null, null);
 
     private static final HandshakeResult[] REJECTIONS = new HandshakeResult[HandshakeFailure.values().length];
     private static final HandshakeResult[] CLOAKS = new HandshakeResult[HandshakeFailure.values().length];
@@ -37,8 +37,9 @@ public final class HandshakeResult
         for (final HandshakeFailure failure : HandshakeFailure.values())
         {
             REJECTIONS[failure.ordinal()] =
-                new HandshakeResult(Kind.REJECTED, failure, null, null, (short)0, null, 0, null);
-            CLOAKS[failure.ordinal()] = new HandshakeResult(Kind.CLOAK, failure, null, null, (short)0, null, 0, null);
+                new HandshakeResult(Kind.REJECTED, failure, null, null, (short)0, null, 0, null, null, null);
+            CLOAKS[failure.ordinal()] =
+                new HandshakeResult(Kind.CLOAK, failure, null, null, (short)0, null, 0, null, null, null);
         }
     }
 
@@ -51,6 +52,9 @@ public final class HandshakeResult
     private final short dcIndex;
     private final ProtocolTag tag;
     private final int consumed;
+    /** REPLY: checks the frame that follows; CLOAK: where to front the client, null for the proxy's cloak host. */
+    private final Object next;
+    private final ClientAccount account;
 
     private HandshakeResult(
         final Kind kind,
@@ -60,7 +64,9 @@ public final class HandshakeResult
         final short dcIndex,
         final ProtocolTag tag,
         final int consumed,
-        final byte[] reply)
+        final byte[] reply,
+        final Object next,
+        final ClientAccount account)
     {
         this.kind = kind;
         this.failure = failure;
@@ -70,6 +76,8 @@ public final class HandshakeResult
         this.tag = tag;
         this.consumed = consumed;
         this.reply = reply;
+        this.next = next;
+        this.account = account;
     }
 
     /**
@@ -91,13 +99,25 @@ public final class HandshakeResult
     }
 
     /**
+     * @param failure why.
+     * @param target  the cloak host the client's hello names, or null for the proxy's own.
+     * @return a result: front the client to {@code target}.
+     */
+    public static HandshakeResult cloak(final HandshakeFailure failure, final Upstream target)
+    {
+        return null == target ? CLOAKS[failure.ordinal()] :
+            new HandshakeResult(Kind.CLOAK, failure, null, null, (short)0, null, 0, null, target, null);
+    }
+
+    /**
      * @param reply    bytes to send to the client now.
      * @param consumed handshake bytes to drop from the client's stream.
+     * @param next     checks the obfuscated2 frame the client sends next, inside its records.
      * @return a result: answer, then frame records both ways and continue the handshake inside them.
      */
-    public static HandshakeResult reply(final byte[] reply, final int consumed)
+    public static HandshakeResult reply(final byte[] reply, final int consumed, final HandshakeStep next)
     {
-        return new HandshakeResult(Kind.REPLY, null, null, null, (short)0, null, consumed, reply);
+        return new HandshakeResult(Kind.REPLY, null, null, null, (short)0, null, consumed, reply, next, null);
     }
 
     /**
@@ -106,6 +126,7 @@ public final class HandshakeResult
      * @param dcIndex        signed DC index from the frame.
      * @param tag            the client's transport.
      * @param consumed       handshake bytes, from where the examined bytes start, that must not be relayed.
+     * @param account        whose secret the client proved, when the proxy has named users; else null.
      * @return an accepted result.
      */
     public static HandshakeResult accepted(
@@ -113,9 +134,11 @@ public final class HandshakeResult
         final byte[] encryptorKeyIv,
         final short dcIndex,
         final ProtocolTag tag,
-        final int consumed)
+        final int consumed,
+        final ClientAccount account)
     {
-        return new HandshakeResult(Kind.ACCEPTED, null, decryptor, encryptorKeyIv, dcIndex, tag, consumed, null);
+        return new HandshakeResult(
+            Kind.ACCEPTED, null, decryptor, encryptorKeyIv, dcIndex, tag, consumed, null, null, account);
     }
 
     /**
@@ -148,6 +171,30 @@ public final class HandshakeResult
     public byte[] reply()
     {
         return reply;
+    }
+
+    /**
+     * @return for {@link Kind#REPLY}: the check of the frame that follows.
+     */
+    public HandshakeStep next()
+    {
+        return (HandshakeStep)next;
+    }
+
+    /**
+     * @return for {@link Kind#CLOAK}: the cloak host the client's hello names, or null for the proxy's own.
+     */
+    public Upstream cloakTarget()
+    {
+        return Kind.CLOAK == kind ? (Upstream)next : null;
+    }
+
+    /**
+     * @return for an accepted client: whose secret it proved, or null when the proxy serves one secret.
+     */
+    public ClientAccount account()
+    {
+        return account;
     }
 
     /**

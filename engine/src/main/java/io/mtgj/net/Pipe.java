@@ -53,6 +53,9 @@ final class Pipe implements BufferWaiter, RelayPipe
     private boolean waitingForBuffer;
     private long lastProgressNs;
     private long bytes;
+    /** Named users: the account the client's bytes count towards, read here (ingress) or written here (egress). */
+    private ClientAccount ingressAccount;
+    private ClientAccount egressAccount;
 
     Pipe(
         final Reactor reactor,
@@ -95,6 +98,23 @@ final class Pipe implements BufferWaiter, RelayPipe
      * Start transcoding: bytes from {@code fromIndex} on are decrypted and re-encrypted now; earlier ones (the
      * handshake) are dropped.
      */
+    /**
+     * Count the client's side of this pipe towards a named user's account from now on.
+     *
+     * @param account the account the client proved.
+     */
+    void countFor(final ClientAccount account)
+    {
+        if (source.isClient)
+        {
+            ingressAccount = account;
+        }
+        else if (sink.isClient)
+        {
+            egressAccount = account;
+        }
+    }
+
     void startRelay(final int fromIndex, final AesCtr sourceCipher, final AesCtr sinkCipher)
     {
         this.sourceCipher = sourceCipher;
@@ -199,6 +219,10 @@ final class Pipe implements BufferWaiter, RelayPipe
         }
         bytes += n;
         counters.addBytes(sourceBytesCounter, n);
+        if (null != ingressAccount)
+        {
+            ingressAccount.addIngress(n);
+        }
         final int transcodeFrom = payloadEnd;
         end += n;
         if (null != unwrapper)
@@ -244,6 +268,10 @@ final class Pipe implements BufferWaiter, RelayPipe
         }
         bytes += n;
         counters.addBytes(sourceBytesCounter, n);
+        if (null != ingressAccount)
+        {
+            ingressAccount.addIngress(n);
+        }
         final UnsafeBuffer bytesIn = buffer.buffer();
         int from = readAt;
         int to = end;
@@ -398,6 +426,10 @@ final class Pipe implements BufferWaiter, RelayPipe
                 lastProgressNs = reactor.nowNs();
             }
             counters.addBytes(sinkBytesCounter, written);
+            if (null != egressAccount && written > 0)
+            {
+                egressAccount.addEgress(written);
+            }
             long dataWritten = written;
             if (null != header)
             {

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One selector thread and everything it owns: its sessions, buffer arena, timers, scratch arrays and counters. No
@@ -767,6 +768,36 @@ public final class Reactor implements Runnable, ReactorServices
         final boolean offered = commands.offer(command);
         wakeup();
         return offered;
+    }
+
+    /**
+     * Close the sessions whose named user may no longer connect; on this reactor's thread (send it with
+     * {@link #offer(Runnable)}).
+     *
+     * @param revoked which accounts' clients to close.
+     */
+    void closeClientsOf(final Predicate<ClientAccount> revoked)
+    {
+        List<Session> closing = null;
+        for (final Session session : sessions)
+        {
+            final ClientAccount account = session.account();
+            if (null != account && revoked.test(account))
+            {
+                if (null == closing)
+                {
+                    closing = new ArrayList<>();
+                }
+                closing.add(session);
+            }
+        }
+        if (null != closing)
+        {
+            for (final Session session : closing)
+            {
+                session.close(CloseReason.REVOKED);
+            }
+        }
     }
 
     /**

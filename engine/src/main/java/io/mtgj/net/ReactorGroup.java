@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The listening sockets and one {@link Reactor} thread per worker. Where the system offers {@code SO_REUSEPORT}
@@ -186,6 +187,21 @@ public final class ReactorGroup implements AutoCloseable
     public int openConnections()
     {
         return connectionLimit.open();
+    }
+
+    /**
+     * Close, on each reactor's thread, the relays of named users that may no longer connect (removed, expired, out of
+     * quota); returns without waiting. A reactor whose command queue is full is asked again by the caller's next
+     * sweep.
+     *
+     * @param revoked which accounts' clients to close.
+     */
+    public void closeClientsOf(final Predicate<ClientAccount> revoked)
+    {
+        for (final Reactor reactor : reactors)
+        {
+            reactor.offer(() -> reactor.closeClientsOf(revoked));
+        }
     }
 
     /**

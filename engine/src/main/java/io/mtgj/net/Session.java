@@ -55,6 +55,10 @@ final class Session implements LinkedClient
     private int addressIndex;
     private short dcIndex;
     private boolean recordsStarted;
+    /** FakeTLS: checks the frame inside the client's records, bound to the secret its hello proved. */
+    private HandshakeStep frameStep;
+    /** With named users: whose secret the client proved, once admitted; null otherwise. */
+    private ClientAccount account;
     /** With a shared upstream: the client's place on one of its connections. */
     private UpstreamLink link;
     private boolean cloaked;
@@ -380,9 +384,8 @@ final class Session implements LinkedClient
     {
         final PooledBuffer buffer = toUpstream.buffer();
         final HandshakeResult result = recordsStarted ?
-            reactor.clientMode().onFrame(buffer.buffer(), toUpstream.start(),
-                toUpstream.payloadEnd() - toUpstream.start()) :
-            reactor.clientMode().onFirstBytes(buffer.buffer(), toUpstream.end());
+            frameStep.onFrame(buffer.buffer(), toUpstream.start(), toUpstream.payloadEnd() - toUpstream.start()) :
+            reactor.clientMode().onFirstBytes(buffer.buffer(), toUpstream.end(), remoteIp());
         if (LOG.isLoggable(System.Logger.Level.TRACE))
         {
             LOG.log(System.Logger.Level.TRACE, "handshake client={0} result={1} failure={2} dc={3}", clientText(),
@@ -401,7 +404,7 @@ final class Session implements LinkedClient
                 close(CloseReason.BAD_HANDSHAKE);
                 break;
             case CLOAK:
-                startCloak(result.failure());
+                startCloak(result.failure(), result.cloakTarget());
                 break;
             case REPLY:
                 onReply(result);
@@ -418,6 +421,7 @@ final class Session implements LinkedClient
     private void onReply(final HandshakeResult result) throws IOException
     {
         recordsStarted = true;
+        frameStep = result.next();
         toClient.header(result.reply());
         toClient.sinkReady();
         toClient.startFramingRecords();
@@ -436,6 +440,10 @@ final class Session implements LinkedClient
 
     private void onAccepted(final HandshakeResult result) throws IOException
     {
+        if (null != result.account() && !admit(result.account()))
+        {
+            return;
+        }
         if (null != reactor.links())
         {
             onAcceptedForSharedUpstream(result);
@@ -462,6 +470,41 @@ final class Session implements LinkedClient
         // A plan without a decryptor hands the client bytes already under its stream (or plain ones).
         toClient.startRelay(0, plan.decryptor(), null == plan.decryptor() ? null : result.encryptor());
         connect(plan);
+    }
+
+    /**
+     * Named users: the account's limits (connections, quota, expiry) decide whether this client may go on; from here
+     * its traffic counts towards the account.
+     *
+     * @return whether admitted; when not, the session is closed.
+     */
+    private boolean admit(final ClientAccount proven)
+    {
+        final RejectReason refused = proven.admit();
+        if (null != refused)
+        {
+            reactor.counters().onRejected(refused);
+            if (LOG.isLoggable(System.Logger.Level.DEBUG))
+            {
+                LOG.log(System.Logger.Level.DEBUG, "client refused client={0} user={1} reason={2}", clientText(),
+                    proven, lower(refused));
+            }
+            close(CloseReason.REFUSED);
+            return false;
+        }
+        account = proven;
+        proven.addIngress(toUpstream.bytes()); // the handshake, and what came with it, is the user's traffic too
+        toUpstream.countFor(proven);
+        toClient.countFor(proven);
+        return true;
+    }
+
+    /**
+     * @return whose secret the client proved, once admitted; null with one secret or before the handshake.
+     */
+    ClientAccount account()
+    {
+        return account;
     }
 
     /**
@@ -563,14 +606,17 @@ final class Session implements LinkedClient
      */
     void cloakAtOnce()
     {
-        startCloak(HandshakeFailure.DENIED);
+        startCloak(HandshakeFailure.DENIED, null);
         afterEvent();
     }
 
-    private void startCloak(final HandshakeFailure failure)
+    /**
+     * @param target the cloak host the client's hello named, or null for the proxy's own.
+     */
+    private void startCloak(final HandshakeFailure failure, final Upstream target)
     {
         countFailure(failure);
-        final Upstream cloak = reactor.cloak();
+        final Upstream cloak = null == target ? reactor.cloak() : target;
         final UpstreamPlan plan = null == cloak ? null : cloak.plan(null);
         if (null == plan || plan.addresses().isEmpty())
         {
@@ -594,7 +640,7 @@ final class Session implements LinkedClient
     {
         if (!recordsStarted && reactor.clientMode().cloaksFailures())
         {
-            startCloak(failure);
+            startCloak(failure, null);
         }
         else
         {
@@ -735,7 +781,8 @@ final class Session implements LinkedClient
             case HANDSHAKE:
                 if (!recordsStarted && reactor.clientMode().cloaksFailures())
                 {
-                    startCloak(HandshakeFailure.INCOMPLETE); // a real server would still be waiting: let it decide
+                    // a real server would still be waiting: let it decide
+                    startCloak(HandshakeFailure.INCOMPLETE, null);
                 }
                 else
                 {
@@ -813,6 +860,10 @@ final class Session implements LinkedClient
         {
             link.detach();
         }
+        if (null != account)
+        {
+            account.release();
+        }
         closeQuietly(client.channel);
         closeUpstreamChannel();
         toUpstream.releaseAll();
@@ -827,8 +878,9 @@ final class Session implements LinkedClient
         {
             LOG.log(System.Logger.Level.DEBUG,
                 "client closed client={0} dc={1} cloaked={2} reason={3} handshake_failure={4} bytes_from_client={5} " +
-                "bytes_to_client={6} ms={7}", clientText(), dcIndex, cloaked, lower(reason), lower(failure),
-                toUpstream.bytes(), toClient.bytes(), (System.nanoTime() - openedNs) / 1_000_000L);
+                "bytes_to_client={6} ms={7}{8}", clientText(), dcIndex, cloaked, lower(reason), lower(failure),
+                toUpstream.bytes(), toClient.bytes(), (System.nanoTime() - openedNs) / 1_000_000L,
+                null == account ? "" : " user=" + account);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.mtgj.obfuscated2;
 
+import io.mtgj.crypto.AesBlock;
 import io.mtgj.crypto.AesCtr;
+import io.mtgj.crypto.Sha256;
 
 /**
  * The responder side of obfuscated2: the proxy reading a client's 64-byte frame (protocol.md 2.2). Derives both
@@ -41,6 +43,37 @@ public final class ServerHandshake
         final short dc = (short)((decrypted[HandshakeFrame.DC_OFFSET] & 0xff) |
             (decrypted[HandshakeFrame.DC_OFFSET + 1] & 0xff) << 8);
         return new ServerHandshake(decryptor, encryptorKeyIv, tag, dc);
+    }
+
+    /**
+     * The transport tag word a frame carries under a secret, from one keystream block instead of both streams: a
+     * proxy with many secrets tries each of them this way and builds the streams only for the one that fits.
+     *
+     * @param frame     the 64 bytes exactly as received, at {@code offset}; not modified.
+     * @param offset    where the frame starts.
+     * @param secretKey the 16-byte key.
+     * @return the decrypted tag word, as {@link #tagWire()} would give it.
+     */
+    public static int peekTag(final byte[] frame, final int offset, final byte[] secretKey)
+    {
+        final byte[] key = Sha256.digest(frame, offset + HandshakeFrame.KEY_OFFSET, HandshakeFrame.KEY_LENGTH,
+            secretKey);
+        // The tag sits in the frame's fourth block: the keystream there is AES(key, IV + 3), the counter big-endian.
+        final byte[] block = new byte[AesBlock.LENGTH];
+        System.arraycopy(frame, offset + HandshakeFrame.IV_OFFSET, block, 0, AesBlock.LENGTH);
+        int carry = HandshakeFrame.TAG_OFFSET / AesBlock.LENGTH;
+        for (int i = AesBlock.LENGTH - 1; i >= 0 && 0 != carry; i--)
+        {
+            final int sum = (block[i] & 0xff) + carry;
+            block[i] = (byte)sum;
+            carry = sum >>> 8;
+        }
+        AesBlock.encrypt(key, block, 0, block, 0);
+        final int at = HandshakeFrame.TAG_OFFSET % AesBlock.LENGTH;
+        return (frame[offset + HandshakeFrame.TAG_OFFSET] ^ block[at]) & 0xff |
+            ((frame[offset + HandshakeFrame.TAG_OFFSET + 1] ^ block[at + 1]) & 0xff) << 8 |
+            ((frame[offset + HandshakeFrame.TAG_OFFSET + 2] ^ block[at + 2]) & 0xff) << 16 |
+            ((frame[offset + HandshakeFrame.TAG_OFFSET + 3] ^ block[at + 3]) & 0xff) << 24;
     }
 
     /**

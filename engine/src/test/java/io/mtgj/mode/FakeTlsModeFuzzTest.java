@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The first bytes of anyone who connects to a FakeTLS proxy: {@link FakeTlsMode#onFirstBytes} waits while a hello
+ * The first bytes of anyone who connects to a FakeTLS proxy: {@link SecretsMode#onFirstBytes} with a tls secret waits while a hello
  * may still be arriving, answers a hello of our secret with a ServerHello, and fronts everything else to the cloak
  * host with a reason (protocol.md 6); it never rejects outright, never throws, never touches the bytes (they are
  * forwarded as they came), and fronts an answered hello the second time as a replay.
@@ -40,11 +40,12 @@ class FakeTlsModeFuzzTest
     @FuzzTest
     void onFirstBytes(final byte[] input)
     {
-        final FakeTlsMode mode = new FakeTlsMode(SECRET, TOLERANCE_MS, () -> NOW_MS, AntiReplayCache.create(1024));
+        final SecretsMode mode =
+            SecretsMode.single(SECRET, TOLERANCE_MS, () -> NOW_MS, AntiReplayCache.create(1024));
         final byte[] padded = Arrays.copyOf(input, input.length + SLACK);
         final UnsafeBuffer buffer = new UnsafeBuffer(padded.clone());
 
-        final HandshakeResult result = mode.onFirstBytes(buffer, input.length);
+        final HandshakeResult result = mode.onFirstBytes(buffer, input.length, null);
 
         assertNotNull(result);
         assertArrayEquals(padded, buffer.byteArray(), "bytes untouched");
@@ -64,7 +65,7 @@ class FakeTlsModeFuzzTest
                 assertEquals(measured, result.consumed());
                 assertTrue(result.reply().length > TlsRecord.HEADER_LENGTH, "reply: " + result.reply().length);
                 assertEquals(TlsRecord.TYPE_HANDSHAKE, result.reply()[0]);
-                final HandshakeResult replay = mode.onFirstBytes(buffer, input.length);
+                final HandshakeResult replay = mode.onFirstBytes(buffer, input.length, null);
                 assertSame(HandshakeResult.Kind.CLOAK, replay.kind());
                 assertSame(HandshakeFailure.REPLAY, replay.failure());
                 break;

@@ -12,6 +12,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,10 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The first bytes of a simple or secured client, whatever they are: {@link Obfuscated2Mode#onFirstBytes} waits for 64
+ * The first bytes of a simple or secured client, whatever they are: {@link SecretsMode#onFirstBytes} with a simple or secured secret waits for 64
  * bytes, then accepts a frame of our secret with a transport the mode allows (a secured secret: padded intermediate
  * only) or rejects it as not ours, never throws, never touches the bytes, and refuses an accepted frame the second
- * time; {@link Obfuscated2Mode#onFrame} judges the same bytes at another offset the same way.
+ * time; {@link FrameCheck#onFrame} judges the same bytes at another offset the same way.
  * <p>
  * Input: byte 0 bit 0 chooses the secret (set: secured, clear: simple, both with the vectors' key); the rest is the
  * client's stream. Seeds (Obfuscated2ModeFuzzTestInputs/onFirstBytes): the client frames of
@@ -44,10 +45,10 @@ class Obfuscated2ModeFuzzTest
         final boolean secured = input.length > 0 && 0 != (input[0] & 1);
         final byte[] stream = input.length > 0 ? Arrays.copyOfRange(input, 1, input.length) : new byte[0];
         final Secret secret = secured ? SECURED : SIMPLE;
-        final Obfuscated2Mode mode = new Obfuscated2Mode(secret, AntiReplayCache.create(1024));
+        final SecretsMode mode = SecretsMode.single(secret, 1000, () -> 0L, AntiReplayCache.create(1024));
         final UnsafeBuffer buffer = new UnsafeBuffer(Arrays.copyOf(stream, stream.length + SLACK));
 
-        final HandshakeResult result = mode.onFirstBytes(buffer, stream.length);
+        final HandshakeResult result = mode.onFirstBytes(buffer, stream.length, null);
 
         assertNotNull(result);
         assertArrayEquals(Arrays.copyOf(stream, stream.length + SLACK), buffer.byteArray(), "bytes untouched");
@@ -61,7 +62,9 @@ class Obfuscated2ModeFuzzTest
         final boolean ours = null != tag && (!secured || ProtocolTag.PADDED_INTERMEDIATE == tag);
         final UnsafeBuffer shifted = new UnsafeBuffer(new byte[SLACK + stream.length]);
         shifted.putBytes(SLACK, stream);
-        final HandshakeResult framed = new Obfuscated2Mode(secret, null).onFrame(shifted, SLACK, stream.length);
+        final HandshakeResult framed = new FrameCheck(secret.key(), secured ?
+            EnumSet.of(ProtocolTag.PADDED_INTERMEDIATE) : EnumSet.allOf(ProtocolTag.class), null, null)
+            .onFrame(shifted, SLACK, stream.length);
         assertSame(result.kind(), framed.kind());
         if (!ours)
         {
@@ -75,7 +78,7 @@ class Obfuscated2ModeFuzzTest
         assertEquals(HandshakeFrame.LENGTH, result.consumed());
         assertNotNull(result.decryptor());
         assertArrayEquals(expected.encryptorKeyIv(), result.encryptorKeyIv());
-        final HandshakeResult replay = mode.onFirstBytes(buffer, stream.length);
+        final HandshakeResult replay = mode.onFirstBytes(buffer, stream.length, null);
         assertSame(HandshakeFailure.REPLAY, replay.failure());
     }
 }

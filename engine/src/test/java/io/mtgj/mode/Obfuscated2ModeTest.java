@@ -15,7 +15,6 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(5)
@@ -24,12 +23,12 @@ class Obfuscated2ModeTest
     private static final String KEY = "367a189aee18fa31c190054efd4a8e95";
     private final Random random = new Random(11);
 
-    private HandshakeResult offer(final Obfuscated2Mode mode, final String keyHex, final ProtocolTag tag,
+    private HandshakeResult offer(final SecretsMode mode, final String keyHex, final ProtocolTag tag,
         final short dc, final int length)
     {
         final byte[] frame = ClientHandshake.create(random, io.mtgj.secret.Hex.decode(keyHex), tag.wire(), dc)
             .wireFrame();
-        return mode.onFirstBytes(new UnsafeBuffer(frame), length);
+        return mode.onFirstBytes(new UnsafeBuffer(frame), length, null);
     }
 
     private static void assertRejected(final HandshakeResult result)
@@ -40,11 +39,11 @@ class Obfuscated2ModeTest
     @Test
     void shouldRefuseAReplayedFrame()
     {
-        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse(KEY), AntiReplayCache.create(1 << 20));
+        final SecretsMode mode = SecretsMode.single(Secret.parse(KEY), 1000, () -> 0L, AntiReplayCache.create(1 << 20));
         final byte[] frame = ClientHandshake.create(random, io.mtgj.secret.Hex.decode(KEY),
             ProtocolTag.INTERMEDIATE.wire(), (short)2).wireFrame();
-        assertTrue(mode.onFirstBytes(new UnsafeBuffer(frame), 64).isAccepted());
-        final HandshakeResult again = mode.onFirstBytes(new UnsafeBuffer(frame), 64);
+        assertTrue(mode.onFirstBytes(new UnsafeBuffer(frame), 64, null).isAccepted());
+        final HandshakeResult again = mode.onFirstBytes(new UnsafeBuffer(frame), 64, null);
         assertSame(HandshakeFailure.REPLAY, again.failure());
         assertFalse(mode.cloaksFailures());
     }
@@ -52,7 +51,7 @@ class Obfuscated2ModeTest
     @Test
     void shouldAcceptOnlyPaddedIntermediateForSecuredSecrets()
     {
-        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse("dd" + KEY), null);
+        final SecretsMode mode = SecretsMode.single(Secret.parse("dd" + KEY), 1000, () -> 0L, null);
         final HandshakeResult ok = offer(mode, KEY, ProtocolTag.PADDED_INTERMEDIATE, (short)-3, 64);
         assertTrue(ok.isAccepted());
         assertEquals(-3, ok.dcIndex());
@@ -64,7 +63,7 @@ class Obfuscated2ModeTest
     @Test
     void shouldAcceptEveryTransportForSimpleSecrets()
     {
-        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse(KEY), null);
+        final SecretsMode mode = SecretsMode.single(Secret.parse(KEY), 1000, () -> 0L, null);
         for (final ProtocolTag tag : ProtocolTag.values())
         {
             final HandshakeResult result = offer(mode, KEY, tag, (short)2, 64);
@@ -76,11 +75,9 @@ class Obfuscated2ModeTest
     @Test
     void shouldRejectAnotherSecretAndWaitForShortFrames()
     {
-        final Obfuscated2Mode mode = new Obfuscated2Mode(Secret.parse(KEY), null);
+        final SecretsMode mode = SecretsMode.single(Secret.parse(KEY), 1000, () -> 0L, null);
         assertRejected(
             offer(mode, "00112233445566778899aabbccddeeff", ProtocolTag.INTERMEDIATE, (short)2, 64));
         assertSame(HandshakeResult.NEED_MORE, offer(mode, KEY, ProtocolTag.INTERMEDIATE, (short)2, 63));
-        assertThrows(IllegalArgumentException.class,
-            () -> new Obfuscated2Mode(Secret.parse("ee" + KEY + "6162"), null));
     }
 }

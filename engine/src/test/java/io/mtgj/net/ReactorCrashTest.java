@@ -33,20 +33,15 @@ class ReactorCrashTest
     private static final ClientMode PLAIN_OR_CRASH = new ClientMode()
     {
         @Override
-        public HandshakeResult onFirstBytes(final UnsafeBuffer buffer, final int length)
+        public HandshakeResult onFirstBytes(final UnsafeBuffer buffer, final int length,
+            final java.net.InetAddress from)
         {
             if (buffer.getByte(0) == POISON)
             {
                 throw new IllegalStateException("boom");
             }
             return length < 4 ? HandshakeResult.NEED_MORE :
-                HandshakeResult.accepted(null, null, (short)2, ProtocolTag.INTERMEDIATE, 4);
-        }
-
-        @Override
-        public HandshakeResult onFrame(final UnsafeBuffer buffer, final int offset, final int length)
-        {
-            throw new UnsupportedOperationException();
+                HandshakeResult.accepted(null, null, (short)2, ProtocolTag.INTERMEDIATE, 4, null);
         }
 
         @Override

@@ -32,13 +32,8 @@ class ReactorGroupTest
     private static final ClientMode NEVER_DONE = new ClientMode()
     {
         @Override
-        public HandshakeResult onFirstBytes(final UnsafeBuffer buffer, final int length)
-        {
-            return HandshakeResult.NEED_MORE;
-        }
-
-        @Override
-        public HandshakeResult onFrame(final UnsafeBuffer buffer, final int offset, final int length)
+        public HandshakeResult onFirstBytes(final UnsafeBuffer buffer, final int length,
+            final java.net.InetAddress from)
         {
             return HandshakeResult.NEED_MORE;
         }

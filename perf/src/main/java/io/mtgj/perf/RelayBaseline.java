@@ -24,15 +24,10 @@ public final class RelayBaseline implements AutoCloseable
     private static final ClientMode PASS_THROUGH = new ClientMode()
     {
         @Override
-        public HandshakeResult onFirstBytes(final UnsafeBuffer buffer, final int length)
+        public HandshakeResult onFirstBytes(final UnsafeBuffer buffer, final int length,
+            final java.net.InetAddress from)
         {
-            return HandshakeResult.accepted(null, null, (short)0, ProtocolTag.INTERMEDIATE, 0);
-        }
-
-        @Override
-        public HandshakeResult onFrame(final UnsafeBuffer buffer, final int offset, final int length)
-        {
-            return onFirstBytes(buffer, length);
+            return HandshakeResult.accepted(null, null, (short)0, ProtocolTag.INTERMEDIATE, 0, null);
         }
 
         @Override
