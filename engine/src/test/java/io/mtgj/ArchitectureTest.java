@@ -55,7 +55,7 @@ class ArchitectureTest
     {
         noClasses().that().resideInAPackage("io.mtgj.stats..")
             .should().dependOnClassesThat().resideInAnyPackage("io.mtgj.net..", "io.mtgj.mode..",
-                "io.mtgj.telegram..", "io.mtgj.cloak..", "java.nio.channels..")
+                "io.mtgj.telegram..", "io.mtgj.cloak..", "io.mtgj.users..", "java.nio.channels..")
             .check(classes);
     }
 
@@ -64,7 +64,20 @@ class ArchitectureTest
     {
         noClasses().that().resideInAPackage("io.mtgj.net..")
             .should().dependOnClassesThat().resideInAnyPackage("io.mtgj.mode..", "io.mtgj.telegram..",
-                "io.mtgj.obfuscated2..")
+                "io.mtgj.obfuscated2..", "io.mtgj.users..")
+            .check(classes);
+    }
+
+    @Test
+    void shouldKeepUsersToTheirAccountsAndFiles()
+    {
+        // users know the reactor only through ClientAccount, and modes know no users: a user is an account to them
+        noClasses().that().resideInAPackage("io.mtgj.users..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.mtgj.telegram..", "io.mtgj.middle..",
+                "io.mtgj.cloak..", "java.net..")
+            .check(classes);
+        noClasses().that().resideInAnyPackage("io.mtgj.mode..", "io.mtgj.net..")
+            .should().dependOnClassesThat().resideInAPackage("io.mtgj.users..")
             .check(classes);
     }
 }

@@ -133,6 +133,11 @@ public final class Main
     {
         // SIGTERM and SIGINT: refuse new clients, let open ones finish, exit 0; a second signal hurries it
         SignalTrap.install(running::shutdown, "TERM", "INT");
+        if (null != running.proxy().users())
+        {
+            // with --secrets, SIGHUP re-reads the secrets file, as daemons do with their configuration
+            SignalTrap.install(() -> running.proxy().reloadUsers(), "HUP");
+        }
         // anything else that ends the JVM (SIGHUP, or the handlers above missing) still closes every connection
         Runtime.getRuntime().addShutdownHook(new Thread(running::close, "mtg-shutdown"));
     }

@@ -55,8 +55,9 @@ final class SignalTrap
         }
         catch (final ReflectiveOperationException | RuntimeException | LinkageError ex)
         {
-            LOG.log(System.Logger.Level.WARNING, "cannot handle SIGTERM/SIGINT ({0}): a stop closes connections " +
-                "at once and exits with the JVM's status", ex.toString());
+            LOG.log(System.Logger.Level.WARNING, "cannot handle SIG{0} ({1}): the JVM's default stays (for TERM and " +
+                "INT a stop closes connections at once and exits with the JVM's status)", String.join("/SIG", names),
+                ex.toString());
             return false;
         }
     }

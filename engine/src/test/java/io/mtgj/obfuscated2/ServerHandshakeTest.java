@@ -110,4 +110,23 @@ class ServerHandshakeTest
         System.arraycopy(b, 0, joined, 7, 93);
         assertArrayEquals(whole, joined);
     }
+
+    @Test
+    void shouldPeekTheSameTagTheFullHandshakeDecrypts()
+    {
+        final java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 200; i++)
+        {
+            final byte[] key = new byte[16];
+            random.nextBytes(key);
+            final byte[] frame = new byte[HandshakeFrame.LENGTH + 5];
+            random.nextBytes(frame);
+            assertEquals(ServerHandshake.accept(frame, 5, key).tagWire(), ServerHandshake.peekTag(frame, 5, key));
+        }
+        // a frame whose IV's low bytes are all 0xff: adding 3 to the counter carries across bytes
+        final byte[] key = new byte[16];
+        final byte[] frame = new byte[HandshakeFrame.LENGTH];
+        java.util.Arrays.fill(frame, HandshakeFrame.IV_OFFSET, HandshakeFrame.TAG_OFFSET, (byte)0xff);
+        assertEquals(ServerHandshake.accept(frame, 0, key).tagWire(), ServerHandshake.peekTag(frame, 0, key));
+    }
 }
