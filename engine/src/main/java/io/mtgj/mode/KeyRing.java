@@ -8,10 +8,12 @@ import io.mtgj.secret.SecretMode;
 import io.mtgj.transport.ProtocolTag;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,6 +24,11 @@ final class KeyRing
 {
     private static final AtomicInteger STAMPS = new AtomicInteger();
     private static final Key[] NONE = new Key[0];
+    /** Shared by every key of a kind (only read): with thousands of users, a set each would add up. */
+    private static final Set<ProtocolTag> EVERY_TRANSPORT = Collections.unmodifiableSet(
+        EnumSet.allOf(ProtocolTag.class));
+    private static final Set<ProtocolTag> PADDED_ONLY = Collections.unmodifiableSet(
+        EnumSet.of(ProtocolTag.PADDED_INTERMEDIATE));
 
     /** One secret, ready for handshakes. */
     static final class Key
@@ -41,8 +48,7 @@ final class KeyRing
             // Strict mode (protocol.md 2.4 "Use"): secured takes padded intermediate only, simple every transport.
             // mtg v1 accepts every transport inside TLS; current clients use padded intermediate. A FakeTLS replay
             // is caught on its hello, so its frame needs no cache.
-            this.frameCheck = new FrameCheck(key, SecretMode.SECURED == secret.mode() ?
-                EnumSet.of(ProtocolTag.PADDED_INTERMEDIATE) : EnumSet.allOf(ProtocolTag.class),
+            this.frameCheck = new FrameCheck(key, SecretMode.SECURED == secret.mode() ? PADDED_ONLY : EVERY_TRANSPORT,
                 tls ? null : antiReplay, account);
         }
     }
