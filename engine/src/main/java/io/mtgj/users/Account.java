@@ -107,6 +107,27 @@ public final class Account implements ClientAccount
     }
 
     /**
+     * The user's secret changed: its clients under the old key must go (a leaked link is revoked by giving the user
+     * a new key), so the account that admitted them is retired and its counts carry on in a new one.
+     *
+     * @param changed the user as now read, with its new secret.
+     * @return the account to serve the new secret.
+     */
+    Account successor(final UserSpec changed)
+    {
+        final Account next = new Account(spec, usage(), clockMs, onRevoked);
+        next.ingressBytes.set(ingressBytes.get());
+        next.egressBytes.set(egressBytes.get());
+        for (int i = 0; i < FAILURE_LABELS.length; i++)
+        {
+            next.failures.set(i, failures.get(i));
+        }
+        next.update(changed);
+        remove();
+        return next;
+    }
+
+    /**
      * The user left the secrets file: refuse it from now on.
      */
     void remove()

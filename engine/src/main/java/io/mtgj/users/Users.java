@@ -39,6 +39,8 @@ public final class Users
     private final Map<String, Account> accounts = new LinkedHashMap<>();
     /** Removed users whose connections may still be open: swept until they are gone. */
     private final List<Account> retired = new ArrayList<>();
+    /** The counts of users removed while running, so that taking one out and back does not reset its quota. */
+    private final Map<String, Usage> leftUsage = new LinkedHashMap<>();
     private volatile List<Account> current;
     private volatile Consumer<Predicate<ClientAccount>> closer = revoked -> { };
     private volatile Runnable onChange = () -> { };
@@ -195,7 +197,14 @@ public final class Users
             Account account = accounts.get(spec.name());
             if (null == account)
             {
-                account = new Account(spec, saved.get(spec.name()), clockMs, this::onQuotaReached);
+                final Usage left = leftUsage.remove(spec.name());
+                account = new Account(spec, null == left ? saved.get(spec.name()) : left, clockMs,
+                    this::onQuotaReached);
+            }
+            else if (!account.spec().secret().equals(spec.secret()))
+            {
+                retired.add(account);
+                account = account.successor(spec);
             }
             else
             {
@@ -209,6 +218,7 @@ public final class Users
             {
                 old.getValue().remove();
                 retired.add(old.getValue());
+                leftUsage.put(old.getKey(), old.getValue().usage());
             }
         }
         accounts.clear();

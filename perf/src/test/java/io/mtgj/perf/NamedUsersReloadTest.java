@@ -207,20 +207,23 @@ class NamedUsersReloadTest
     }
 
     @Test
-    void shouldServeARotatedKeyUnderTheSameAccount() throws Exception
+    void shouldRevokeTheOldKeyAndKeepTheCountsWhenAKeyIsRotated() throws Exception
     {
         final Secret rotated = Secret.generate(SecretMode.SECURED, null, random);
         final Path file = writeSecrets(dir, line("alice", alice), line("bob", bob));
         try (ProxyFixture fixture = start(file, null))
         {
-            try (ClientConnection client = open(fixture, bob, random))
+            final long before;
+            try (ClientConnection leaked = open(fixture, bob, random))
             {
-                echo(client, random);
+                echo(leaked, random);
+                before = account(fixture, "bob").ingressBytes();
+                Files.writeString(file, line("alice", alice) + "\n" + line("bob", rotated) + "\n");
+                assertTrue(fixture.proxy.reloadUsers());
+                // a new key revokes the old one: its open connections go too, as with a removed user
+                assertTrue(leaked.isClosedByPeer(), "the connection under the old key is closed");
             }
-            fixture.awaitQuiet();
-            final long before = account(fixture, "bob").ingressBytes();
-            Files.writeString(file, line("alice", alice) + "\n" + line("bob", rotated) + "\n");
-            assertTrue(fixture.proxy.reloadUsers());
+            assertEquals(1, fixture.proxy.closed(CloseReason.REVOKED));
             assertTrue(isRefused(fixture, bob, ProtocolTag.PADDED_INTERMEDIATE, random), "the old key");
             assertFalse(isRefused(fixture, rotated, ProtocolTag.PADDED_INTERMEDIATE, random), "the new key");
             fixture.awaitQuiet();
