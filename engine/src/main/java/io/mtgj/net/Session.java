@@ -616,8 +616,13 @@ final class Session implements LinkedClient
     private void startCloak(final HandshakeFailure failure, final Upstream target)
     {
         countFailure(failure);
-        final Upstream cloak = null == target ? reactor.cloak() : target;
-        final UpstreamPlan plan = null == cloak ? null : cloak.plan(null);
+        UpstreamPlan plan = null == target ? null : target.plan(null);
+        if (null == plan || plan.addresses().isEmpty())
+        {
+            // the proxy's own cloak host, also when the one the hello named has not resolved
+            final Upstream cloak = reactor.cloak();
+            plan = null == cloak ? null : cloak.plan(null);
+        }
         if (null == plan || plan.addresses().isEmpty())
         {
             close(CloseReason.BAD_HANDSHAKE);
