@@ -114,6 +114,56 @@ class RuntimeImageTest
     }
 
     @Test
+    void shouldReReadTheSecretsFileOnSighup() throws Exception
+    {
+        final Secret bob = Secret.generate(SecretMode.SIMPLE, null, random);
+        final Path secrets = temp.resolve("secrets.txt");
+        Files.writeString(secrets, "alice " + secret.toHex() + "\n");
+        try (FakeDc dc = FakeDc.start(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)))
+        {
+            final Process proxy = start(IMAGE, "run", "-b", "127.0.0.1:0", "-4", "127.0.0.1", "-6", "::1",
+                "--workers", "1", "--dc-address", "2=127.0.0.1:" + dc.address().getPort(),
+                "--secrets", secrets.toAbsolutePath().toString());
+            final InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port());
+            assertTrue(Files.readString(temp.resolve("stdout")).startsWith("alice tg://proxy?server=127.0.0.1&"),
+                "each link after its user's name");
+            try (TestClient alice = connect(address))
+            {
+                roundTrip(alice, 1_000);
+            }
+
+            // Unchanged, so only the signal makes it read the file again.
+            new ProcessBuilder("kill", "-HUP", String.valueOf(proxy.pid())).start().waitFor();
+            Await.until("a reload on SIGHUP", TIMEOUT_MS, () -> stderrQuietly().contains("secrets file reloaded"));
+            assertTrue(proxy.isAlive(), "SIGHUP does not stop the proxy");
+
+            Files.writeString(secrets, "alice " + secret.toHex() + "\nbob " + bob.toHex() + "\n");
+            new ProcessBuilder("kill", "-HUP", String.valueOf(proxy.pid())).start().waitFor();
+            Await.until("bob to be served", TIMEOUT_MS, () -> stderrQuietly().contains("users=2"));
+            try (TestClient client = TestClient.connect(address, bob, ProtocolTag.INTERMEDIATE, (short)2, random,
+                TIMEOUT_MS))
+            {
+                roundTrip(client, 1_000);
+            }
+            proxy.destroy();
+            assertTrue(proxy.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS), "exited");
+            assertEquals(0, proxy.exitValue(), stderr());
+        }
+    }
+
+    private String stderrQuietly()
+    {
+        try
+        {
+            return stderr();
+        }
+        catch (final IOException notYet)
+        {
+            return "";
+        }
+    }
+
+    @Test
     void shouldExitOneWithAClearMessageWhenThePortIsTaken() throws Exception
     {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")))
