@@ -27,15 +27,15 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code mtg-perf}: the load-test harness. Commands: {@code fake-dc}, {@code load}, {@code relay-baseline},
- * {@code idle}, {@code bench}, {@code soak}, {@code capacity}, {@code middle-bench}. Exit status 2 on bad input, 1 on
- * a failed run.
+ * {@code idle}, {@code bench}, {@code soak}, {@code capacity}, {@code middle-bench}, {@code users-bench}. Exit status
+ * 2 on bad input, 1 on a failed run.
  */
 public final class PerfMain
 {
     static final int STATUS_BAD_INPUT = 2;
     static final int STATUS_FAILED = 1;
     private static final String USAGE = "Usage: mtg-perf fake-dc|load|relay-baseline|idle|bench|soak|capacity|" +
-        "middle-bench [options] (mtg-perf COMMAND --help for its options)";
+        "middle-bench|users-bench [options] (mtg-perf COMMAND --help for its options)";
 
     private PerfMain()
     {
@@ -81,6 +81,8 @@ public final class PerfMain
                     return Capacity.run(parse(args[0], CapacitySettings.options(), rest, out), out);
                 case "middle-bench":
                     return MiddleBench.run(parse(args[0], MiddleBenchSettings.options(), rest, out), out);
+                case "users-bench":
+                    return UsersBench.run(parse(args[0], UsersBenchSettings.options(), rest, out), out);
                 case "soak":
                     return Soak.run(Durations.parseMs(parse(args[0], soakOptions(), rest, out)
                         .getOptionValue("duration", "10m")), out);
