@@ -74,8 +74,9 @@ public final class Proxy implements AutoCloseable
     private final ScheduledExecutorService control;
     /** Promoted-channel mode's middle proxies; null in direct mode. */
     private final MiddleProxies middleProxies;
-    /** Named users ({@code --secrets}); null with one secret. */
+    /** Named users ({@code --secrets}) and the cloak hosts their secrets name; null with one secret. */
     private final Users users;
+    private final CloakHosts cloakHosts;
     private StatsEndpoint statsEndpoint;
     private StatsdReporter statsd;
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
@@ -86,13 +87,14 @@ public final class Proxy implements AutoCloseable
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Proxy(final ProxyConfig config, final ReactorGroup reactors, final ScheduledExecutorService control,
-        final MiddleProxies middleProxies, final Users users)
+        final MiddleProxies middleProxies, final Users users, final CloakHosts cloakHosts)
     {
         this.config = config;
         this.reactors = reactors;
         this.control = control;
         this.middleProxies = middleProxies;
         this.users = users;
+        this.cloakHosts = cloakHosts;
     }
 
     /**
@@ -107,7 +109,7 @@ public final class Proxy implements AutoCloseable
         final UsersSettings usersSettings = config.users();
         final Users users = null == usersSettings ? null :
             Users.load(usersSettings.secretsFile(), usersSettings.stateDir(), System::currentTimeMillis);
-        final CloakHosts cloakHosts = new CloakHosts(config.cloakPort());
+        final CloakHosts cloakHosts = null == users ? null : new CloakHosts(config.cloakPort());
         final SecretsMode mode;
         if (null == users)
         {
@@ -173,7 +175,7 @@ public final class Proxy implements AutoCloseable
             {
                 watchUsers(users, mode, cloakHosts, group, control);
             }
-            final Proxy proxy = new Proxy(config, group, control, middle, users);
+            final Proxy proxy = new Proxy(config, group, control, middle, users, cloakHosts);
             try
             {
                 proxy.startStats();
@@ -201,6 +203,10 @@ public final class Proxy implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             control.shutdownNow();
+            if (null != cloakHosts)
+            {
+                cloakHosts.close();
+            }
             throw ex;
         }
     }
@@ -570,6 +576,7 @@ public final class Proxy implements AutoCloseable
             if (null != users)
             {
                 users.save(); // after the reactors: every connection is closed and counted
+                cloakHosts.close();
             }
             LOG.log(System.Logger.Level.INFO, "proxy stopped");
         }

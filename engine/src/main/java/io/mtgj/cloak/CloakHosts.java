@@ -6,16 +6,25 @@ import io.mtgj.net.Upstream;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The cloak hosts of a proxy whose FakeTLS secrets name several hostnames (named users): a stranger whose hello names
  * one of them is fronted to that host, so each looks like its own website. Only hosts some secret names are ever
- * dialed: the proxy never becomes a relay to a host a stranger picks. Resolved off the reactors, like
- * {@link CloakUpstream}.
+ * dialed: the proxy never becomes a relay to a host a stranger picks. Names are resolved on a thread of their own, one
+ * after another: thousands of them would hold up the start, or the control thread, for minutes. Until a host
+ * resolves, strangers naming it meet the proxy's own cloak host.
  */
-public final class CloakHosts
+public final class CloakHosts implements AutoCloseable
 {
     private final int port;
+    private final ExecutorService resolver = Executors.newSingleThreadExecutor(task ->
+    {
+        final Thread thread = new Thread(task, "mtg-cloak-dns");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile Map<String, CloakUpstream> byHost = Map.of();
 
     /**
@@ -27,7 +36,7 @@ public final class CloakHosts
     }
 
     /**
-     * Keep exactly these hosts, resolving the new ones now; blocks on DNS, so never call it on a reactor.
+     * Keep exactly these hosts; new ones are resolved in the background.
      *
      * @param hosts the FakeTLS secrets' hostnames.
      */
@@ -40,7 +49,7 @@ public final class CloakHosts
             if (null == upstream)
             {
                 upstream = new CloakUpstream(new HostPort(host, port));
-                upstream.refresh();
+                resolver.execute(upstream::refresh);
             }
             next.put(host, upstream);
         }
@@ -48,13 +57,13 @@ public final class CloakHosts
     }
 
     /**
-     * Resolve every host again, keeping the last good address of one that fails.
+     * Resolve every host again in the background, keeping the last good address of one that fails.
      */
     public void refresh()
     {
         for (final CloakUpstream upstream : byHost.values())
         {
-            upstream.refresh();
+            resolver.execute(upstream::refresh);
         }
     }
 
@@ -64,5 +73,14 @@ public final class CloakHosts
     public Map<String, Upstream> upstreams()
     {
         return Map.copyOf(byHost);
+    }
+
+    /**
+     * Stop resolving.
+     */
+    @Override
+    public void close()
+    {
+        resolver.shutdownNow();
     }
 }

@@ -86,6 +86,19 @@ final class KeyRing
         this.cloakByHost = Map.copyOf(cloakHosts);
     }
 
+    /**
+     * @return the most secrets one handshake may have to try: the obfuscated2 ones, or one host's FakeTLS ones.
+     */
+    int widestChoice()
+    {
+        int widest = obfuscated2.length;
+        for (final Key[] keys : tlsByHost.values())
+        {
+            widest = Math.max(widest, keys.length);
+        }
+        return widest;
+    }
+
     boolean hasTls()
     {
         return !tlsByHost.isEmpty();

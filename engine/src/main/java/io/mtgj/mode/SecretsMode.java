@@ -87,7 +87,9 @@ public final class SecretsMode implements ClientMode
         {
             throw new IllegalArgumentException("at least one secret is needed");
         }
-        ring = new KeyRing(credentials, cloakHosts, antiReplay);
+        final KeyRing next = new KeyRing(credentials, cloakHosts, antiReplay);
+        recent.sizeFor(next.widestChoice());
+        ring = next;
     }
 
     @Override
