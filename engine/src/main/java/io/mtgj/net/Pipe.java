@@ -95,10 +95,6 @@ final class Pipe implements BufferWaiter, RelayPipe
     }
 
     /**
-     * Start transcoding: bytes from {@code fromIndex} on are decrypted and re-encrypted now; earlier ones (the
-     * handshake) are dropped.
-     */
-    /**
      * Count the client's side of this pipe towards a named user's account from now on.
      *
      * @param account the account the client proved.
@@ -115,6 +111,10 @@ final class Pipe implements BufferWaiter, RelayPipe
         }
     }
 
+    /**
+     * Start transcoding: bytes from {@code fromIndex} on are decrypted and re-encrypted now; earlier ones (the
+     * handshake) are dropped.
+     */
     void startRelay(final int fromIndex, final AesCtr sourceCipher, final AesCtr sinkCipher)
     {
         this.sourceCipher = sourceCipher;

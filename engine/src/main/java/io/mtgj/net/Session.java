@@ -598,10 +598,6 @@ final class Session implements LinkedClient
     }
 
     /**
-     * Not our client and the mode fronts such clients: send everything read so far, untouched, to the cloak host and
-     * relay both ways from then on (protocol.md 6).
-     */
-    /**
      * A denied client of a FakeTLS proxy with {@code --cloak-denied}: straight to the cloak host, unread.
      */
     void cloakAtOnce()
@@ -611,6 +607,9 @@ final class Session implements LinkedClient
     }
 
     /**
+     * Not our client and the mode fronts such clients: send everything read so far, untouched, to the cloak host and
+     * relay both ways from then on (protocol.md 6).
+     *
      * @param target the cloak host the client's hello named, or null for the proxy's own.
      */
     private void startCloak(final HandshakeFailure failure, final Upstream target)
