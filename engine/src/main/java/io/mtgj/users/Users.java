@@ -46,6 +46,8 @@ public final class Users
     private volatile Runnable onChange = () -> { };
     private Object fileStamp;
     private long savedAtMs;
+    /** What was last written: an idle proxy does not rewrite the same file (a router's flash wears). */
+    private Map<String, Usage> lastSaved = Map.of();
     private boolean saveFailed;
 
     private Users(final Path file, final UsageStore store, final LongSupplier clockMs)
@@ -287,9 +289,14 @@ public final class Users
         {
             usage.put(account.name(), account.usage());
         }
+        if (usage.equals(lastSaved))
+        {
+            return;
+        }
         try
         {
             store.save(usage);
+            lastSaved = usage;
             if (saveFailed)
             {
                 LOG.log(System.Logger.Level.INFO, "user usage saved again file={0}", store.file());

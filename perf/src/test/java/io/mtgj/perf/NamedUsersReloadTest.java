@@ -223,7 +223,9 @@ class NamedUsersReloadTest
                 // a new key revokes the old one: its open connections go too, as with a removed user
                 assertTrue(leaked.isClosedByPeer(), "the connection under the old key is closed");
             }
-            assertEquals(1, fixture.proxy.closed(CloseReason.REVOKED));
+            // the client sees the close before the reactor has counted it
+            Await.until("the revocation to be counted", TIMEOUT_MS,
+                () -> 1 == fixture.proxy.closed(CloseReason.REVOKED));
             assertTrue(isRefused(fixture, bob, ProtocolTag.PADDED_INTERMEDIATE, random), "the old key");
             assertFalse(isRefused(fixture, rotated, ProtocolTag.PADDED_INTERMEDIATE, random), "the new key");
             fixture.awaitQuiet();
@@ -334,7 +336,8 @@ class NamedUsersReloadTest
             assertTrue(isRefused(fixture, bob, ProtocolTag.PADDED_INTERMEDIATE, random), "out of quota");
             Await.until("the quota refusal to be counted", TIMEOUT_MS,
                 () -> 1 == fixture.proxy.rejected(RejectReason.USER_QUOTA));
-            assertEquals(1, fixture.proxy.closed(CloseReason.REVOKED));
+            Await.until("the revocation to be counted", TIMEOUT_MS,
+                () -> 1 == fixture.proxy.closed(CloseReason.REVOKED));
             fixture.awaitQuiet();
         }
         assertTrue(Long.parseLong(savedLine(state, "metered")[2]) >= QUOTA_BYTES, "the used-up quota is saved");
