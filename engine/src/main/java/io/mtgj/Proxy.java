@@ -4,6 +4,7 @@ import io.mtgj.access.AccessList;
 import io.mtgj.antireplay.AntiReplayCache;
 import io.mtgj.clock.ClockCheck;
 import io.mtgj.cloak.CloakUpstream;
+import io.mtgj.config.AccessSettings;
 import io.mtgj.config.Capacity;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.config.StatsConfig;
@@ -162,15 +163,16 @@ public final class Proxy implements AutoCloseable
             {
                 new ClockCheck(config.ntpServers(), config.tolerateTimeSkewMs()).start(control, CLOCK_CHECK_MS);
             }
+            final AccessSettings access = config.access();
             final AccessList accessList =
-                new AccessList(config.allowCidrs(), config.denyCidrs(), config.blocklists());
-            if (!config.blocklists().isEmpty())
+                new AccessList(access.allowCidrs(), access.denyCidrs(), access.blocklists());
+            if (!access.blocklists().isEmpty())
             {
                 control.scheduleWithFixedDelay(accessList::reload, BLOCKLIST_POLL_MS, BLOCKLIST_POLL_MS,
                     TimeUnit.MILLISECONDS);
             }
             final ReactorGroup group = new ReactorGroup(config, mode, upstream, cloak,
-                new ClientGate(accessList, config.maxConnectionsPerIp(), config.cloaksDenied()));
+                new ClientGate(accessList, access.maxConnectionsPerIp(), access.cloaksDenied()));
             if (null != users)
             {
                 watchUsers(users, mode, cloakHosts, group, control);

@@ -72,12 +72,8 @@ public final class ProxyConfig
     private final java.net.URI middleProxyConfigUrlV6;
     private final MiddleProxySettings middleProxy;
     private final java.net.InetAddress publicIpv4;
-    private final List<String> allowCidrs;
-    private final List<String> denyCidrs;
-    private final List<java.nio.file.Path> blocklists;
-    private final int maxConnectionsPerIp;
+    private final AccessSettings access;
     private final int maxHandshakes;
-    private final boolean cloaksDenied;
     private final Capacity capacity;
     private final long shutdownTimeoutMs;
     private final StatsConfig stats;
@@ -139,23 +135,12 @@ public final class ProxyConfig
         middleProxyConfigUrl = checkUrl("--middle-proxy-config-url", b.middleProxyConfigUrl);
         middleProxyConfigUrlV6 = checkUrl("--middle-proxy-config-url-v6", b.middleProxyConfigUrlV6);
         publicIpv4 = b.publicIpv4;
-        allowCidrs = List.copyOf(b.allowCidrs);
-        denyCidrs = List.copyOf(b.denyCidrs);
-        io.mtgj.access.CidrSet.parse(allowCidrs); // names a bad network now rather than at start
-        io.mtgj.access.CidrSet.parse(denyCidrs);
-        blocklists = List.copyOf(b.blocklists);
-        if (b.maxConnectionsPerIp < 0)
-        {
-            throw new IllegalArgumentException("bad --max-connections-per-ip " + b.maxConnectionsPerIp +
-                ": expected 0 (no limit) or more");
-        }
-        maxConnectionsPerIp = b.maxConnectionsPerIp;
+        access = new AccessSettings(b.allowCidrs, b.denyCidrs, b.blocklists, b.maxConnectionsPerIp, b.cloaksDenied);
         if (b.maxHandshakes < 1)
         {
             throw new IllegalArgumentException("bad --max-handshakes " + b.maxHandshakes + ": expected 1 or more");
         }
         maxHandshakes = b.maxHandshakes;
-        cloaksDenied = b.cloaksDenied;
         capacity = new Capacity(b.readBufferBytes, b.writeBufferBytes, b.bufferMemoryBytes, b.maxConnections,
             b.stallTimeoutMs, b.maxDirectMemoryBytes > 0 ? b.maxDirectMemoryBytes : Capacity.maxDirectMemoryBytes(),
             0 != b.openFileLimit ? b.openFileLimit : Capacity.readOpenFileLimit(), workers, null != adTag,
@@ -403,43 +388,11 @@ public final class ProxyConfig
     }
 
     /**
-     * @return networks allowed ({@code --allow-cidr}); empty allows everyone not denied.
+     * @return who may connect: access lists, block lists, the per-address limit.
      */
-    public List<String> allowCidrs()
+    public AccessSettings access()
     {
-        return allowCidrs;
-    }
-
-    /**
-     * @return networks denied ({@code --deny-cidr}).
-     */
-    public List<String> denyCidrs()
-    {
-        return denyCidrs;
-    }
-
-    /**
-     * @return block-list files ({@code --blocklist}), reloaded when they change.
-     */
-    public List<java.nio.file.Path> blocklists()
-    {
-        return blocklists;
-    }
-
-    /**
-     * @return concurrent connections allowed per client IP; 0 for no limit.
-     */
-    public int maxConnectionsPerIp()
-    {
-        return maxConnectionsPerIp;
-    }
-
-    /**
-     * @return whether denied clients of a FakeTLS proxy are fronted to the cloak host instead of reset.
-     */
-    public boolean cloaksDenied()
-    {
-        return cloaksDenied;
+        return access;
     }
 
     /**

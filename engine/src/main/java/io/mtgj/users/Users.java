@@ -184,10 +184,11 @@ public final class Users
         final Set<String> before = new LinkedHashSet<>(accounts.keySet());
         apply(specs, Map.of());
         before.removeAll(accounts.keySet());
-        LOG.log(System.Logger.Level.INFO, "secrets file reloaded file={0} users={1} removed={2}", file,
-            current.size(), before.isEmpty() ? "none" : String.join(",", before));
         onChange.run();
         closeRevoked(true);
+        // logged once the new secrets are served: a script that waits for this line may use them
+        LOG.log(System.Logger.Level.INFO, "secrets file reloaded file={0} users={1} removed={2}", file,
+            current.size(), before.isEmpty() ? "none" : String.join(",", before));
         return true;
     }
 

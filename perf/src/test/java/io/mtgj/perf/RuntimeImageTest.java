@@ -122,14 +122,14 @@ class RuntimeImageTest
         try (FakeDc dc = FakeDc.start(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)))
         {
             final Process proxy = start(IMAGE, "run", "-b", "127.0.0.1:0", "-4", "127.0.0.1", "-6", "::1",
-                "--workers", "1", "--dc-address", "2=127.0.0.1:" + dc.address().getPort(),
+                "--workers", "1", "--dc-address", "2=127.0.0.1:" + dc.address().getPort(), "-v",
                 "--secrets", secrets.toAbsolutePath().toString());
             final InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port());
             assertTrue(Files.readString(temp.resolve("stdout")).startsWith("alice tg://proxy?server=127.0.0.1&"),
                 "each link after its user's name");
             try (TestClient alice = connect(address))
             {
-                roundTrip(alice, 1_000);
+                roundTripOrSayWhy(alice);
             }
 
             // Unchanged, so only the signal makes it read the file again.
@@ -143,11 +143,27 @@ class RuntimeImageTest
             try (TestClient client = TestClient.connect(address, bob, ProtocolTag.INTERMEDIATE, (short)2, random,
                 TIMEOUT_MS))
             {
-                roundTrip(client, 1_000);
+                roundTripOrSayWhy(client);
             }
             proxy.destroy();
             assertTrue(proxy.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS), "exited");
             assertEquals(0, proxy.exitValue(), stderr());
+        }
+    }
+
+    /**
+     * A round trip whose failure carries the proxy's log (run with -v: each connection's close and its reason).
+     */
+    private void roundTripOrSayWhy(final TestClient client) throws Exception
+    {
+        try
+        {
+            roundTrip(client, 1_000);
+        }
+        catch (final AssertionError | IOException ex)
+        {
+            Thread.sleep(200); // the close's log line
+            throw new AssertionError("round trip failed; the proxy's log:\n" + stderr(), ex);
         }
     }
 
