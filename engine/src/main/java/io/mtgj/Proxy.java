@@ -32,7 +32,6 @@ import io.mtgj.telegram.DirectUpstream;
 import io.mtgj.users.Account;
 import io.mtgj.users.Users;
 
-
 import io.prometheus.client.CollectorRegistry;
 import org.agrona.concurrent.SystemEpochClock;
 
