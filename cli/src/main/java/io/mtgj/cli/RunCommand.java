@@ -467,7 +467,7 @@ final class RunCommand
         final List<java.nio.file.Path> paths = new ArrayList<>();
         for (final String text : texts(flag, commandLine, env))
         {
-            paths.add(java.nio.file.Path.of(text));
+            paths.add(UserPaths.of(text));
         }
         return paths;
     }

@@ -54,7 +54,8 @@ final class SecretSource
         }
         else
         {
-            builder = usersBuilder(Path.of(secretsFile.text()), null == stateDir ? null : Path.of(stateDir.text()));
+            builder = usersBuilder(UserPaths.of(secretsFile.text()),
+                null == stateDir ? null : UserPaths.of(stateDir.text()));
             secretArguments = 0;
         }
         final int extra = positional.size() - secretArguments;

@@ -281,7 +281,7 @@ final class UsersCommand
     {
         try
         {
-            return Path.of(text);
+            return UserPaths.of(text);
         }
         catch (final InvalidPathException ex)
         {

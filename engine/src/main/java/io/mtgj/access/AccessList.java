@@ -1,5 +1,7 @@
 package io.mtgj.access;
 
+import io.mtgj.config.FileErrors;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +49,8 @@ public final class AccessList
             }
             catch (final IOException ex)
             {
-                throw new IllegalArgumentException("cannot read --blocklist " + blocklists.get(i) + ": " + ex);
+                throw new IllegalArgumentException(
+                    "cannot read --blocklist " + blocklists.get(i) + ": " + FileErrors.reason(ex));
             }
         }
         this.deny = build();
@@ -98,7 +101,7 @@ public final class AccessList
             catch (final IOException | IllegalArgumentException ex)
             {
                 LOG.log(System.Logger.Level.WARNING, "block list {0} not reloaded, keeping its last contents: {1}",
-                    file, ex.getMessage());
+                    file, ex instanceof IOException ? FileErrors.reason((IOException)ex) : ex.getMessage());
             }
         }
         if (changed)

@@ -1,5 +1,7 @@
 package io.mtgj.users;
 
+import io.mtgj.config.FileErrors;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -70,7 +72,7 @@ public final class UsageStore
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot read usage file " + file + ": " + UsersFile.reason(ex), ex);
+            throw new UncheckedIOException("cannot read usage file " + file + ": " + FileErrors.reason(ex), ex);
         }
         // malformed UTF-8 becomes U+FFFD, which no name allows, so such a line is skipped like any other bad one
         final String text = new String(bytes, StandardCharsets.UTF_8);
@@ -178,7 +180,7 @@ public final class UsageStore
         }
         catch (final IOException ex)
         {
-            throw new IOException("cannot save usage file " + file + ": " + UsersFile.reason(ex), ex);
+            throw new IOException("cannot save usage file " + file + ": " + FileErrors.reason(ex), ex);
         }
         syncDirectory();
     }
@@ -228,7 +230,7 @@ public final class UsageStore
         }
         catch (final IOException ex)
         {
-            LOG.log(System.Logger.Level.DEBUG, "cannot sync directory {0}: {1}", dir, UsersFile.reason(ex));
+            LOG.log(System.Logger.Level.DEBUG, "cannot sync directory {0}: {1}", dir, FileErrors.reason(ex));
         }
     }
 
@@ -246,7 +248,7 @@ public final class UsageStore
         }
         catch (final IOException ex)
         {
-            throw new IOException("cannot create state directory " + dir + ": " + UsersFile.reason(ex), ex);
+            throw new IOException("cannot create state directory " + dir + ": " + FileErrors.reason(ex), ex);
         }
         if (!Files.isDirectory(dir))
         {
@@ -258,7 +260,7 @@ public final class UsageStore
         }
         catch (final IOException ex)
         {
-            throw new IOException("cannot write in state directory " + dir + ": " + UsersFile.reason(ex), ex);
+            throw new IOException("cannot write in state directory " + dir + ": " + FileErrors.reason(ex), ex);
         }
     }
 }

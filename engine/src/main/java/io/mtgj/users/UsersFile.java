@@ -1,25 +1,18 @@
 package io.mtgj.users;
 
+import io.mtgj.config.FileErrors;
 import io.mtgj.secret.Hex;
 import io.mtgj.secret.Secret;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -64,7 +57,7 @@ public final class UsersFile
         }
         catch (final IOException ex)
         {
-            throw new UsersFileException(name, 0, "cannot read secrets file " + name + ": " + reason(ex));
+            throw new UsersFileException(name, 0, "cannot read secrets file " + name + ": " + FileErrors.reason(ex));
         }
         return parse(text, name);
     }
@@ -258,42 +251,4 @@ public final class UsersFile
             "2027-06-30 (the user expires at the end of that day, UTC)");
     }
 
-    /**
-     * @param ex a failed file operation.
-     * @return the reason in a few plain words, never an exception class name, e.g. {@code no such file}.
-     */
-    static String reason(final IOException ex)
-    {
-        if (ex instanceof NoSuchFileException)
-        {
-            return "no such file";
-        }
-        if (ex instanceof AccessDeniedException)
-        {
-            return "permission denied";
-        }
-        if (ex instanceof NotDirectoryException)
-        {
-            return "not a directory";
-        }
-        if (ex instanceof FileAlreadyExistsException)
-        {
-            return "exists and is not a directory";
-        }
-        if (ex instanceof DirectoryNotEmptyException)
-        {
-            return "is a directory";
-        }
-        if (ex instanceof CharacterCodingException)
-        {
-            return "not UTF-8 text";
-        }
-        final String reason = ex instanceof FileSystemException ? ((FileSystemException)ex).getReason() :
-            ex.getMessage();
-        if (null == reason || reason.isBlank())
-        {
-            return "input/output error";
-        }
-        return reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1);
-    }
 }

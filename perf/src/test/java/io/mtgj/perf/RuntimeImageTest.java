@@ -180,6 +180,38 @@ class RuntimeImageTest
     }
 
     @Test
+    void shouldTakeRelativePathsFromTheDirectoryItRunsIn() throws Exception
+    {
+        final Path workdir = Files.createDirectories(temp.resolve("work"));
+        Files.writeString(workdir.resolve("secrets.txt"), "alice " + secret.toHex() + "\n");
+        Files.writeString(workdir.resolve("deny.txt"), "192.0.2.0/24\n");
+
+        final Process missing = start(IMAGE, workdir, Map.of(), "run", "-b", "127.0.0.1:0", "-4", "127.0.0.1", "-6",
+            "::1", "--blocklist", "nowhere.txt", secret.toHex());
+        assertTrue(missing.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        assertEquals(2, missing.exitValue());
+        assertEquals("mtg: cannot read --blocklist " + workdir.toRealPath().resolve("nowhere.txt") +
+            ": no such file\n", stderr());
+
+        try (FakeDc dc = FakeDc.start(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)))
+        {
+            final Process proxy = start(IMAGE, workdir, Map.of("MTG_STATE_DIR", "state"), "run", "-b",
+                "127.0.0.1:0", "-4", "127.0.0.1", "-6", "::1", "--workers", "1", "--dc-address",
+                "2=127.0.0.1:" + dc.address().getPort(), "--secrets", "secrets.txt", "--blocklist", "deny.txt");
+            final InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port());
+            try (TestClient alice = connect(address))
+            {
+                roundTripOrSayWhy(alice);
+            }
+            proxy.destroy();
+            assertTrue(proxy.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS), "exited");
+            assertEquals(0, proxy.exitValue(), stderr());
+            assertTrue(Files.readString(workdir.resolve("state").resolve("users-usage.tsv")).contains("alice\t"),
+                "the usage saved under the user's directory");
+        }
+    }
+
+    @Test
     void shouldExitOneWithAClearMessageWhenThePortIsTaken() throws Exception
     {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")))
@@ -228,6 +260,15 @@ class RuntimeImageTest
      */
     private Process start(final Path home, final Map<String, String> env, final String... args) throws IOException
     {
+        return start(home, null, env, args);
+    }
+
+    /**
+     * @param workdir the directory to run in, or null for this process's.
+     */
+    private Process start(final Path home, final Path workdir, final Map<String, String> env, final String... args)
+        throws IOException
+    {
         final Path emptyPath = Files.createDirectories(temp.resolve("empty-path"));
         final List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/mtg").toAbsolutePath().toString());
@@ -235,6 +276,10 @@ class RuntimeImageTest
         final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectOutput(temp.resolve("stdout").toFile())
             .redirectError(temp.resolve("stderr").toFile());
+        if (null != workdir)
+        {
+            builder.directory(workdir.toFile());
+        }
         builder.environment().clear();
         builder.environment().put("PATH", emptyPath.toString());
         builder.environment().putAll(env);
