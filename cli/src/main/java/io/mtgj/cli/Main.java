@@ -60,7 +60,12 @@ public final class Main
      */
     static int run(final String[] args, final Map<String, String> env, final PrintStream out, final PrintStream err)
     {
-        return run(args, env, out, err, Main::stopOnSignals);
+        final StopSignals signals = new StopSignals();
+        if (args.length > 0 && "run".equals(args[0]))
+        {
+            signals.install();
+        }
+        return run(args, env, out, err, signals::attach);
     }
 
     /**
@@ -127,18 +132,5 @@ public final class Main
         {
             return "unknown";
         }
-    }
-
-    private static void stopOnSignals(final RunCommand.Running running)
-    {
-        // SIGTERM and SIGINT: refuse new clients, let open ones finish, exit 0; a second signal hurries it
-        SignalTrap.install(running::shutdown, "TERM", "INT");
-        if (null != running.proxy().users())
-        {
-            // with --secrets, SIGHUP re-reads the secrets file, as daemons do with their configuration
-            SignalTrap.install(() -> running.proxy().reloadUsers(), "HUP");
-        }
-        // anything else that ends the JVM (SIGHUP, or the handlers above missing) still closes every connection
-        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "mtg-shutdown"));
     }
 }

@@ -212,6 +212,25 @@ class RuntimeImageTest
     }
 
     @Test
+    void shouldStopCleanlyOnSigtermWhileStillStarting() throws Exception
+    {
+        // a public-address service that takes the connection and never answers: start-up waits for it (5 s)
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")))
+        {
+            final Process proxy = start(IMAGE, "run", "-b", "127.0.0.1:0", "--public-ip-url",
+                "http://127.0.0.1:" + silent.getLocalPort() + "/", secret.toHex());
+            Await.until("the proxy to be bound and detecting its address", TIMEOUT_MS,
+                () -> stderrQuietly().contains("proxy started"));
+
+            proxy.destroy(); // SIGTERM, before the links are printed
+
+            assertTrue(proxy.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS), "exited");
+            assertEquals(0, proxy.exitValue(), stderr());
+            assertTrue(stderr().contains("proxy stopped"), stderr());
+        }
+    }
+
+    @Test
     void shouldExitOneWithAClearMessageWhenThePortIsTaken() throws Exception
     {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")))
