@@ -2,6 +2,7 @@ package io.mtgj.cli;
 
 import io.mtgj.Proxy;
 import io.mtgj.config.ByteSize;
+import io.mtgj.config.ClientIpLogging;
 import io.mtgj.config.Durations;
 import io.mtgj.config.HostPort;
 import io.mtgj.config.PreferIp;
@@ -135,6 +136,8 @@ final class RunCommand
         final ProxyConfig.Builder builder = SecretSource.builder(commandLine.getArgList(),
             value(RunFlag.SECRETS, commandLine, env), value(RunFlag.STATE_DIR, commandLine, env));
 
+        ifGiven(RunFlag.LOG_CLIENT_IP, commandLine, env,
+            v -> builder.logClientIp(parse(v, text -> ClientIpLogging.fromCliName(text.toLowerCase(Locale.ROOT)))));
         final boolean debug = isOn(RunFlag.DEBUG, commandLine, env);
         final boolean verbose = isOn(RunFlag.VERBOSE, commandLine, env);
 

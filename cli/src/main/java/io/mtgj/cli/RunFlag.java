@@ -1,6 +1,7 @@
 package io.mtgj.cli;
 
 import io.mtgj.config.ByteSize;
+import io.mtgj.config.ClientIpLogging;
 import io.mtgj.config.Capacity;
 import io.mtgj.config.Durations;
 import io.mtgj.config.PreferIp;
@@ -26,6 +27,8 @@ enum RunFlag
         "log everything, down to each connection's steps (TRACE)"),
     VERBOSE("v", "verbose", null, "MTG_VERBOSE", "false",
         "log connection events too (DEBUG)"),
+    LOG_CLIENT_IP(null, "log-client-ip", "HOW", "MTG_LOG_CLIENT_IP", ClientIpLogging.TRUNCATE.cliName(),
+        "how logs show client addresses: full, truncate (IPv4 to its /24, IPv6 to its /48) or none"),
     BIND("b", "bind", "HOST:PORT", "MTG_BIND", ProxyConfig.DEFAULT_BIND,
         "address to listen on; IPv6 as [addr]:port"),
     PUBLIC_IPV4("4", "public-ipv4", "IP[:PORT]", "MTG_PUBLIC_IPV4", "detected",

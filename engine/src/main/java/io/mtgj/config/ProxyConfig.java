@@ -76,6 +76,7 @@ public final class ProxyConfig
     private final int maxHandshakes;
     private final Capacity capacity;
     private final long shutdownTimeoutMs;
+    private final ClientIpLogging clientIpLogging;
     private final StatsConfig stats;
 
     private ProxyConfig(final Builder b)
@@ -156,6 +157,7 @@ public final class ProxyConfig
                 Durations.format(MAX_SHUTDOWN_TIMEOUT_MS));
         }
         shutdownTimeoutMs = b.shutdownTimeoutMs;
+        clientIpLogging = b.clientIpLogging;
         if (null == b.stats)
         {
             throw new IllegalArgumentException("a stats configuration is required (StatsConfig.DISABLED for none)");
@@ -340,6 +342,14 @@ public final class ProxyConfig
     }
 
     /**
+     * @return how client addresses appear in logs ({@code --log-client-ip}).
+     */
+    public ClientIpLogging clientIpLogging()
+    {
+        return clientIpLogging;
+    }
+
+    /**
      * @return where metrics go: the Prometheus endpoint and statsd, each off unless configured.
      */
     public StatsConfig stats()
@@ -447,6 +457,7 @@ public final class ProxyConfig
         private long openFileLimit;
         private long middleHeapBytesPerWorker;
         private long shutdownTimeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS;
+        private ClientIpLogging clientIpLogging = ClientIpLogging.TRUNCATE;
 
         private Builder(final Secret secret)
         {
@@ -760,6 +771,16 @@ public final class ProxyConfig
         public Builder middlePingIntervalMs(final long ms)
         {
             this.middlePingIntervalMs = ms;
+            return this;
+        }
+
+        /**
+         * @param logging how client addresses appear in logs.
+         * @return this.
+         */
+        public Builder logClientIp(final ClientIpLogging logging)
+        {
+            this.clientIpLogging = logging;
             return this;
         }
 

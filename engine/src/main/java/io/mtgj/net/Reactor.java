@@ -1,5 +1,6 @@
 package io.mtgj.net;
 
+import io.mtgj.config.ClientIpLogging;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.crypto.CtrTranscoder;
 import io.mtgj.stats.LatencyRecorders;
@@ -10,6 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.DeadlineTimerWheel;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
@@ -104,6 +106,7 @@ public final class Reactor implements Runnable, ReactorServices
     private final long dialTimeoutNs;
     private final long idleTimeoutNs;
     private final long stallTimeoutNs;
+    private final ClientIpLogging clientIpLogging;
     private final long dormantAfterNs;
     private Selector selector;
     private SelectionKey listenerKey;
@@ -175,6 +178,7 @@ public final class Reactor implements Runnable, ReactorServices
         this.dialTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.dialTimeoutMs());
         this.idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
         this.stallTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.capacity().stallTimeoutMs());
+        this.clientIpLogging = config.clientIpLogging();
         this.dormantAfterNs = Math.min(DORMANT_AFTER_NS, idleTimeoutNs / 4);
         this.latencies = config.stats().hasEndpoint() ? LatencyRecorders.create() : LatencyRecorders.disabled();
         this.nowNs = System.nanoTime();
@@ -882,6 +886,15 @@ public final class Reactor implements Runnable, ReactorServices
     long idleTimeoutNs()
     {
         return idleTimeoutNs;
+    }
+
+    /**
+     * @param client a client's address.
+     * @return it as logs may show it ({@code --log-client-ip}).
+     */
+    String logged(final InetSocketAddress client)
+    {
+        return clientIpLogging.format(client);
     }
 
     long stallTimeoutNs()

@@ -889,19 +889,11 @@ final class Session implements LinkedClient
     }
 
     /**
-     * @return the client's address as {@code ip:port} ({@code [ip]:port} for IPv6); only for logs, so it may
-     *         allocate.
+     * @return the client's address as {@code --log-client-ip} lets logs show it; only for logs, so it may allocate.
      */
     private String clientText()
     {
-        if (remote instanceof InetSocketAddress)
-        {
-            final InetSocketAddress address = (InetSocketAddress)remote;
-            final String host = null == address.getAddress() ? address.getHostString() :
-                address.getAddress().getHostAddress();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
-        }
-        return String.valueOf(remote);
+        return remote instanceof InetSocketAddress ? reactor.logged((InetSocketAddress)remote) : "-";
     }
 
     private static String lower(final Enum<?> value)
