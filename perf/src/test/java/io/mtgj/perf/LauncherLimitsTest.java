@@ -134,7 +134,10 @@ class LauncherLimitsTest
 
         final String[] words = out.trim().split(" ", 3);
         assertEquals(3, words.length, out + err);
-        assertEquals("@lib/jvm.options -jar lib/mtg.jar run dd00", words[2], "what java was given: " + out);
+        // the directory it was run in goes along, for relative paths (the environment has no PWD: the physical one)
+        final String workdir = Path.of("").toAbsolutePath().toRealPath().toString();
+        assertEquals("@lib/jvm.options -Dmtg.workdir=" + workdir + " -jar lib/mtg.jar run dd00", words[2],
+            "what java was given: " + out);
         return new Started(limit(words[0]), limit(words[1]), err);
     }
 
