@@ -3,8 +3,10 @@ package io.mtgj.cloak;
 import io.mtgj.config.HostPort;
 import io.mtgj.net.Upstream;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +20,10 @@ import java.util.concurrent.Executors;
  */
 public final class CloakHosts implements AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger("io.mtgj.cloak");
+    /** How many unresolved names a warning lists; the rest are counted. */
+    private static final int NAMES_LISTED = 5;
+
     private final int port;
     private final ExecutorService resolver = Executors.newSingleThreadExecutor(task ->
     {
@@ -43,17 +49,22 @@ public final class CloakHosts implements AutoCloseable
     public synchronized void keep(final Collection<String> hosts)
     {
         final Map<String, CloakUpstream> next = new HashMap<>();
+        final List<CloakUpstream> added = new ArrayList<>();
         for (final String host : hosts)
         {
             CloakUpstream upstream = byHost.get(host);
             if (null == upstream)
             {
-                upstream = new CloakUpstream(new HostPort(host, port));
-                resolver.execute(upstream::refresh);
+                upstream = new CloakUpstream(new HostPort(host, port), true);
+                added.add(upstream);
             }
             next.put(host, upstream);
         }
         byHost = Map.copyOf(next);
+        if (!added.isEmpty())
+        {
+            resolver.execute(() -> resolve(added));
+        }
     }
 
     /**
@@ -61,9 +72,30 @@ public final class CloakHosts implements AutoCloseable
      */
     public void refresh()
     {
-        for (final CloakUpstream upstream : byHost.values())
+        final List<CloakUpstream> all = new ArrayList<>(byHost.values());
+        resolver.execute(() -> resolve(all));
+    }
+
+    /**
+     * Resolve each host in turn and say in one line which did not resolve: with thousands of users' hosts, a DNS
+     * outage would otherwise log a line a host.
+     */
+    private static void resolve(final List<CloakUpstream> upstreams)
+    {
+        final List<String> failed = new ArrayList<>();
+        for (final CloakUpstream upstream : upstreams)
         {
-            resolver.execute(upstream::refresh);
+            if (!upstream.refresh())
+            {
+                failed.add(upstream.target().host());
+            }
+        }
+        if (!failed.isEmpty())
+        {
+            LOG.log(System.Logger.Level.WARNING, "cannot resolve {0} of {1} users'' cloak hosts ({2}{3}): strangers " +
+                "naming one meet the proxy''s own cloak host until it resolves", failed.size(), upstreams.size(),
+                String.join(", ", failed.subList(0, Math.min(NAMES_LISTED, failed.size()))),
+                failed.size() > NAMES_LISTED ? ", ..." : "");
         }
     }
 

@@ -20,6 +20,8 @@ public final class CloakUpstream implements Upstream
     private static final System.Logger LOG = System.getLogger("io.mtgj.cloak");
 
     private final HostPort target;
+    /** Whether a failed lookup is left to the caller to report (one line for many hosts). */
+    private final boolean quiet;
     private volatile UpstreamPlan plan;
 
     /**
@@ -27,7 +29,17 @@ public final class CloakUpstream implements Upstream
      */
     public CloakUpstream(final HostPort target)
     {
+        this(target, false);
+    }
+
+    /**
+     * @param target cloak host and port.
+     * @param quiet  whether a failed lookup is left to the caller to report.
+     */
+    CloakUpstream(final HostPort target, final boolean quiet)
+    {
         this.target = target;
+        this.quiet = quiet;
     }
 
     /**
@@ -50,6 +62,10 @@ public final class CloakUpstream implements Upstream
         }
         catch (final UnknownHostException ex)
         {
+            if (quiet)
+            {
+                return null != plan;
+            }
             LOG.log(System.Logger.Level.WARNING, "cannot resolve the cloak host {0}: {1}", target.host(),
                 null == plan ? "clients that are not ours are closed until it resolves" : "keeping the last address");
         }
