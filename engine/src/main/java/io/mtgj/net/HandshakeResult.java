@@ -27,7 +27,7 @@ public final class HandshakeResult
 
     /** Not enough bytes yet. */
     public static final HandshakeResult NEED_MORE = new HandshakeResult(Kind.NEED_MORE, null, null, null, (short)0,
-        null, 0, null, null, null);
+        null, 0, null, null, null, null);
 
     private static final HandshakeResult[] REJECTIONS = new HandshakeResult[HandshakeFailure.values().length];
     private static final HandshakeResult[] CLOAKS = new HandshakeResult[HandshakeFailure.values().length];
@@ -37,9 +37,9 @@ public final class HandshakeResult
         for (final HandshakeFailure failure : HandshakeFailure.values())
         {
             REJECTIONS[failure.ordinal()] =
-                new HandshakeResult(Kind.REJECTED, failure, null, null, (short)0, null, 0, null, null, null);
+                new HandshakeResult(Kind.REJECTED, failure, null, null, (short)0, null, 0, null, null, null, null);
             CLOAKS[failure.ordinal()] =
-                new HandshakeResult(Kind.CLOAK, failure, null, null, (short)0, null, 0, null, null, null);
+                new HandshakeResult(Kind.CLOAK, failure, null, null, (short)0, null, 0, null, null, null, null);
         }
     }
 
@@ -52,8 +52,10 @@ public final class HandshakeResult
     private final short dcIndex;
     private final ProtocolTag tag;
     private final int consumed;
-    /** REPLY: checks the frame that follows; CLOAK: where to front the client, null for the proxy's cloak host. */
-    private final Object next;
+    /** REPLY: checks the frame that follows. */
+    private final HandshakeStep next;
+    /** CLOAK: where to front the client; null for the proxy's own cloak host. */
+    private final Upstream cloakTarget;
     private final ClientAccount account;
 
     private HandshakeResult(
@@ -65,7 +67,8 @@ public final class HandshakeResult
         final ProtocolTag tag,
         final int consumed,
         final byte[] reply,
-        final Object next,
+        final HandshakeStep next,
+        final Upstream cloakTarget,
         final ClientAccount account)
     {
         this.kind = kind;
@@ -77,6 +80,7 @@ public final class HandshakeResult
         this.consumed = consumed;
         this.reply = reply;
         this.next = next;
+        this.cloakTarget = cloakTarget;
         this.account = account;
     }
 
@@ -106,7 +110,7 @@ public final class HandshakeResult
     public static HandshakeResult cloak(final HandshakeFailure failure, final Upstream target)
     {
         return null == target ? CLOAKS[failure.ordinal()] :
-            new HandshakeResult(Kind.CLOAK, failure, null, null, (short)0, null, 0, null, target, null);
+            new HandshakeResult(Kind.CLOAK, failure, null, null, (short)0, null, 0, null, null, target, null);
     }
 
     /**
@@ -117,7 +121,7 @@ public final class HandshakeResult
      */
     public static HandshakeResult reply(final byte[] reply, final int consumed, final HandshakeStep next)
     {
-        return new HandshakeResult(Kind.REPLY, null, null, null, (short)0, null, consumed, reply, next, null);
+        return new HandshakeResult(Kind.REPLY, null, null, null, (short)0, null, consumed, reply, next, null, null);
     }
 
     /**
@@ -138,7 +142,7 @@ public final class HandshakeResult
         final ClientAccount account)
     {
         return new HandshakeResult(
-            Kind.ACCEPTED, null, decryptor, encryptorKeyIv, dcIndex, tag, consumed, null, null, account);
+            Kind.ACCEPTED, null, decryptor, encryptorKeyIv, dcIndex, tag, consumed, null, null, null, account);
     }
 
     /**
@@ -178,7 +182,7 @@ public final class HandshakeResult
      */
     public HandshakeStep next()
     {
-        return (HandshakeStep)next;
+        return next;
     }
 
     /**
@@ -186,7 +190,7 @@ public final class HandshakeResult
      */
     public Upstream cloakTarget()
     {
-        return Kind.CLOAK == kind ? (Upstream)next : null;
+        return cloakTarget;
     }
 
     /**
