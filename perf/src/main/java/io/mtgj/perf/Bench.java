@@ -162,7 +162,7 @@ final class Bench
             }
             rates[r] = bytes / ((System.nanoTime() - startNs) / 1e9);
         }
-        final double rate = median(rates);
+        final double rate = Figures.median(rates);
         row("AES-256-CTR, one core (JCE, 16 KiB calls)", "%.0f MB/s", rate / 1e6);
         return rate;
     }
@@ -249,13 +249,13 @@ final class Bench
             proxyMBps[r] = proxyRun[0];
             proxyCpu[r] = proxyRun[1];
         }
-        final double relayMedian = median(relayMBps);
-        final double proxyMedian = median(proxyMBps);
+        final double relayMedian = Figures.median(relayMBps);
+        final double proxyMedian = Figures.median(proxyMBps);
         final String what = mode.cliName() + ", " + secret.mode().cliName();
         row("bulk " + what + ": proxy / plain relay", "%.2f (%.0f / %.0f MB/s)", proxyMedian / relayMedian,
             proxyMedian, relayMedian);
         row("bulk " + what + ": CPU per byte, proxy / plain relay", "%.2f (%.2f / %.2f ns/B)",
-            median(proxyCpu) / median(relayCpu), median(proxyCpu), median(relayCpu));
+            Figures.median(proxyCpu) / Figures.median(relayCpu), Figures.median(proxyCpu), Figures.median(relayCpu));
         row("bulk " + what + ": proxy / (AES-CTR rate / 2)", "%.2f", proxyMedian * 1e6 / (aesBytesPerSecond / 2));
     }
 
@@ -290,7 +290,7 @@ final class Bench
                 .requests() / (durationMs / 1000.0);
         }
         row("echo, closed loop, " + ECHO_CONNECTIONS + " clients: stats on / off", "%.3f (%.0f / %.0f req/s)",
-            median(on) / median(off), median(on), median(off));
+            Figures.median(on) / Figures.median(off), Figures.median(on), Figures.median(off));
     }
 
     private void handshakes(final ManagedProcess proxy, final Secret secret) throws InterruptedException
@@ -298,7 +298,7 @@ final class Bench
         final double[] perSecond = measureRuns(r -> check(load(proxy.address(), secret, LoadMode.HANDSHAKE_ONLY,
             HANDSHAKE_CONNECTIONS, 0, 16)).handshakesPerSecond());
         row("handshakes per second, " + secret.mode().cliName() + " (" + HANDSHAKE_CONNECTIONS + " clients)",
-            "%.0f", median(perSecond));
+            "%.0f", Figures.median(perSecond));
     }
 
     private void latency(final ManagedProcess relay, final ManagedProcess proxy, final Secret secret)
@@ -309,7 +309,7 @@ final class Bench
         final double[] proxyP99 = measureRuns(r -> check(load(proxy.address(), secret, LoadMode.ECHO, ECHO_CONNECTIONS,
             ECHO_RATE, ECHO_PAYLOAD)).latencyMs(99));
         row(String.format(Locale.ROOT, "echo p99 at %.0f req/s, %d B, %d clients: proxy (relay)", ECHO_RATE,
-            ECHO_PAYLOAD, ECHO_CONNECTIONS), "%.2f ms (%.2f ms)", median(proxyP99), median(relayP99));
+            ECHO_PAYLOAD, ECHO_CONNECTIONS), "%.2f ms (%.2f ms)", Figures.median(proxyP99), Figures.median(relayP99));
     }
 
     /**
@@ -407,14 +407,6 @@ final class Bench
             values[r] = measure.apply(r);
         }
         return values;
-    }
-
-    private static double median(final double[] values)
-    {
-        final double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return 0 == sorted.length % 2 ? (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2 :
-            sorted[sorted.length / 2];
     }
 
     /**

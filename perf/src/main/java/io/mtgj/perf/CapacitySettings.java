@@ -167,14 +167,7 @@ record CapacitySettings(
         {
             throw new IllegalArgumentException("every scenario is skipped: nothing to run");
         }
-        final List<String> devFlags = new ArrayList<>();
-        for (final String flags : values(line, "dev-proxy-flags"))
-        {
-            if (!flags.isBlank())
-            {
-                devFlags.addAll(Arrays.asList(flags.trim().split("\\s+")));
-            }
-        }
+        final List<String> devFlags = words(line, "dev-proxy-flags");
         final long soakMs = Durations.parseMs(line.getOptionValue("soak-duration", DEFAULT_SOAK_DURATION));
         if (soakMs < MIN_SOAK_DURATION_MS)
         {
@@ -195,6 +188,22 @@ record CapacitySettings(
             Path.of(line.getOptionValue("logs", "perf/target/capacity-logs")),
             List.copyOf(devFlags),
             line.getOptionValue("dev-java-opts", "").trim());
+    }
+
+    /**
+     * @return the space-separated words of every value of a repeatable option (extra command-line arguments).
+     */
+    static List<String> words(final CommandLine line, final String option)
+    {
+        final List<String> words = new ArrayList<>();
+        for (final String value : values(line, option))
+        {
+            if (!value.isBlank())
+            {
+                words.addAll(Arrays.asList(value.trim().split("\\s+")));
+            }
+        }
+        return words;
     }
 
     /**

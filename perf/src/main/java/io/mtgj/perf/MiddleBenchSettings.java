@@ -6,8 +6,6 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -98,14 +96,7 @@ record MiddleBenchSettings(
     static MiddleBenchSettings from(final CommandLine line)
     {
         final String cProxy = line.getOptionValue("c-proxy", DEFAULT_C_PROXY);
-        final List<String> proxyFlags = new ArrayList<>();
-        for (final String flags : CapacitySettings.values(line, "proxy-flags"))
-        {
-            if (!flags.isBlank())
-            {
-                proxyFlags.addAll(Arrays.asList(flags.trim().split("\\s+")));
-            }
-        }
+        final List<String> proxyFlags = CapacitySettings.words(line, "proxy-flags");
         final int packet = packetLength(line, "packet", "64", MIN_PACKET_LENGTH);
         return new MiddleBenchSettings(
             Path.of(line.getOptionValue("image", CapacitySettings.DEFAULT_IMAGE)),

@@ -21,6 +21,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleBiFunction;
 
 /**
  * {@code mtg-perf users-bench}: handshakes per second of the runtime image with many users ({@code mtg run --secrets
@@ -442,15 +443,7 @@ final class UsersBench
      */
     private double ratioMedian(final int variant, final int size, final Figure figure)
     {
-        final double[] values = new double[settings.runs()];
-        for (int run = 0; run < values.length; run++)
-        {
-            final RunFigures measured = figures[variant][size][run];
-            final RunFigures one = figures[variant][0][run];
-            values[run] = null == measured || null == one ? Double.NaN :
-                Figures.ratio(figure.of(measured), figure.of(one));
-        }
-        return medianOf(values);
+        return againstOneUser(variant, size, (measured, one) -> Figures.ratio(figure.of(measured), figure.of(one)));
     }
 
     /**
@@ -458,13 +451,23 @@ final class UsersBench
      */
     private double perUserMedian(final int variant, final int size, final Figure bytes)
     {
+        return againstOneUser(variant, size,
+            (measured, one) -> bytesPerUser(bytes.of(measured), bytes.of(one), measured.users()));
+    }
+
+    /**
+     * @return the median over runs of what {@code compare} makes of a run's figures and the 1-user ones of that run;
+     *         a run missing either counts as NaN.
+     */
+    private double againstOneUser(final int variant, final int size,
+        final ToDoubleBiFunction<RunFigures, RunFigures> compare)
+    {
         final double[] values = new double[settings.runs()];
         for (int run = 0; run < values.length; run++)
         {
             final RunFigures measured = figures[variant][size][run];
             final RunFigures one = figures[variant][0][run];
-            values[run] = null == measured || null == one ? Double.NaN :
-                bytesPerUser(bytes.of(measured), bytes.of(one), measured.users());
+            values[run] = null == measured || null == one ? Double.NaN : compare.applyAsDouble(measured, one);
         }
         return medianOf(values);
     }

@@ -7,7 +7,6 @@ import org.apache.commons.cli.Options;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -91,14 +90,7 @@ record UsersBenchSettings(
      */
     static UsersBenchSettings from(final CommandLine line)
     {
-        final List<String> proxyFlags = new ArrayList<>();
-        for (final String flags : CapacitySettings.values(line, "proxy-flags"))
-        {
-            if (!flags.isBlank())
-            {
-                proxyFlags.addAll(Arrays.asList(flags.trim().split("\\s+")));
-            }
-        }
+        final List<String> proxyFlags = CapacitySettings.words(line, "proxy-flags");
         final int packet = CapacitySettings.positive(line, "packet", 64);
         if (packet < 4 || packet > UserVisit.MAX_PACKET_LENGTH)
         {
