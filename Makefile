@@ -14,11 +14,20 @@ SECRET_MODE ?= tls
 
 all: build
 
-# Installs the JDK and Maven from Debian's packages when they are missing (needs root, as on CI).
+# Installs, from Debian's packages, what the build and the tests need when it is missing (needs root, as on CI): the
+# JDK and Maven, and the real components the end-to-end tests run the proxy against: HAProxy (PROXY protocol),
+# microsocks and dante-server (SOCKS5 upstreams) and promtool, from the prometheus package (the alerting rules).
 deps:
-	@command -v $(MVN) >/dev/null 2>&1 && command -v javac >/dev/null 2>&1 || { \
-		echo "installing openjdk-17-jdk-headless and maven"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven; }
+	@missing=; \
+	command -v $(MVN) >/dev/null 2>&1 && command -v javac >/dev/null 2>&1 || missing="openjdk-17-jdk-headless maven"; \
+	for tool in haproxy:haproxy microsocks:microsocks danted:dante-server promtool:prometheus; do \
+		command -v $${tool%%:*} >/dev/null 2>&1 || PATH="$$PATH:/usr/sbin" command -v $${tool%%:*} >/dev/null 2>&1 || \
+			missing="$$missing $${tool#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 build: deps
 	$(MVN) $(MVN_FLAGS) -DskipTests package
