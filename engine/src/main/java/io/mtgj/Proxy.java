@@ -2,6 +2,8 @@ package io.mtgj;
 
 import io.mtgj.access.AccessList;
 import io.mtgj.antireplay.AntiReplayCache;
+import io.mtgj.antireplay.ReplayCacheFile;
+import io.mtgj.antireplay.SavedReplayCache;
 import io.mtgj.cloak.CloakHosts;
 import io.mtgj.cloak.CloakUpstream;
 import io.mtgj.clock.ClockCheck;
@@ -12,6 +14,7 @@ import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
 import io.mtgj.config.UsersSettings;
 import io.mtgj.middle.MiddleProxies;
+import io.mtgj.mode.Credential;
 import io.mtgj.mode.SecretsMode;
 import io.mtgj.net.ClientGate;
 import io.mtgj.net.CloseReason;
@@ -69,6 +72,8 @@ public final class Proxy implements AutoCloseable
     private static final long USERS_POLL_MS = TimeUnit.SECONDS.toMillis(2);
     /** How often quota periods, expiry dates and the saving of usage are looked after. */
     private static final long USERS_TICK_MS = TimeUnit.SECONDS.toMillis(5);
+    /** How often the anti-replay cache is saved under --state-dir when it changed: a crash forgets at most this. */
+    private static final long REPLAY_SAVE_MS = TimeUnit.MINUTES.toMillis(1);
 
     private final ProxyConfig config;
     private final ReactorGroup reactors;
@@ -78,6 +83,8 @@ public final class Proxy implements AutoCloseable
     /** Named users ({@code --secrets}) and the cloak hosts their secrets name; null with one secret. */
     private final Users users;
     private final CloakHosts cloakHosts;
+    /** The anti-replay cache when it is kept in the state directory; null otherwise. */
+    private final SavedReplayCache savedReplay;
     private StatsEndpoint statsEndpoint;
     private StatsdReporter statsd;
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
@@ -88,7 +95,8 @@ public final class Proxy implements AutoCloseable
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Proxy(final ProxyConfig config, final ReactorGroup reactors, final ScheduledExecutorService control,
-        final MiddleProxies middleProxies, final Users users, final CloakHosts cloakHosts)
+        final MiddleProxies middleProxies, final Users users, final CloakHosts cloakHosts,
+        final SavedReplayCache savedReplay)
     {
         this.config = config;
         this.reactors = reactors;
@@ -96,6 +104,7 @@ public final class Proxy implements AutoCloseable
         this.middleProxies = middleProxies;
         this.users = users;
         this.cloakHosts = cloakHosts;
+        this.savedReplay = savedReplay;
     }
 
     /**
@@ -106,10 +115,14 @@ public final class Proxy implements AutoCloseable
      */
     public static Proxy start(final ProxyConfig config) throws IOException
     {
-        final AntiReplayCache antiReplay = AntiReplayCache.create(config.antiReplayMaxBytes());
         final UsersSettings usersSettings = config.users();
         final Users users = null == usersSettings ? null :
-            Users.load(usersSettings.secretsFile(), usersSettings.stateDir(), System::currentTimeMillis);
+            Users.load(usersSettings.secretsFile(), config.stateDir(), System::currentTimeMillis);
+        final SavedReplayCache savedReplay = null == config.stateDir() || 0 == config.antiReplayMaxBytes() ? null :
+            SavedReplayCache.open(config.stateDir(), config.antiReplayMaxBytes(), replayRetentionMs(config, users),
+                System.currentTimeMillis());
+        final AntiReplayCache antiReplay = null == savedReplay ?
+            AntiReplayCache.create(config.antiReplayMaxBytes()) : savedReplay.cache();
         final CloakHosts cloakHosts = null == users ? null : new CloakHosts(config.cloakPort());
         final SecretsMode mode;
         if (null == users)
@@ -177,7 +190,12 @@ public final class Proxy implements AutoCloseable
             {
                 watchUsers(users, mode, cloakHosts, group, control);
             }
-            final Proxy proxy = new Proxy(config, group, control, middle, users, cloakHosts);
+            if (null != savedReplay)
+            {
+                control.scheduleWithFixedDelay(logged(savedReplay::saveIfChanged), REPLAY_SAVE_MS, REPLAY_SAVE_MS,
+                    TimeUnit.MILLISECONDS);
+            }
+            final Proxy proxy = new Proxy(config, group, control, middle, users, cloakHosts, savedReplay);
             try
             {
                 proxy.startStats();
@@ -192,13 +210,14 @@ public final class Proxy implements AutoCloseable
             LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
                 "write_buffer={4} prefer_ip={5} anti_replay_bytes={6} max_connections={7} " +
                 "max_connections_from=\"{8}\" buffer_memory={9} buffer_memory_from=\"{10}\" stall_timeout_ms={11}" +
-                "{12}{13}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
+                "{12}{13}{14}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
                 capacity.readBufferBytes(), capacity.writeBufferBytes(), config.preferIp().cliName(),
                 config.antiReplayMaxBytes(), capacity.maxConnections(), capacity.maxConnectionsReason(),
                 capacity.bufferMemoryBytes(), capacity.bufferMemoryReason(), capacity.stallTimeoutMs(),
                 null == cloak ? "" : " cloak=" + cloak.target(), null == users ? "" : " users=" +
-                users.accounts().size() + " secrets_file=" + users.file() + " state_dir=" +
-                (null == usersSettings.stateDir() ? "none" : usersSettings.stateDir()));
+                users.accounts().size() + " secrets_file=" + users.file(),
+                null == config.stateDir() ? "" : " state_dir=" + config.stateDir() + (null == savedReplay ? "" :
+                " anti_replay_loaded=" + savedReplay.loaded() + " anti_replay_expired=" + savedReplay.dropped()));
             warnIfHeapIsSmall(config);
             return proxy;
         }
@@ -211,6 +230,28 @@ public final class Proxy implements AutoCloseable
             }
             throw ex;
         }
+    }
+
+    /**
+     * How long a saved anti-replay key is worth keeping: a FakeTLS handshake recorded at time r carries a timestamp
+     * of at least r - skew, which is refused for its age once now - skew passes it, so after 2 x skew. Handshakes of
+     * simple and secured secrets carry no time and can be replayed whenever: with any such secret, keep everything.
+     */
+    private static long replayRetentionMs(final ProxyConfig config, final Users users)
+    {
+        if (null == users)
+        {
+            return SecretMode.FAKE_TLS == config.secret().mode() ? 2 * config.tolerateTimeSkewMs() :
+                ReplayCacheFile.KEEP_ALL;
+        }
+        for (final Credential credential : users.credentials())
+        {
+            if (SecretMode.FAKE_TLS != credential.secret().mode())
+            {
+                return ReplayCacheFile.KEEP_ALL;
+            }
+        }
+        return 2 * config.tolerateTimeSkewMs();
     }
 
     /**
@@ -575,6 +616,10 @@ public final class Proxy implements AutoCloseable
             control.shutdownNow();
             stopStats();
             reactors.close();
+            if (null != savedReplay)
+            {
+                savedReplay.saveIfChanged(); // after the reactors: no handshake is recorded any more
+            }
             if (null != users)
             {
                 users.save(); // after the reactors: every connection is closed and counted

@@ -276,7 +276,7 @@ final class RunCommand
         {
             // the state directory: it exists but cannot be written, or its usage file cannot be read
             throw new CommandLineError(Main.STATUS_FAILURE, "cannot use " + RunFlag.STATE_DIR.flagName() + " " +
-                plan.config().users().stateDir() + ": " + ex.getMessage());
+                plan.config().stateDir() + ": " + ex.getMessage());
         }
         catch (final StatsBindException ex)
         {

@@ -21,8 +21,9 @@ enum RunFlag
     SECRETS(null, "secrets", "FILE", "MTG_SECRETS", "none",
         "serve the named users of FILE instead of <secret>: one 'name secret [options]' a line; re-read when it "
         + "changes and on SIGHUP"),
-    STATE_DIR(null, "state-dir", "DIR", "MTG_STATE_DIR", "none (counts start from zero)",
-        "with --secrets: where users' traffic counts are saved, so quotas survive restarts"),
+    STATE_DIR(null, "state-dir", "DIR", "MTG_STATE_DIR", "none (kept in memory)",
+        "where the anti-replay cache (and, with --secrets, users' traffic counts) is saved, so a restart neither "
+        + "reopens replays nor resets quotas"),
     DEBUG("d", "debug", null, "MTG_DEBUG", "false",
         "log everything, down to each connection's steps (TRACE)"),
     VERBOSE("v", "verbose", null, "MTG_VERBOSE", "false",

@@ -45,18 +45,17 @@ final class SecretSource
                 throw usage("missing <secret> or --secrets FILE (usage: mtg run [flags] <secret> [adtag]; " +
                     "see mtg run --help)");
             }
-            if (null != stateDir)
-            {
-                throw usage(stateDir.origin() + " keeps the usage of named users: it needs --secrets FILE");
-            }
             builder = ProxyConfig.builder(parseSecret(positional.get(0)));
             secretArguments = 1;
         }
         else
         {
-            builder = usersBuilder(UserPaths.of(secretsFile.text()),
-                null == stateDir ? null : UserPaths.of(stateDir.text()));
+            builder = usersBuilder(UserPaths.of(secretsFile.text()));
             secretArguments = 0;
+        }
+        if (null != stateDir)
+        {
+            builder.stateDir(UserPaths.of(stateDir.text()));
         }
         final int extra = positional.size() - secretArguments;
         if (extra > 1)
@@ -75,7 +74,7 @@ final class SecretSource
      * Read the secrets file now, so that a bad line stops the command before anything starts; the proxy reads it
      * again as it starts, and on every change.
      */
-    private static ProxyConfig.Builder usersBuilder(final Path file, final Path stateDir) throws CommandLineError
+    private static ProxyConfig.Builder usersBuilder(final Path file) throws CommandLineError
     {
         final List<UserSpec> users;
         try
@@ -96,7 +95,7 @@ final class SecretSource
                 break;
             }
         }
-        return ProxyConfig.builder(primary).users(new UsersSettings(file, stateDir));
+        return ProxyConfig.builder(primary).users(new UsersSettings(file));
     }
 
     private static Secret parseSecret(final String text) throws CommandLineError

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * An {@link AntiReplayCache} bounded in bytes by construction, remembering the most recent keys.
@@ -44,6 +45,11 @@ import java.util.Objects;
  * call, except while the table doubles (before the first rotation) and at the first rotation. A rotation clears
  * one generation's array under the lock (64 MiB at the default bound, a few milliseconds, once every 4.2 million
  * keys).
+ * <p>
+ * <b>Persistence.</b> {@link ReplayCacheFile} saves the seed and both generations, each with the time of its last
+ * record, and loads them into a fresh cache, so a restart does not forget which handshakes were seen. A save reads
+ * the tables a chunk of {@value #SAVE_CHUNK_SLOTS} slots per hold of the lock, so handshakes wait microseconds, not
+ * the length of a disk write.
  */
 public final class FingerprintCache implements AntiReplayCache
 {
@@ -56,6 +62,9 @@ public final class FingerprintCache implements AntiReplayCache
     /** The largest table a Java array of longs can be as a power of two. */
     static final int MAX_SLOTS = 1 << 30;
 
+    /** Slots read per hold of the lock while saving. */
+    static final int SAVE_CHUNK_SLOTS = 1 << 16;
+
     private static final int WORD_LENGTH = Long.BYTES;
     private static final long EMPTY = 0L;
     private static final long LENGTH_MULTIPLIER = 0x9E3779B97F4A7C15L;
@@ -65,12 +74,17 @@ public final class FingerprintCache implements AntiReplayCache
     private final long maxBytes;
     private final long seed;
     private final int maxSlots;
+    private final LongSupplier clock;
     private final Object lock = new Object();
 
     private long[] current;
     private int currentCount;
     private long[] previous;
+    /** Wall-clock time of the rotation that closed the previous generation: the time of its last record. */
+    private long previousLastRecordMs;
     private volatile long memoryBytes;
+    /** Keys recorded since the cache was made, loaded ones included. */
+    private volatile long recordedKeys;
 
     /**
      * A cache with a seed from {@link SecureRandom}.
@@ -92,6 +106,19 @@ public final class FingerprintCache implements AntiReplayCache
      */
     FingerprintCache(final long maxBytes, final long seed)
     {
+        this(maxBytes, seed, System::currentTimeMillis);
+    }
+
+    /**
+     * A cache with a given seed and clock.
+     *
+     * @param maxBytes bound on the bytes held by both generations' tables.
+     * @param seed     key of the fingerprint; a loaded cache keeps the seed it was saved with.
+     * @param clock    wall-clock milliseconds, read at each rotation.
+     * @throws IllegalArgumentException naming the value when it is below {@link #MIN_MAX_BYTES}.
+     */
+    FingerprintCache(final long maxBytes, final long seed, final LongSupplier clock)
+    {
         if (maxBytes < MIN_MAX_BYTES)
         {
             throw new IllegalArgumentException(
@@ -100,6 +127,7 @@ public final class FingerprintCache implements AntiReplayCache
         }
         this.maxBytes = maxBytes;
         this.seed = seed;
+        this.clock = clock;
         maxSlots = (int)Long.highestOneBit(Math.min(maxBytes / 2 / Long.BYTES, MAX_SLOTS));
         current = new long[Math.min(INITIAL_SLOTS, maxSlots)];
         memoryBytes = tableBytes(current.length);
@@ -115,18 +143,148 @@ public final class FingerprintCache implements AntiReplayCache
         final long fingerprint = fingerprint(key, offset, length);
         synchronized (lock)
         {
-            if (contains(current, fingerprint) || (null != previous && contains(previous, fingerprint)))
-            {
-                return true;
-            }
-            if (currentCount >= current.length >> 1)
-            {
-                makeRoom();
-            }
-            insert(current, fingerprint);
-            currentCount++;
+            return !record(fingerprint);
+        }
+    }
+
+    /**
+     * @return whether the key is remembered, without recording it (for tests).
+     */
+    boolean remembers(final byte[] key, final int offset, final int length)
+    {
+        final long fingerprint = fingerprint(key, offset, length);
+        synchronized (lock)
+        {
+            return contains(current, fingerprint) || (null != previous && contains(previous, fingerprint));
+        }
+    }
+
+    /**
+     * Record a fingerprint unless either generation holds it. Under the lock.
+     *
+     * @return whether it was new.
+     */
+    private boolean record(final long fingerprint)
+    {
+        if (contains(current, fingerprint) || (null != previous && contains(previous, fingerprint)))
+        {
             return false;
         }
+        if (currentCount >= current.length >> 1)
+        {
+            makeRoom();
+        }
+        insert(current, fingerprint);
+        currentCount++;
+        recordedKeys++;
+        return true;
+    }
+
+    /**
+     * Receives a cache being saved: its generations, oldest first, each as a start and chunks of fingerprints.
+     */
+    interface Saver
+    {
+        /**
+         * @param lastRecordMs wall-clock time of the generation's last record (for the current one, now).
+         * @throws java.io.IOException when writing fails.
+         */
+        void generation(long lastRecordMs) throws java.io.IOException;
+
+        /**
+         * @param fingerprints a chunk of the generation's fingerprints, none of them 0.
+         * @param count        how many of the array's first elements belong to the chunk.
+         * @throws java.io.IOException when writing fails.
+         */
+        void fingerprints(long[] fingerprints, int count) throws java.io.IOException;
+    }
+
+    /**
+     * Hand both generations to a saver, a chunk at a time, taking the lock for each chunk only. Keys recorded during
+     * the save may or may not be included; a rotation during it may label a few keys with the wrong generation. Both
+     * only matter to a save made while handshakes go on, and the one at shutdown is made after they stopped.
+     *
+     * @param saver receives the generations.
+     * @throws java.io.IOException what the saver threw.
+     */
+    void save(final Saver saver) throws java.io.IOException
+    {
+        final long[] oldTable;
+        final long oldLastRecordMs;
+        final long[] newTable;
+        synchronized (lock)
+        {
+            oldTable = previous;
+            oldLastRecordMs = previousLastRecordMs;
+            newTable = current;
+        }
+        final long[] chunk = new long[SAVE_CHUNK_SLOTS];
+        if (null != oldTable)
+        {
+            saver.generation(oldLastRecordMs);
+            saveTable(oldTable, chunk, saver);
+        }
+        saver.generation(clock.getAsLong());
+        saveTable(newTable, chunk, saver);
+    }
+
+    private void saveTable(final long[] table, final long[] chunk, final Saver saver) throws java.io.IOException
+    {
+        for (int start = 0; start < table.length; start += SAVE_CHUNK_SLOTS)
+        {
+            int count = 0;
+            synchronized (lock)
+            {
+                final int end = Math.min(table.length, start + SAVE_CHUNK_SLOTS);
+                for (int i = start; i < end; i++)
+                {
+                    if (EMPTY != table[i])
+                    {
+                        chunk[count++] = table[i];
+                    }
+                }
+            }
+            if (count > 0)
+            {
+                saver.fingerprints(chunk, count);
+            }
+        }
+    }
+
+    /**
+     * Record loaded fingerprints, as if their handshakes had just been seen.
+     *
+     * @param fingerprints fingerprints made with this cache's seed; 0 is skipped.
+     * @param count        how many of the array's first elements to record.
+     */
+    void load(final long[] fingerprints, final int count)
+    {
+        synchronized (lock)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (EMPTY != fingerprints[i])
+                {
+                    record(fingerprints[i]);
+                }
+            }
+        }
+    }
+
+    /**
+     * @return the fingerprints' key.
+     */
+    long seed()
+    {
+        return seed;
+    }
+
+    /**
+     * @return keys recorded since the cache was made, loaded ones included: unchanged means nothing new to save.
+     */
+    public long recordedKeys()
+    {
+        return recordedKeys;
     }
 
     /**
@@ -232,6 +390,7 @@ public final class FingerprintCache implements AntiReplayCache
         {
             final long[] dropped = previous;
             previous = current;
+            previousLastRecordMs = clock.getAsLong();
             if (null == dropped)
             {
                 current = new long[maxSlots];

@@ -64,6 +64,8 @@ public final class ProxyConfig
     private final int cloakPort;
     /** Named users, or null when the proxy serves its one secret. */
     private final UsersSettings users;
+    /** Where users' usage and the anti-replay cache outlive restarts, or null. */
+    private final java.nio.file.Path stateDir;
     private final long antiReplayMaxBytes;
     private final long tolerateTimeSkewMs;
     private final List<HostPort> ntpServers;
@@ -114,6 +116,7 @@ public final class ProxyConfig
         cloak = null == cloakHost ? null : new HostPort(cloakHost, b.cloakPort);
         cloakPort = b.cloakPort;
         users = b.users;
+        stateDir = b.stateDir;
         if (b.cloakPort < 1 || b.cloakPort > 65535)
         {
             throw new IllegalArgumentException("bad --cloak-port " + b.cloakPort + ": expected 1..65535");
@@ -308,6 +311,15 @@ public final class ProxyConfig
     }
 
     /**
+     * @return the state directory ({@code --state-dir}): users' usage and the anti-replay cache are saved there and
+     *         loaded at start; null keeps them in memory only.
+     */
+    public java.nio.file.Path stateDir()
+    {
+        return stateDir;
+    }
+
+    /**
      * @return the anti-replay cache's bound in bytes; 0 disables the cache.
      */
     public long antiReplayMaxBytes()
@@ -432,6 +444,7 @@ public final class ProxyConfig
         private String cloakHost;
         private int cloakPort = DEFAULT_CLOAK_PORT;
         private UsersSettings users;
+        private java.nio.file.Path stateDir;
         private long antiReplayMaxBytes = DEFAULT_ANTI_REPLAY_MAX_BYTES;
         private long tolerateTimeSkewMs = DEFAULT_TOLERATE_TIME_SKEW_MS;
         private List<String> ntpServers = DEFAULT_NTP_SERVERS;
@@ -589,6 +602,16 @@ public final class ProxyConfig
         public Builder users(final UsersSettings settings)
         {
             this.users = settings;
+            return this;
+        }
+
+        /**
+         * @param dir the state directory, or null (the default) to keep usage and the anti-replay cache in memory.
+         * @return this builder.
+         */
+        public Builder stateDir(final java.nio.file.Path dir)
+        {
+            stateDir = dir;
             return this;
         }
 

@@ -3,12 +3,11 @@ package io.mtgj.config;
 import java.nio.file.Path;
 
 /**
- * Named users ({@code --secrets FILE}) and where their usage is kept ({@code --state-dir DIR}).
+ * Named users ({@code --secrets FILE}); their usage is kept in {@link ProxyConfig#stateDir()} when one is given.
  *
  * @param secretsFile the secrets file, one user a line.
- * @param stateDir    where usage counters are saved across restarts, or null to keep them in memory.
  */
-public record UsersSettings(Path secretsFile, Path stateDir)
+public record UsersSettings(Path secretsFile)
 {
     /**
      * @throws IllegalArgumentException without a secrets file.

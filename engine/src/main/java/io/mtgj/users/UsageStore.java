@@ -1,17 +1,14 @@
 package io.mtgj.users;
 
 import io.mtgj.config.FileErrors;
+import io.mtgj.state.StateDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -31,7 +28,7 @@ public final class UsageStore
     private static final String HEADER = "# name\tperiod-start\tbytes\tconnections";
     private static final int FIELDS = 4;
 
-    private final Path dir;
+    private final StateDir dir;
     private final Path file;
 
     /**
@@ -39,8 +36,8 @@ public final class UsageStore
      */
     public UsageStore(final Path dir)
     {
-        this.dir = dir;
-        this.file = dir.resolve(FILE_NAME);
+        this.dir = new StateDir(dir);
+        this.file = this.dir.file(FILE_NAME);
     }
 
     /**
@@ -174,64 +171,8 @@ public final class UsageStore
                 .append(value.bytes()).append('\t').append(value.connections()).append('\n');
         }
 
-        try
-        {
-            replace(text.toString().getBytes(StandardCharsets.UTF_8));
-        }
-        catch (final IOException ex)
-        {
-            throw new IOException("cannot save usage file " + file + ": " + FileErrors.reason(ex), ex);
-        }
-        syncDirectory();
-    }
-
-    private void replace(final byte[] bytes) throws IOException
-    {
-        Files.createDirectories(dir);
-        // the temporary file sits beside the target so the rename stays within one file system, hence atomic
-        final Path temp = Files.createTempFile(dir, FILE_NAME + ".", ".tmp");
-        try
-        {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING))
-            {
-                final ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining())
-                {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            try
-            {
-                Files.deleteIfExists(temp);
-            }
-            catch (final IOException suppressed)
-            {
-                ex.addSuppressed(suppressed);
-            }
-            throw ex;
-        }
-    }
-
-    /**
-     * Make the rename itself durable. Some systems cannot open a directory for syncing; the file's contents are
-     * already on disk then, and only the rename could be lost, leaving the previous file.
-     */
-    private void syncDirectory()
-    {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))
-        {
-            channel.force(true);
-        }
-        catch (final IOException ex)
-        {
-            LOG.log(System.Logger.Level.DEBUG, "cannot sync directory {0}: {1}", dir, FileErrors.reason(ex));
-        }
+        final byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        dir.replace(FILE_NAME, "usage file", out -> out.write(bytes));
     }
 
     /**
@@ -242,25 +183,6 @@ public final class UsageStore
      */
     public void checkWritable() throws IOException
     {
-        try
-        {
-            Files.createDirectories(dir);
-        }
-        catch (final IOException ex)
-        {
-            throw new IOException("cannot create state directory " + dir + ": " + FileErrors.reason(ex), ex);
-        }
-        if (!Files.isDirectory(dir))
-        {
-            throw new IOException("state directory " + dir + " is not a directory");
-        }
-        try
-        {
-            Files.delete(Files.createTempFile(dir, FILE_NAME + ".", ".check"));
-        }
-        catch (final IOException ex)
-        {
-            throw new IOException("cannot write in state directory " + dir + ": " + FileErrors.reason(ex), ex);
-        }
+        dir.checkWritable();
     }
 }

@@ -69,7 +69,7 @@ class NamedUsersEndToEndTest
         final Path file = dir.resolve("secrets.txt");
         Files.writeString(file, "# users\nalice " + alice.toHex() + " max-connections=2\nbob " + bob.toHex() +
             "\nkiosk " + kiosk.toHex() + "\ncarol " + carol.toHex() + "\n");
-        try (ProxyFixture fixture = ProxyFixture.start(alice, b -> b.users(new UsersSettings(file, null))))
+        try (ProxyFixture fixture = ProxyFixture.start(alice, b -> b.users(new UsersSettings(file))))
         {
             for (final Secret secret : new Secret[] {alice, bob, kiosk, carol})
             {
@@ -99,7 +99,7 @@ class NamedUsersEndToEndTest
     {
         final Path file = writeSecrets(dir, "alice " + alice.toHex(), "bob " + bob.toHex(), "kiosk " + kiosk.toHex(),
             "carol " + carol.toHex());
-        try (ProxyFixture fixture = ProxyFixture.start(alice, b -> b.users(new UsersSettings(file, null))))
+        try (ProxyFixture fixture = ProxyFixture.start(alice, b -> b.users(new UsersSettings(file))))
         {
             final Secret aliceAsSimple = Secret.parse(Hex.encode(alice.key()));
             final Secret aliceAsSecured = Secret.parse("dd" + Hex.encode(alice.key()));
@@ -150,7 +150,7 @@ class NamedUsersEndToEndTest
         try (CloakServer doraSite = CloakServer.startPlain();
             Front erinSite = Front.bindOrSkip("127.0.0.2", doraSite.address().getPort());
             Front defaultSite = Front.bindOrSkip("127.0.0.3", doraSite.address().getPort());
-            ProxyFixture fixture = ProxyFixture.start(dora, b -> b.users(new UsersSettings(file, null))
+            ProxyFixture fixture = ProxyFixture.start(dora, b -> b.users(new UsersSettings(file))
                 .cloakHost("127.0.0.3").cloakPort(doraSite.address().getPort())))
         {
             final long now = System.currentTimeMillis() / 1000;
@@ -194,7 +194,7 @@ class NamedUsersEndToEndTest
             "kiosk " + kiosk.toHex());
         final StatsConfig stats =
             StatsConfig.builder().bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)).build();
-        try (ProxyFixture fixture = ProxyFixture.start(alice, b -> b.users(new UsersSettings(file, null))
+        try (ProxyFixture fixture = ProxyFixture.start(alice, b -> b.users(new UsersSettings(file))
             .stats(stats)))
         {
             final InetSocketAddress endpoint = fixture.proxy.statsAddress();

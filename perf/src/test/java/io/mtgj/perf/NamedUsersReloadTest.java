@@ -1,11 +1,13 @@
 package io.mtgj.perf;
 
+import io.mtgj.antireplay.ReplayCacheFile;
 import io.mtgj.config.UsersSettings;
 import io.mtgj.net.CloseReason;
 import io.mtgj.net.RejectReason;
 import io.mtgj.secret.Secret;
 import io.mtgj.secret.SecretMode;
 import io.mtgj.transport.ProtocolTag;
+import io.mtgj.antireplay.ReplayCacheFile;
 import io.mtgj.users.UsageStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -77,7 +79,7 @@ class NamedUsersReloadTest
         final Path file = writeSecrets(dir, "pair " + pair.toHex() + " max-connections=2",
             "metered " + metered.toHex() + " quota=64KB", "lapsed " + lapsed.toHex() + " expires=" + today.minusDays(1),
             "current " + current.toHex() + " expires=" + today.plusDays(1));
-        try (ProxyFixture fixture = ProxyFixture.start(pair, b -> b.users(new UsersSettings(file, null))))
+        try (ProxyFixture fixture = ProxyFixture.start(pair, b -> b.users(new UsersSettings(file))))
         {
             try (ClientConnection first = open(fixture, pair, random);
                 ClientConnection second = open(fixture, pair, random))
@@ -317,7 +319,7 @@ class NamedUsersReloadTest
         final String[] saved = savedLine(state, "metered");
         assertEquals(String.valueOf(used), saved[2], "bytes saved");
         assertEquals("0", saved[3], "no connection open at the stop");
-        assertEquals(List.of(UsageStore.FILE_NAME), filesIn(state), "no temporary file left");
+        assertEquals(List.of(ReplayCacheFile.FILE_NAME, UsageStore.FILE_NAME), filesIn(state), "no temporary file left");
 
         try (ProxyFixture fixture = start(file, state))
         {
@@ -341,12 +343,12 @@ class NamedUsersReloadTest
             fixture.awaitQuiet();
         }
         assertTrue(Long.parseLong(savedLine(state, "metered")[2]) >= QUOTA_BYTES, "the used-up quota is saved");
-        assertEquals(List.of(UsageStore.FILE_NAME), filesIn(state), "no temporary file left");
+        assertEquals(List.of(ReplayCacheFile.FILE_NAME, UsageStore.FILE_NAME), filesIn(state), "no temporary file left");
     }
 
     private static ProxyFixture start(final Path file, final Path stateDir) throws IOException
     {
-        return ProxyFixture.start(Secret.parse(firstSecret(file)), b -> b.users(new UsersSettings(file, stateDir)));
+        return ProxyFixture.start(Secret.parse(firstSecret(file)), b -> b.users(new UsersSettings(file)).stateDir(stateDir));
     }
 
     /**
