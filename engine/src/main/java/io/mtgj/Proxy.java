@@ -9,6 +9,7 @@ import io.mtgj.cloak.CloakUpstream;
 import io.mtgj.clock.ClockCheck;
 import io.mtgj.config.AccessSettings;
 import io.mtgj.config.Capacity;
+import io.mtgj.config.Listening;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
@@ -210,14 +211,16 @@ public final class Proxy implements AutoCloseable
             LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
                 "write_buffer={4} prefer_ip={5} anti_replay_bytes={6} max_connections={7} " +
                 "max_connections_from=\"{8}\" buffer_memory={9} buffer_memory_from=\"{10}\" stall_timeout_ms={11}" +
-                "{12}{13}{14}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
+                "{12}{13}{14}{15}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
                 capacity.readBufferBytes(), capacity.writeBufferBytes(), config.preferIp().cliName(),
                 config.antiReplayMaxBytes(), capacity.maxConnections(), capacity.maxConnectionsReason(),
                 capacity.bufferMemoryBytes(), capacity.bufferMemoryReason(), capacity.stallTimeoutMs(),
                 null == cloak ? "" : " cloak=" + cloak.target(), null == users ? "" : " users=" +
                 users.accounts().size() + " secrets_file=" + users.file(),
                 null == config.stateDir() ? "" : " state_dir=" + config.stateDir() + (null == savedReplay ? "" :
-                " anti_replay_loaded=" + savedReplay.loaded() + " anti_replay_expired=" + savedReplay.dropped()));
+                " anti_replay_loaded=" + savedReplay.loaded() + " anti_replay_expired=" + savedReplay.dropped()),
+                Listening.BIND == config.listening() ? "" :
+                " listener=" + config.listening().name().toLowerCase(java.util.Locale.ROOT));
             warnIfHeapIsSmall(config);
             return proxy;
         }

@@ -5,6 +5,7 @@ import io.mtgj.config.ByteSize;
 import io.mtgj.config.ClientIpLogging;
 import io.mtgj.config.Durations;
 import io.mtgj.config.HostPort;
+import io.mtgj.config.Listening;
 import io.mtgj.config.PreferIp;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.config.StatsConfig;
@@ -143,6 +144,7 @@ final class RunCommand
 
         ifGiven(RunFlag.BIND, commandLine, env,
             v -> builder.bind(resolve(v, parse(v, text -> HostPort.parse(text, false)))));
+        builder.listening(listening(isOn(RunFlag.REUSE_PORT, commandLine, env), env));
         ifGiven(RunFlag.WRITE_BUFFER, commandLine, env, v -> builder.writeBufferBytes(parse(v, ByteSize::parse)));
         ifGiven(RunFlag.READ_BUFFER, commandLine, env, v -> builder.readBufferBytes(parse(v, ByteSize::parse)));
         ifGiven(RunFlag.BUFFER_MEMORY, commandLine, env, v -> builder.bufferMemoryBytes(parse(v, ByteSize::parse)));
@@ -258,6 +260,32 @@ final class RunCommand
         {
             throw usage(ex.getMessage());
         }
+    }
+
+    /**
+     * A listening socket on standard input is systemd's (socket activation with {@code StandardInput=socket}): it is
+     * used, whatever {@code --bind} says, so restarts queue new clients instead of refusing them.
+     */
+    private static Listening listening(final boolean reusePort, final Map<String, String> env)
+    {
+        try
+        {
+            if (System.inheritedChannel() instanceof java.nio.channels.ServerSocketChannel)
+            {
+                return Listening.INHERITED;
+            }
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            // nothing usable inherited
+        }
+        if (null != env.get("LISTEN_FDS"))
+        {
+            System.getLogger("io.mtgj.cli").log(System.Logger.Level.WARNING, "systemd passed sockets as LISTEN_FDS, " +
+                "which mtg does not take: add StandardInput=socket to the service (as deploy/systemd/mtg.service " +
+                "does) for socket activation; binding --bind instead");
+        }
+        return reusePort ? Listening.REUSE_PORT : Listening.BIND;
     }
 
     private static Running start(final Plan plan, final PrintStream out) throws CommandLineError

@@ -79,6 +79,9 @@ enum RunFlag
     STALL_TIMEOUT(null, "stall-timeout", "DURATION", "MTG_STALL_TIMEOUT",
         Durations.format(Capacity.DEFAULT_STALL_TIMEOUT_MS),
         "a relay whose peer accepts not one byte of what waits for it this long is closed, freeing its buffer"),
+    REUSE_PORT(null, "reuse-port", null, "MTG_REUSE_PORT", "false",
+        "bind with SO_REUSEPORT, so a new mtg started the same way can take over the port while this one drains "
+        + "(see Upgrades without dropping anyone); a socket inherited from systemd needs no flag"),
     SHUTDOWN_TIMEOUT(null, "shutdown-timeout", "DURATION", "MTG_SHUTDOWN_TIMEOUT",
         Durations.format(ProxyConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS),
         "on SIGTERM or SIGINT, time open connections get to finish before they are closed; new ones are refused"),

@@ -54,6 +54,7 @@ public final class ProxyConfig
     private final Secret secret;
     private final byte[] adTag;
     private final InetSocketAddress bind;
+    private final Listening listening;
     private final PreferIp preferIp;
     private final Map<Integer, List<InetSocketAddress>> dcAddresses;
     private final int workers;
@@ -94,6 +95,7 @@ public final class ProxyConfig
         secret = b.secret;
         adTag = null == b.adTag ? null : b.adTag.clone();
         bind = b.bind;
+        listening = b.listening;
         if (SecretMode.FAKE_TLS == secret.mode() && b.writeBufferBytes < MIN_FAKE_TLS_WRITE_BUFFER_BYTES)
         {
             throw new IllegalArgumentException("bad --write-buffer " + ByteSize.format(b.writeBufferBytes) +
@@ -229,7 +231,15 @@ public final class ProxyConfig
     }
 
     /**
-     * @return buffer sizes, the buffer arena, the connection limit and the stall timeout.
+     * @return how the listening socket is got: bound, bound with SO_REUSEPORT, or inherited from systemd.
+     */
+    public Listening listening()
+    {
+        return listening;
+    }
+
+    /**
+     * @return the sizes and limits that follow from the memory and file budget.
      */
     public Capacity capacity()
     {
@@ -433,6 +443,7 @@ public final class ProxyConfig
         private final Secret secret;
         private byte[] adTag;
         private InetSocketAddress bind = HostPort.parse(DEFAULT_BIND, false).resolve();
+        private Listening listening = Listening.BIND;
         private long readBufferBytes = Capacity.DEFAULT_BUFFER_BYTES;
         private long writeBufferBytes = Capacity.DEFAULT_BUFFER_BYTES;
         private PreferIp preferIp = PreferIp.IPV6;
@@ -494,6 +505,16 @@ public final class ProxyConfig
         public Builder bind(final InetSocketAddress bind)
         {
             this.bind = bind;
+            return this;
+        }
+
+        /**
+         * @param how how the listening socket is got; {@link Listening#BIND} by default.
+         * @return this builder.
+         */
+        public Builder listening(final Listening how)
+        {
+            listening = java.util.Objects.requireNonNull(how);
             return this;
         }
 

@@ -49,6 +49,8 @@ public final class Reactor implements Runnable, ReactorServices
      * cheap next to a relay's reads, and --max-handshakes still bounds what a flood can start.
      */
     private static final int ACCEPT_ROUNDS = 256;
+    /** Bound on the accept rounds that take a stopping listener's queue: {@code BACKLOG_ROUNDS * ACCEPT_ROUNDS}. */
+    private static final int BACKLOG_ROUNDS = 32;
     private static final long TICK_NS = 1L << 27; // ~134 ms: deadlines here are seconds long
     private static final int TICKS_PER_WHEEL = 512;
     private static final long IDLE_SELECT_MS = 1000;
@@ -807,8 +809,36 @@ public final class Reactor implements Runnable, ReactorServices
     /**
      * Stop accepting clients, on this reactor's thread (send it with {@link #offer(Runnable)}): the listener's key is
      * cancelled, so this selector lets go of the listening socket at its next select. Open sessions carry on.
+     *
+     * @param takeBacklog   accept the clients already queued first, who would be reset when the socket closes.
+     * @param closeListener close the listener at once (it is this reactor's own), leaving the least time for a new
+     *                      client to be queued behind the last accept.
      */
-    public void onStopAccepting()
+    public void onStopAccepting(final boolean takeBacklog, final boolean closeListener)
+    {
+        for (int i = 0; takeBacklog && accepting && i < BACKLOG_ROUNDS && null != listenerKey; i++)
+        {
+            onAcceptable();
+        }
+        onStopAccepting();
+        if (closeListener && null != listener)
+        {
+            try
+            {
+                listener.close();
+            }
+            catch (final IOException ex)
+            {
+                LOG.log(System.Logger.Level.DEBUG, "closing listener reactor={0} error={1}", index, ex.toString());
+            }
+        }
+    }
+
+    /**
+     * Stop accepting clients, on this reactor's thread: see {@link #onStopAccepting(boolean, boolean)}; also when
+     * the listener turns out to be closed already.
+     */
+    void onStopAccepting()
     {
         accepting = false;
         acceptPausedUntilNs = 0;

@@ -1,10 +1,12 @@
 package io.mtgj.net;
 
+import io.mtgj.config.Listening;
 import io.mtgj.config.ProxyConfig;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +34,12 @@ public final class ReactorGroup implements AutoCloseable
     private static final long STOP_ACCEPTING_TIMEOUT_MS = 2_000;
 
     private static final int BACKLOG = 4096;
+    private static final String MIGRATE_REQ_SETTING = "/proc/sys/net/ipv4/tcp_migrate_req";
 
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final InetSocketAddress localAddress;
+    /** Whether the listener is systemd's: others hold it too, so its queued connections are left for them. */
+    private boolean inherited;
     private final ConnectionLimit connectionLimit;
     private final List<Reactor> reactors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -72,7 +77,8 @@ public final class ReactorGroup implements AutoCloseable
         connectionLimit = new ConnectionLimit(config.capacity().maxConnections());
         try
         {
-            localAddress = bindListeners(config.bind(), config.workers());
+            localAddress = listen(config);
+            inherited = Listening.INHERITED == config.listening();
             for (int i = 0; i < config.workers(); i++)
             {
                 reactors.add(new Reactor(i, config, listeners.get(i % listeners.size()), clientMode, upstream, cloak,
@@ -90,6 +96,41 @@ public final class ReactorGroup implements AutoCloseable
             thread.setDaemon(false);
             threads.add(thread);
             thread.start();
+        }
+    }
+
+    /**
+     * Get the listening sockets the configuration asks for (see {@link Listening}).
+     *
+     * @return the bound address, with the real port when port 0 was asked for.
+     */
+    private InetSocketAddress listen(final ProxyConfig config) throws IOException
+    {
+        switch (config.listening())
+        {
+            case INHERITED:
+                final Channel inherited = System.inheritedChannel();
+                if (!(inherited instanceof ServerSocketChannel))
+                {
+                    throw new IOException("no listening socket inherited on standard input (systemd's " +
+                        "StandardInput=socket)");
+                }
+                final ServerSocketChannel listener = (ServerSocketChannel)inherited;
+                listener.configureBlocking(false);
+                listeners.add(listener);
+                return (InetSocketAddress)listener.getLocalAddress();
+            case REUSE_PORT:
+                final ServerSocketChannel first = open(config.bind(), true);
+                listeners.add(first);
+                final InetSocketAddress bound = (InetSocketAddress)first.getLocalAddress();
+                for (int i = 1; i < config.workers(); i++)
+                {
+                    listeners.add(open(bound, true));
+                }
+                warnIfQueuedConnectionsCannotMove();
+                return bound;
+            default:
+                return bindListeners(config.bind(), config.workers());
         }
     }
 
@@ -116,6 +157,36 @@ public final class ReactorGroup implements AutoCloseable
             listeners.add(open(bound, perReactor));
         }
         return bound;
+    }
+
+    /**
+     * With {@code --reuse-port}, a process that stops closes its sockets; Linux hands the connections queued on them
+     * to the other sockets of the port only when {@code net.ipv4.tcp_migrate_req} is 1, else it resets them.
+     */
+    private static void warnIfQueuedConnectionsCannotMove()
+    {
+        final java.nio.file.Path setting = java.nio.file.Path.of(MIGRATE_REQ_SETTING);
+        String value;
+        try
+        {
+            value = java.nio.file.Files.readString(setting).trim();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            value = null;
+        }
+        if (null == value)
+        {
+            LOG.log(System.Logger.Level.WARNING, "--reuse-port: this system cannot move the connections queued on " +
+                "a stopping process to the one taking over (Linux 5.14 and net.ipv4.tcp_migrate_req=1 can); a " +
+                "hand-over may reset the few queued at that moment");
+        }
+        else if ("0".equals(value))
+        {
+            LOG.log(System.Logger.Level.WARNING, "--reuse-port: net.ipv4.tcp_migrate_req is 0, so a hand-over " +
+                "resets the connections still queued on the stopping process; set it to 1 (sysctl -w " +
+                "net.ipv4.tcp_migrate_req=1) for hand-overs that refuse no one");
+        }
     }
 
     private static ServerSocketChannel open(final InetSocketAddress address, final boolean reusePort)
@@ -230,18 +301,21 @@ public final class ReactorGroup implements AutoCloseable
 
     /**
      * Refuse new clients and let the open ones carry on: every reactor drops the listener from its selector, then
-     * the listening sockets are closed, so new connections are refused by the operating system. Waits at most
-     * {@value #STOP_ACCEPTING_TIMEOUT_MS} ms for the reactors (a dead one never answers).
+     * the listening sockets are closed, so new connections are refused by the operating system, or go to the process
+     * taking over. A reactor first accepts what is queued on a socket of its own, so a hand-over with
+     * {@code --reuse-port} resets no one queued there; an inherited socket's queue is left to the next process.
+     * Waits at most {@value #STOP_ACCEPTING_TIMEOUT_MS} ms for the reactors (a dead one never answers).
      */
     public void stopAccepting()
     {
         final CountDownLatch stopped = new CountDownLatch(reactors.size());
+        final boolean ownListeners = listeners.size() == reactors.size() && !inherited;
         for (int i = 0; i < reactors.size(); i++)
         {
             final Reactor reactor = reactors.get(i);
             if (!threads.get(i).isAlive() || !reactor.offer(() ->
             {
-                reactor.onStopAccepting();
+                reactor.onStopAccepting(!inherited, ownListeners);
                 stopped.countDown();
             }))
             {
@@ -294,6 +368,12 @@ public final class ReactorGroup implements AutoCloseable
 
     private void closeListeners()
     {
+        if (inherited)
+        {
+            // Left open: the JDK's inherited channel, once closed, points standard input, output and error at
+            // /dev/null, which would silence the log. The reactors no longer accept on it, and the exit closes it.
+            return;
+        }
         for (final ServerSocketChannel listener : listeners)
         {
             closeQuietly(listener);

@@ -140,7 +140,7 @@ class DeployFilesTest
             .bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)).build();
         try (MiddleSide side = MiddleSide.start(random);
             ProxyFixture fixture = ProxyFixture.start(secret,
-                b -> side.pointAt(b).users(new UsersSettings(secrets, null)).stats(stats)))
+                b -> side.pointAt(b).users(new UsersSettings(secrets)).stats(stats)))
         {
             final InetSocketAddress endpoint = fixture.proxy.statsAddress();
             final Set<String> names = new TreeSet<>();
