@@ -4,6 +4,8 @@ import io.mtgj.access.AccessList;
 import io.mtgj.antireplay.AntiReplayCache;
 import io.mtgj.cloak.CloakHosts;
 import io.mtgj.cloak.CloakUpstream;
+import io.mtgj.config.Socks5Server;
+import io.mtgj.socks5.Socks5Chain;
 import io.mtgj.clock.ClockCheck;
 import io.mtgj.config.AccessSettings;
 import io.mtgj.config.Capacity;
@@ -57,6 +59,8 @@ public final class Proxy implements AutoCloseable
 
     /** How often the cloak host is resolved again. */
     private static final long CLOAK_REFRESH_MS = TimeUnit.MINUTES.toMillis(5);
+    /** How often the SOCKS5 servers' names are resolved again. */
+    private static final long SOCKS5_REFRESH_MS = TimeUnit.MINUTES.toMillis(1);
     /** How often Telegram's middle-proxy list and secret are fetched again, as mtg v1. */
     private static final long MIDDLE_REFRESH_MS = TimeUnit.HOURS.toMillis(1);
     /** How often a graceful stop looks whether the open connections have finished. */
@@ -78,6 +82,8 @@ public final class Proxy implements AutoCloseable
     /** Named users ({@code --secrets}) and the cloak hosts their secrets name; null with one secret. */
     private final Users users;
     private final CloakHosts cloakHosts;
+    /** {@code --socks5}: the SOCKS5 servers Telegram is reached through, or null. */
+    private final Socks5Chain socks5;
     private StatsEndpoint statsEndpoint;
     private StatsdReporter statsd;
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
@@ -88,8 +94,9 @@ public final class Proxy implements AutoCloseable
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Proxy(final ProxyConfig config, final ReactorGroup reactors, final ScheduledExecutorService control,
-        final MiddleProxies middleProxies, final Users users, final CloakHosts cloakHosts)
+        final MiddleProxies middleProxies, final Users users, final CloakHosts cloakHosts, final Socks5Chain socks5)
     {
+        this.socks5 = socks5;
         this.config = config;
         this.reactors = reactors;
         this.control = control;
@@ -123,6 +130,7 @@ public final class Proxy implements AutoCloseable
             mode = new SecretsMode(users.credentials(), cloakHosts.upstreams(), config.tolerateTimeSkewMs(),
                 SystemEpochClock.INSTANCE, antiReplay);
         }
+        final Socks5Chain socks5 = startSocks5(config);
         final Upstream upstream;
         MiddleProxies middle = null;
         if (null == config.adTag())
@@ -135,6 +143,10 @@ public final class Proxy implements AutoCloseable
             middle = new MiddleProxies(config.middleProxySecretUrl(), config.middleProxyConfigUrl(),
                 config.middleProxyConfigUrlV6(), config.adTag(), config.publicIpv4(), config.preferIp(),
                 config.middleProxy());
+            if (null != socks5)
+            {
+                middle.fetchThrough(socks5::httpProxy);
+            }
             middle.refresh();
             upstream = middle;
         }
@@ -152,6 +164,11 @@ public final class Proxy implements AutoCloseable
                 cloak = new CloakUpstream(config.cloak());
                 cloak.refresh();
                 control.scheduleWithFixedDelay(cloak::refresh, CLOAK_REFRESH_MS, CLOAK_REFRESH_MS,
+                    TimeUnit.MILLISECONDS);
+            }
+            if (null != socks5)
+            {
+                control.scheduleWithFixedDelay(logged(socks5::refresh), SOCKS5_REFRESH_MS, SOCKS5_REFRESH_MS,
                     TimeUnit.MILLISECONDS);
             }
             if (null != middle)
@@ -172,12 +189,12 @@ public final class Proxy implements AutoCloseable
                     TimeUnit.MILLISECONDS);
             }
             final ReactorGroup group = new ReactorGroup(config, mode, upstream, cloak,
-                new ClientGate(accessList, access.maxConnectionsPerIp(), access.cloaksDenied()));
+                new ClientGate(accessList, access.maxConnectionsPerIp(), access.cloaksDenied()), socks5);
             if (null != users)
             {
                 watchUsers(users, mode, cloakHosts, group, control);
             }
-            final Proxy proxy = new Proxy(config, group, control, middle, users, cloakHosts);
+            final Proxy proxy = new Proxy(config, group, control, middle, users, cloakHosts, socks5);
             try
             {
                 proxy.startStats();
@@ -192,13 +209,14 @@ public final class Proxy implements AutoCloseable
             LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
                 "write_buffer={4} prefer_ip={5} anti_replay_bytes={6} max_connections={7} " +
                 "max_connections_from=\"{8}\" buffer_memory={9} buffer_memory_from=\"{10}\" stall_timeout_ms={11}" +
-                "{12}{13}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
+                "{12}{13}{14}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
                 capacity.readBufferBytes(), capacity.writeBufferBytes(), config.preferIp().cliName(),
                 config.antiReplayMaxBytes(), capacity.maxConnections(), capacity.maxConnectionsReason(),
                 capacity.bufferMemoryBytes(), capacity.bufferMemoryReason(), capacity.stallTimeoutMs(),
                 null == cloak ? "" : " cloak=" + cloak.target(), null == users ? "" : " users=" +
                 users.accounts().size() + " secrets_file=" + users.file() + " state_dir=" +
-                (null == usersSettings.stateDir() ? "none" : usersSettings.stateDir()));
+                (null == usersSettings.stateDir() ? "none" : usersSettings.stateDir()),
+                null == socks5 ? "" : " socks5=" + socks5Names(config));
             warnIfHeapIsSmall(config);
             return proxy;
         }
@@ -211,6 +229,39 @@ public final class Proxy implements AutoCloseable
             }
             throw ex;
         }
+    }
+
+    /**
+     * {@code --socks5}: the servers, their names resolved now (one that does not resolve is warned about and
+     * skipped until a later refresh resolves it); null without the flag.
+     */
+    private static Socks5Chain startSocks5(final ProxyConfig config)
+    {
+        if (!config.socks5().isEnabled())
+        {
+            return null;
+        }
+        final Socks5Chain chain = new Socks5Chain(config.socks5().servers());
+        chain.refresh();
+        return chain;
+    }
+
+    private static String socks5Names(final ProxyConfig config)
+    {
+        final StringBuilder names = new StringBuilder();
+        for (final Socks5Server server : config.socks5().servers())
+        {
+            names.append(names.length() > 0 ? "," : "").append(server); // host:port, never the login
+        }
+        return names.toString();
+    }
+
+    /**
+     * @return the SOCKS5 servers Telegram is reached through ({@code --socks5}), or null when it is dialed directly.
+     */
+    public Socks5Chain socks5()
+    {
+        return socks5;
     }
 
     /**
@@ -293,7 +344,7 @@ public final class Proxy implements AutoCloseable
     private void startStats() throws IOException
     {
         final StatsConfig stats = config.stats();
-        final ProxyStats source = new ProxyStats(reactors.reactors(), middleProxies, users);
+        final ProxyStats source = new ProxyStats(reactors.reactors(), middleProxies, users, socks5);
         final String modeLabel = modeLabel();
         if (stats.hasEndpoint())
         {
