@@ -90,6 +90,11 @@ final class MiddleConnection implements ChannelHandler
     private final SocketChannel channel;
     /** With {@code --socks5}: the negotiation with the SOCKS server until it stands, else null. */
     private TunnelConnector connector;
+    /**
+     * With {@code --socks5}: where the middle proxy sees this connection come from, as the SOCKS server reported it;
+     * the RPC keys are derived from it instead of the socket's own address (protocol.md 7.5).
+     */
+    private InetSocketAddress tunnelBound;
     private SelectionKey selectionKey;
     private final Long2ObjectHashMap<MiddleClient> clients = new Long2ObjectHashMap<>();
     /** Clients whose packets wait for room, oldest first; each is in it once ({@link MiddleClient#queuedForRoom}). */
@@ -218,6 +223,14 @@ final class MiddleConnection implements ChannelHandler
     {
         if (TunnelConnector.READY == tunnelState)
         {
+            tunnelBound = connector.tunnel().bound();
+            if (null == tunnelBound)
+            {
+                close("socks5 " + connector.tunnel().name() + " did not say which address it connects from (its " +
+                    "reply's bound address is 0.0.0.0:0); the middle-proxy keys need it: use a SOCKS5 server that " +
+                    "reports it, dante-server does");
+                return;
+            }
             connector = null;
             onConnected();
         }
@@ -1017,7 +1030,7 @@ final class MiddleConnection implements ChannelHandler
         final InetSocketAddress local;
         try
         {
-            local = (InetSocketAddress)channel.getLocalAddress();
+            local = null != tunnelBound ? tunnelBound : (InetSocketAddress)channel.getLocalAddress();
         }
         catch (final IOException ex)
         {
@@ -1025,7 +1038,9 @@ final class MiddleConnection implements ChannelHandler
             return;
         }
         final InetAddress localIp = local.getAddress();
-        final InetAddress ourIp = null != proxies.publicIpv4() && localIp instanceof Inet4Address ?
+        // through a SOCKS5 server the proxy's own public address (--public-ipv4) is not what the middle proxy sees
+        final InetAddress ourIp =
+            null == tunnelBound && null != proxies.publicIpv4() && localIp instanceof Inet4Address ?
             proxies.publicIpv4() : localIp;
         final boolean ipv6 = !(address.getAddress() instanceof Inet4Address);
         final byte[] serverIp = ipv6 ? null : address.getAddress().getAddress();

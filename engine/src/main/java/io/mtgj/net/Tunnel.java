@@ -56,6 +56,12 @@ public interface Tunnel
     void onBroken(int cause, String detail);
 
     /**
+     * @return once {@link #READY}: the address the target sees the connection come from, as the relay reported it;
+     *         null when it reported none (an all-zero address, or a name).
+     */
+    InetSocketAddress bound();
+
+    /**
      * @return the relay, as {@code host:port} without credentials, for logs.
      */
     String name();

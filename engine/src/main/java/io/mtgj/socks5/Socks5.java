@@ -220,6 +220,36 @@ public final class Socks5
     }
 
     /**
+     * @param buffer a complete reply ({@link #readReply} returned its length).
+     * @return its bound address (BND.ADDR, BND.PORT), or null when it is a name or all zeros (address and port).
+     */
+    public static InetSocketAddress boundAddress(final DirectBuffer buffer, final int index)
+    {
+        final int type = buffer.getByte(index + 3) & 0xFF;
+        if (ATYP_IPV4 != type && ATYP_IPV6 != type)
+        {
+            return null;
+        }
+        final byte[] address = new byte[ATYP_IPV4 == type ? IPV4_LENGTH : IPV6_LENGTH];
+        buffer.getBytes(index + REPLY_HEADER_LENGTH, address);
+        final int portAt = index + REPLY_HEADER_LENGTH + address.length;
+        final int port = (buffer.getByte(portAt) & 0xFF) << 8 | (buffer.getByte(portAt + 1) & 0xFF);
+        boolean zero = 0 == port;
+        for (final byte b : address)
+        {
+            zero &= 0 == b;
+        }
+        try
+        {
+            return zero ? null : new InetSocketAddress(java.net.InetAddress.getByAddress(address), port);
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            return null; // cannot happen for 4 or 16 bytes
+        }
+    }
+
+    /**
      * @param code a reply code.
      * @return RFC 1928's words for it, with the code, for logs.
      */

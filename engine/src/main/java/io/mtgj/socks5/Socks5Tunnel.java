@@ -27,6 +27,7 @@ public final class Socks5Tunnel implements Tunnel
     private final InetSocketAddress relayAddress;
     private final InetSocketAddress target;
     private Step step = Step.METHOD;
+    private InetSocketAddress bound;
 
     /**
      * @param relay   the server to go through.
@@ -43,6 +44,12 @@ public final class Socks5Tunnel implements Tunnel
     public InetSocketAddress relay()
     {
         return relayAddress;
+    }
+
+    @Override
+    public InetSocketAddress bound()
+    {
+        return bound;
     }
 
     @Override
@@ -152,6 +159,7 @@ public final class Socks5Tunnel implements Tunnel
             return fail(Socks5Failure.PROTOCOL, "sent bytes after its reply");
         }
         step = Step.DONE;
+        bound = Socks5.boundAddress(in, 0);
         relay.onTunnel();
         return Tunnel.READY;
     }
