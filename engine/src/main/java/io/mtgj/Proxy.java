@@ -6,6 +6,8 @@ import io.mtgj.antireplay.ReplayCacheFile;
 import io.mtgj.antireplay.SavedReplayCache;
 import io.mtgj.cloak.CloakHosts;
 import io.mtgj.cloak.CloakUpstream;
+import io.mtgj.config.Socks5Server;
+import io.mtgj.socks5.Socks5Chain;
 import io.mtgj.clock.ClockCheck;
 import io.mtgj.config.AccessSettings;
 import io.mtgj.config.Capacity;
@@ -61,6 +63,8 @@ public final class Proxy implements AutoCloseable
 
     /** How often the cloak host is resolved again. */
     private static final long CLOAK_REFRESH_MS = TimeUnit.MINUTES.toMillis(5);
+    /** How often the SOCKS5 servers' names are resolved again. */
+    private static final long SOCKS5_REFRESH_MS = TimeUnit.MINUTES.toMillis(1);
     /** How often Telegram's middle-proxy list and secret are fetched again, as mtg v1. */
     private static final long MIDDLE_REFRESH_MS = TimeUnit.HOURS.toMillis(1);
     /** How often a graceful stop looks whether the open connections have finished. */
@@ -86,6 +90,8 @@ public final class Proxy implements AutoCloseable
     private final CloakHosts cloakHosts;
     /** The anti-replay cache when it is kept in the state directory; null otherwise. */
     private final SavedReplayCache savedReplay;
+    /** {@code --socks5}: the SOCKS5 servers Telegram is reached through, or null. */
+    private final Socks5Chain socks5;
     private StatsEndpoint statsEndpoint;
     private StatsdReporter statsd;
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
@@ -97,8 +103,9 @@ public final class Proxy implements AutoCloseable
 
     private Proxy(final ProxyConfig config, final ReactorGroup reactors, final ScheduledExecutorService control,
         final MiddleProxies middleProxies, final Users users, final CloakHosts cloakHosts,
-        final SavedReplayCache savedReplay)
+        final SavedReplayCache savedReplay, final Socks5Chain socks5)
     {
+        this.socks5 = socks5;
         this.config = config;
         this.reactors = reactors;
         this.control = control;
@@ -137,6 +144,7 @@ public final class Proxy implements AutoCloseable
             mode = new SecretsMode(users.credentials(), cloakHosts.upstreams(), config.tolerateTimeSkewMs(),
                 SystemEpochClock.INSTANCE, antiReplay);
         }
+        final Socks5Chain socks5 = startSocks5(config);
         final Upstream upstream;
         MiddleProxies middle = null;
         if (null == config.adTag())
@@ -149,6 +157,10 @@ public final class Proxy implements AutoCloseable
             middle = new MiddleProxies(config.middleProxySecretUrl(), config.middleProxyConfigUrl(),
                 config.middleProxyConfigUrlV6(), config.adTag(), config.publicIpv4(), config.preferIp(),
                 config.middleProxy());
+            if (null != socks5)
+            {
+                middle.fetchThrough(socks5::httpProxy);
+            }
             middle.refresh();
             upstream = middle;
         }
@@ -166,6 +178,11 @@ public final class Proxy implements AutoCloseable
                 cloak = new CloakUpstream(config.cloak());
                 cloak.refresh();
                 control.scheduleWithFixedDelay(cloak::refresh, CLOAK_REFRESH_MS, CLOAK_REFRESH_MS,
+                    TimeUnit.MILLISECONDS);
+            }
+            if (null != socks5)
+            {
+                control.scheduleWithFixedDelay(logged(socks5::refresh), SOCKS5_REFRESH_MS, SOCKS5_REFRESH_MS,
                     TimeUnit.MILLISECONDS);
             }
             if (null != middle)
@@ -186,7 +203,7 @@ public final class Proxy implements AutoCloseable
                     TimeUnit.MILLISECONDS);
             }
             final ReactorGroup group = new ReactorGroup(config, mode, upstream, cloak,
-                new ClientGate(accessList, access.maxConnectionsPerIp(), access.cloaksDenied()));
+                new ClientGate(accessList, access.maxConnectionsPerIp(), access.cloaksDenied()), socks5);
             if (null != users)
             {
                 watchUsers(users, mode, cloakHosts, group, control);
@@ -196,7 +213,7 @@ public final class Proxy implements AutoCloseable
                 control.scheduleWithFixedDelay(logged(savedReplay::saveIfChanged), REPLAY_SAVE_MS, REPLAY_SAVE_MS,
                     TimeUnit.MILLISECONDS);
             }
-            final Proxy proxy = new Proxy(config, group, control, middle, users, cloakHosts, savedReplay);
+            final Proxy proxy = new Proxy(config, group, control, middle, users, cloakHosts, savedReplay, socks5);
             try
             {
                 proxy.startStats();
@@ -211,7 +228,7 @@ public final class Proxy implements AutoCloseable
             LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
                 "write_buffer={4} prefer_ip={5} anti_replay_bytes={6} max_connections={7} " +
                 "max_connections_from=\"{8}\" buffer_memory={9} buffer_memory_from=\"{10}\" stall_timeout_ms={11}" +
-                "{12}{13}{14}{15}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
+                "{12}{13}{14}{15}{16}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
                 capacity.readBufferBytes(), capacity.writeBufferBytes(), config.preferIp().cliName(),
                 config.antiReplayMaxBytes(), capacity.maxConnections(), capacity.maxConnectionsReason(),
                 capacity.bufferMemoryBytes(), capacity.bufferMemoryReason(), capacity.stallTimeoutMs(),
@@ -220,7 +237,8 @@ public final class Proxy implements AutoCloseable
                 null == config.stateDir() ? "" : " state_dir=" + config.stateDir() + (null == savedReplay ? "" :
                 " anti_replay_loaded=" + savedReplay.loaded() + " anti_replay_expired=" + savedReplay.dropped()),
                 Listening.BIND == config.listening() ? "" :
-                " listener=" + config.listening().name().toLowerCase(java.util.Locale.ROOT));
+                " listener=" + config.listening().name().toLowerCase(java.util.Locale.ROOT),
+                null == socks5 ? "" : " socks5=" + socks5Names(config));
             warnIfHeapIsSmall(config);
             return proxy;
         }
@@ -255,6 +273,39 @@ public final class Proxy implements AutoCloseable
             }
         }
         return 2 * config.tolerateTimeSkewMs();
+    }
+
+    /**
+     * {@code --socks5}: the servers, their names resolved now (one that does not resolve is warned about and
+     * skipped until a later refresh resolves it); null without the flag.
+     */
+    private static Socks5Chain startSocks5(final ProxyConfig config)
+    {
+        if (!config.socks5().isEnabled())
+        {
+            return null;
+        }
+        final Socks5Chain chain = new Socks5Chain(config.socks5().servers());
+        chain.refresh();
+        return chain;
+    }
+
+    private static String socks5Names(final ProxyConfig config)
+    {
+        final StringBuilder names = new StringBuilder();
+        for (final Socks5Server server : config.socks5().servers())
+        {
+            names.append(names.length() > 0 ? "," : "").append(server); // host:port, never the login
+        }
+        return names.toString();
+    }
+
+    /**
+     * @return the SOCKS5 servers Telegram is reached through ({@code --socks5}), or null when it is dialed directly.
+     */
+    public Socks5Chain socks5()
+    {
+        return socks5;
     }
 
     /**
@@ -337,7 +388,7 @@ public final class Proxy implements AutoCloseable
     private void startStats() throws IOException
     {
         final StatsConfig stats = config.stats();
-        final ProxyStats source = new ProxyStats(reactors.reactors(), middleProxies, users);
+        final ProxyStats source = new ProxyStats(reactors.reactors(), middleProxies, users, socks5);
         final String modeLabel = modeLabel();
         if (stats.hasEndpoint())
         {

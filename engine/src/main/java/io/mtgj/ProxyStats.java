@@ -6,6 +6,9 @@ import io.mtgj.net.HandshakeFailure;
 import io.mtgj.net.Reactor;
 import io.mtgj.net.ReactorCounters;
 import io.mtgj.net.RejectReason;
+import io.mtgj.socks5.Socks5Chain;
+import io.mtgj.socks5.Socks5Failure;
+import io.mtgj.socks5.Socks5Relay;
 import io.mtgj.stats.DcLabel;
 import io.mtgj.stats.Direction;
 import io.mtgj.stats.IpFamily;
@@ -24,17 +27,23 @@ import java.util.Locale;
  */
 final class ProxyStats implements StatsSource
 {
+    private static final String[] SOCKS5_FAILURE_LABELS = socks5FailureLabels();
+
     private final List<Reactor> reactors;
     private final MiddleProxies middleProxies;
     private final Users users;
+    private final Socks5Chain socks5;
 
     /**
      * @param reactors      the reactors.
      * @param middleProxies promoted-channel mode's middle proxies, or null in direct mode.
      * @param users         named users, or null with one secret.
+     * @param socks5        the SOCKS5 servers ({@code --socks5}), or null when Telegram is dialed directly.
      */
-    ProxyStats(final List<Reactor> reactors, final MiddleProxies middleProxies, final Users users)
+    ProxyStats(final List<Reactor> reactors, final MiddleProxies middleProxies, final Users users,
+        final Socks5Chain socks5)
     {
+        this.socks5 = socks5;
         this.reactors = reactors;
         this.middleProxies = middleProxies;
         this.users = users;
@@ -47,6 +56,16 @@ final class ProxyStats implements StatsSource
     {
         return new StatsSnapshot(labels(HandshakeFailure.values()), labels(CloseReason.values()),
             labels(RejectReason.values()));
+    }
+
+    private static String[] socks5FailureLabels()
+    {
+        final String[] labels = new String[Socks5Failure.values().length];
+        for (final Socks5Failure failure : Socks5Failure.values())
+        {
+            labels[failure.ordinal()] = failure.label();
+        }
+        return labels;
     }
 
     private static List<String> labels(final Enum<?>[] values)
@@ -67,6 +86,18 @@ final class ProxyStats implements StatsSource
         {
             into.middleProxyMode();
             middleProxies.forEachGauge(into::addMiddleProxy);
+        }
+        if (null != socks5)
+        {
+            final long[] failures = new long[SOCKS5_FAILURE_LABELS.length];
+            for (final Socks5Relay relay : socks5.relays())
+            {
+                for (final Socks5Failure failure : Socks5Failure.values())
+                {
+                    failures[failure.ordinal()] = relay.failures(failure);
+                }
+                into.addSocks5Server(relay.name(), relay.isUp(), relay.tunnels(), SOCKS5_FAILURE_LABELS, failures);
+            }
         }
         if (null != users)
         {

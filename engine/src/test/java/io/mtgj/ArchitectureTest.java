@@ -34,6 +34,16 @@ class ArchitectureTest
     }
 
     @Test
+    void shouldKeepSocks5ToBytes()
+    {
+        // the reactor moves the bytes (TunnelConnector); the negotiation and the server choice only see buffers
+        noClasses().that().resideInAPackage("io.mtgj.socks5..")
+            .should().dependOnClassesThat().resideInAnyPackage("java.nio.channels..", "io.mtgj.mode..",
+                "io.mtgj.telegram..", "io.mtgj.middle..")
+            .check(classes);
+    }
+
+    @Test
     void shouldKeepTheAntiReplayCacheOffTheNetwork()
     {
         noClasses().that().resideInAPackage("io.mtgj.antireplay..")

@@ -8,6 +8,7 @@ import io.mtgj.config.HostPort;
 import io.mtgj.config.Listening;
 import io.mtgj.config.PreferIp;
 import io.mtgj.config.ProxyConfig;
+import io.mtgj.config.Socks5Server;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
 import io.mtgj.publicip.IpLiteral;
@@ -153,6 +154,7 @@ final class RunCommand
         {
             addDcAddress(builder, dcAddress);
         }
+        planSocks5(builder, commandLine, env);
         ifGiven(RunFlag.WORKERS, commandLine, env, v -> builder.workers(parseWholeNumber(v, "worker count")));
         ifGiven(RunFlag.MAX_CONNECTIONS_PER_IP, commandLine, env,
             v -> builder.maxConnectionsPerIp(parseWholeNumber(v, "connection count")));
@@ -419,6 +421,26 @@ final class RunCommand
         {
             LOG.log(System.Logger.Level.WARNING, "could not detect the public {0} address from {1}; pass {2} " +
                 "(or {3}) to get {0} links", family, url, flags, flag.envName());
+        }
+    }
+
+    /**
+     * {@code --socks5}: each value checked on its own, so an error says where it came from (never its login).
+     */
+    private static void planSocks5(final ProxyConfig.Builder builder, final CommandLine commandLine,
+        final Map<String, String> env) throws CommandLineError
+    {
+        for (final Value server : values(RunFlag.SOCKS5, commandLine, env))
+        {
+            parse(server, Socks5Server::parse);
+        }
+        try
+        {
+            builder.socks5(texts(RunFlag.SOCKS5, commandLine, env));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw usage(ex.getMessage());
         }
     }
 

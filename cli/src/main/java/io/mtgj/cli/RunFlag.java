@@ -47,6 +47,10 @@ enum RunFlag
         "IP family to reach Telegram with: ipv4, ipv6 (each falls back to the other), only-ipv4 or only-ipv6"),
     DC_ADDRESS(null, "dc-address", "DC=HOST:PORT", "MTG_DC_ADDRESS", "built-in table",
         "dial HOST:PORT for Telegram DC number DC; repeatable (the variable takes a comma-separated list)"),
+    SOCKS5(null, "socks5", "URL", "MTG_SOCKS5", "none (Telegram is dialed directly)",
+        "reach Telegram, DCs and middle proxies, through the SOCKS5 server socks5://[user:pass@]host:port; "
+        + "repeatable, connections spread across them and a failing one is skipped for a while (the variable takes "
+        + "a comma-separated list)"),
     WORKERS(null, "workers", "N", "MTG_WORKERS", "number of CPUs",
         "reactor threads"),
     MAX_CONNECTIONS_PER_IP(null, "max-connections-per-ip", "N", "MTG_MAX_CONNECTIONS_PER_IP", "0 (no limit)",
@@ -72,7 +76,7 @@ enum RunFlag
         "time a client has to complete its handshake"),
     DIAL_TIMEOUT(null, "dial-timeout", "DURATION", "MTG_DIAL_TIMEOUT",
         Durations.format(ProxyConfig.DEFAULT_DIAL_TIMEOUT_MS),
-        "time allowed to connect to one Telegram address"),
+        "time allowed to connect to one Telegram address (with --socks5, the SOCKS negotiation included)"),
     IDLE_TIMEOUT(null, "idle-timeout", "DURATION", "MTG_IDLE_TIMEOUT",
         Durations.format(ProxyConfig.DEFAULT_IDLE_TIMEOUT_MS),
         "a relay silent this long in both directions is closed"),
@@ -204,7 +208,7 @@ enum RunFlag
      */
     boolean isRepeatable()
     {
-        return this == DC_ADDRESS || this == NTP_SERVER || this == STATSD_TAGS;
+        return this == DC_ADDRESS || this == NTP_SERVER || this == STATSD_TAGS || this == SOCKS5;
     }
 
     /**

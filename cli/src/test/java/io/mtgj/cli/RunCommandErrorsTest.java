@@ -89,6 +89,10 @@ class RunCommandErrorsTest
             arguments(List.of("--prefer-ip", "ipv5", SECRET), Map.of(), "ipv5"),
             // DC addresses
             arguments(List.of("--dc-address", "2", SECRET), Map.of(), "'2'"),
+            arguments(List.of("--socks5", "http://127.0.0.1:1080", SECRET), Map.of(), "scheme 'http'"),
+            arguments(List.of("--socks5", "socks5://127.0.0.1", SECRET), Map.of(), "missing port"),
+            arguments(List.of(SECRET), Map.of("MTG_SOCKS5", "socks5://u:p%zz@127.0.0.1:1"), "MTG_SOCKS5: "),
+            arguments(List.of("--socks5", "socks5://a:1", "--socks5", "socks5://a:1", SECRET), Map.of(), "twice"),
             arguments(List.of("--dc-address", "x=127.0.0.1:443", SECRET), Map.of(), "'x'"),
             arguments(List.of("--dc-address", "0=127.0.0.1:443", SECRET), Map.of(), "0=127.0.0.1:443"),
             arguments(List.of("--dc-address", "99999=127.0.0.1:443", SECRET), Map.of(), "99999"),

@@ -157,6 +157,22 @@ class RunCommandTest
     }
 
     @Test
+    void shouldTakeSocks5ServersFromFlagsOrTheEnvironment() throws Exception
+    {
+        final RunCommand.Plan flags = RunCommand.plan(new String[]{"--socks5", "socks5://127.0.0.1:1080",
+            "--socks5", "socks5://user:p%40ss@[::1]:1081", SECRET}, Map.of("MTG_SOCKS5", "socks5://10.0.0.1:1"));
+        assertEquals("[127.0.0.1:1080, [::1]:1081]", flags.config().socks5().servers().toString());
+        assertEquals("p@ss", new String(flags.config().socks5().servers().get(1).password(),
+            java.nio.charset.StandardCharsets.UTF_8));
+        final RunCommand.Plan env = RunCommand.plan(new String[]{SECRET},
+            Map.of("MTG_SOCKS5", "socks5://10.0.0.1:1, socks5://10.0.0.2:2"));
+        assertEquals(2, env.config().socks5().servers().size());
+        final CommandLineError error = assertThrows(CommandLineError.class, () -> RunCommand.plan(
+            new String[]{"--socks5", "socks5://user:hunter2%@127.0.0.1:1", SECRET}, Map.of()));
+        assertFalse(error.getMessage().contains("hunter2"), error.getMessage());
+    }
+
+    @Test
     void shouldReadBooleanVariables() throws Exception
     {
         for (final String on : new String[] {"true", "TRUE", "1", "yes", "Yes"})

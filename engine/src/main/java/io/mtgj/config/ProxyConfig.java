@@ -81,6 +81,7 @@ public final class ProxyConfig
     private final long shutdownTimeoutMs;
     private final ClientIpLogging clientIpLogging;
     private final StatsConfig stats;
+    private final Socks5Upstreams socks5;
 
     private ProxyConfig(final Builder b)
     {
@@ -137,6 +138,7 @@ public final class ProxyConfig
             ntp.add(hostPort.hasPort() ? hostPort : new HostPort(hostPort.host(), NTP_PORT));
         }
         ntpServers = List.copyOf(ntp);
+        socks5 = b.socks5;
         middleProxySecretUrl = checkUrl("--middle-proxy-secret-url", b.middleProxySecretUrl);
         middleProxyConfigUrl = checkUrl("--middle-proxy-config-url", b.middleProxyConfigUrl);
         middleProxyConfigUrlV6 = checkUrl("--middle-proxy-config-url-v6", b.middleProxyConfigUrlV6);
@@ -355,6 +357,14 @@ public final class ProxyConfig
     }
 
     /**
+     * @return {@code --socks5}: the SOCKS5 servers Telegram is reached through; {@link Socks5Upstreams#NONE} for none.
+     */
+    public Socks5Upstreams socks5()
+    {
+        return socks5;
+    }
+
+    /**
      * @return how long open connections may keep going once a graceful stop has refused new ones; 0 closes them at
      *         once.
      */
@@ -459,6 +469,7 @@ public final class ProxyConfig
         private long antiReplayMaxBytes = DEFAULT_ANTI_REPLAY_MAX_BYTES;
         private long tolerateTimeSkewMs = DEFAULT_TOLERATE_TIME_SKEW_MS;
         private List<String> ntpServers = DEFAULT_NTP_SERVERS;
+        private Socks5Upstreams socks5 = Socks5Upstreams.NONE;
         private String middleProxySecretUrl = DEFAULT_MIDDLE_PROXY_SECRET_URL;
         private String middleProxyConfigUrl = DEFAULT_MIDDLE_PROXY_CONFIG_URL;
         private String middleProxyConfigUrlV6 = DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6;
@@ -673,6 +684,17 @@ public final class ProxyConfig
         public Builder ntpServers(final List<String> servers)
         {
             this.ntpServers = List.copyOf(servers);
+            return this;
+        }
+
+        /**
+         * @param urls {@code socks5://[user:pass@]host:port} of the SOCKS5 servers to reach Telegram through.
+         * @return this.
+         * @throws IllegalArgumentException naming a bad value.
+         */
+        public Builder socks5(final List<String> urls)
+        {
+            this.socks5 = Socks5Upstreams.parse(urls);
             return this;
         }
 

@@ -10,6 +10,7 @@ import io.mtgj.net.ChannelHandler;
 import io.mtgj.net.CloseReason;
 import io.mtgj.net.PooledBuffer;
 import io.mtgj.net.ReactorServices;
+import io.mtgj.net.TunnelConnector;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -87,6 +88,13 @@ final class MiddleConnection implements ChannelHandler
     private final InetSocketAddress address;
     private final int dcLabel;
     private final SocketChannel channel;
+    /** With {@code --socks5}: the negotiation with the SOCKS server until it stands, else null. */
+    private TunnelConnector connector;
+    /**
+     * With {@code --socks5}: where the middle proxy sees this connection come from, as the SOCKS server reported it;
+     * the RPC keys are derived from it instead of the socket's own address (protocol.md 7.5).
+     */
+    private InetSocketAddress tunnelBound;
     private SelectionKey selectionKey;
     private final Long2ObjectHashMap<MiddleClient> clients = new Long2ObjectHashMap<>();
     /** Clients whose packets wait for room, oldest first; each is in it once ({@link MiddleClient#queuedForRoom}). */
@@ -172,14 +180,68 @@ final class MiddleConnection implements ChannelHandler
             // Connect, nonce and handshake together get the dial timeout: a silent middle proxy must not hold the
             // clients waiting on it for ever.
             handshakeTimer = reactor.schedule(onHandshakeTimeout, reactor.nowNs() + reactor.dialTimeoutNs());
-            if (channel.connect(address))
+            // with --socks5 the middle proxy is reached through a SOCKS5 server, told its address first
+            connector = null == reactor.dialer() ? null :
+                new TunnelConnector(reactor.dialer().open(address, reactor.nowNs()));
+            final InetSocketAddress connectTo = null == connector ? address : connector.tunnel().relay();
+            if (null == connectTo)
             {
-                onConnected();
+                connector.onConnectFailed(null);
+                close("socks5 " + connector.tunnel().name() + " has not resolved");
+                return;
+            }
+            if (channel.connect(connectTo))
+            {
+                onTcpConnected();
             }
         }
         catch (final IOException | RuntimeException ex)
         {
-            close("cannot connect: " + ex);
+            if (null != connector)
+            {
+                connector.onConnectFailed(ex.getMessage());
+            }
+            close("cannot connect" + (null == connector ? "" : " to socks5 " + connector.tunnel().name()) + ": " +
+                ex);
+        }
+    }
+
+    /**
+     * TCP is up: to the middle proxy, or to the SOCKS5 server, which is told where to connect first.
+     */
+    private void onTcpConnected()
+    {
+        if (null == connector)
+        {
+            onConnected();
+            return;
+        }
+        onTunnelEvent(connector.onConnected(channel));
+    }
+
+    private void onTunnelEvent(final int tunnelState)
+    {
+        if (TunnelConnector.READY == tunnelState)
+        {
+            tunnelBound = connector.tunnel().bound();
+            if (null == tunnelBound)
+            {
+                close("socks5 " + connector.tunnel().name() + " did not say which address it connects from (its " +
+                    "reply's bound address is 0.0.0.0:0); the middle-proxy keys need it: use a SOCKS5 server that " +
+                    "reports it, dante-server does");
+                return;
+            }
+            connector = null;
+            onConnected();
+        }
+        else if (TunnelConnector.FAILED == tunnelState)
+        {
+            // the tunnel logged what the server answered and counted it
+            close("socks5 " + connector.tunnel().name() + " failed");
+        }
+        else
+        {
+            updateInterest();
         }
     }
 
@@ -188,7 +250,12 @@ final class MiddleConnection implements ChannelHandler
         handshakeTimer = NO_TIMER;
         if (State.READY != state)
         {
-            close("no handshake within the dial timeout (state " + state + ")");
+            if (null != connector)
+            {
+                connector.onTimeout();
+            }
+            close("no handshake within the dial timeout (state " + state +
+                (null == connector ? "" : ", socks5 " + connector.tunnel().name()) + ")");
         }
     }
 
@@ -489,10 +556,28 @@ final class MiddleConnection implements ChannelHandler
     {
         if ((readyOps & SelectionKey.OP_CONNECT) != 0)
         {
-            if (channel.finishConnect())
+            final boolean connected;
+            try
             {
-                onConnected();
+                connected = channel.finishConnect();
             }
+            catch (final IOException ex)
+            {
+                if (null != connector)
+                {
+                    connector.onConnectFailed(ex.getMessage());
+                }
+                throw ex;
+            }
+            if (connected)
+            {
+                onTcpConnected();
+            }
+            return;
+        }
+        if (null != connector)
+        {
+            onTunnelEvent(connector.onSelected(channel, readyOps));
             return;
         }
         if ((readyOps & SelectionKey.OP_WRITE) != 0)
@@ -553,7 +638,7 @@ final class MiddleConnection implements ChannelHandler
         {
             return;
         }
-        int ops = SelectionKey.OP_CONNECT;
+        int ops = null == connector ? SelectionKey.OP_CONNECT : connector.interestOps();
         if (State.CONNECTING != state)
         {
             ops = inWaiter.waiting ? 0 : SelectionKey.OP_READ;
@@ -945,7 +1030,7 @@ final class MiddleConnection implements ChannelHandler
         final InetSocketAddress local;
         try
         {
-            local = (InetSocketAddress)channel.getLocalAddress();
+            local = null != tunnelBound ? tunnelBound : (InetSocketAddress)channel.getLocalAddress();
         }
         catch (final IOException ex)
         {
@@ -953,7 +1038,9 @@ final class MiddleConnection implements ChannelHandler
             return;
         }
         final InetAddress localIp = local.getAddress();
-        final InetAddress ourIp = null != proxies.publicIpv4() && localIp instanceof Inet4Address ?
+        // through a SOCKS5 server the proxy's own public address (--public-ipv4) is not what the middle proxy sees
+        final InetAddress ourIp =
+            null == tunnelBound && null != proxies.publicIpv4() && localIp instanceof Inet4Address ?
             proxies.publicIpv4() : localIp;
         final boolean ipv6 = !(address.getAddress() instanceof Inet4Address);
         final byte[] serverIp = ipv6 ? null : address.getAddress().getAddress();

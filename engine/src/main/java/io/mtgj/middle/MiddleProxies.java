@@ -12,12 +12,14 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Promoted-channel mode's upstream: Telegram's middle proxies, their list and the proxy secret fetched over HTTP(S)
@@ -42,6 +44,8 @@ public final class MiddleProxies implements SharedUpstream
     private final MiddleProxySettings settings;
     private final ConcurrentHashMap<Gauge, Gauge> gauges = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot;
+    /** {@code --socks5}: the SOCKS proxy each fetch goes through, or null to fetch directly. */
+    private volatile Supplier<Proxy> httpProxy;
 
     /**
      * @param secretUrl   proxy secret URL.
@@ -62,6 +66,16 @@ public final class MiddleProxies implements SharedUpstream
         this.adTag = adTag.clone();
         this.publicIpv4 = publicIpv4;
         this.settings = settings;
+    }
+
+    /**
+     * Fetch through a SOCKS proxy from now on ({@code --socks5}), as the connections to the middle proxies go.
+     *
+     * @param proxies gives the proxy for each fetch.
+     */
+    public void fetchThrough(final Supplier<Proxy> proxies)
+    {
+        this.httpProxy = proxies;
     }
 
     /**
@@ -123,9 +137,11 @@ public final class MiddleProxies implements SharedUpstream
         }
     }
 
-    private static byte[] fetch(final URI url) throws IOException
+    private byte[] fetch(final URI url) throws IOException
     {
-        final HttpURLConnection connection = (HttpURLConnection)url.toURL().openConnection();
+        final Supplier<Proxy> proxies = httpProxy;
+        final HttpURLConnection connection = (HttpURLConnection)(null == proxies ? url.toURL().openConnection() :
+            url.toURL().openConnection(proxies.get()));
         try
         {
             connection.setConnectTimeout(TIMEOUT_MS);

@@ -106,6 +106,8 @@ public final class Reactor implements Runnable, ReactorServices
     private final DeadlineTimerWheel.TimerHandler timerHandler = this::onTimerExpiry;
     private final long handshakeTimeoutNs;
     private final long dialTimeoutNs;
+    /** {@code --socks5}: how Telegram is reached; null to dial it directly. */
+    private final Dialer dialer;
     private final long idleTimeoutNs;
     private final long stallTimeoutNs;
     private final ClientIpLogging clientIpLogging;
@@ -138,7 +140,7 @@ public final class Reactor implements Runnable, ReactorServices
         final Upstream cloak) throws IOException
     {
         this(index, config, listener, clientMode, upstream, cloak,
-            new ConnectionLimit(config.capacity().maxConnections()), ClientGate.OPEN);
+            new ConnectionLimit(config.capacity().maxConnections()), ClientGate.OPEN, null);
     }
 
     /**
@@ -149,6 +151,8 @@ public final class Reactor implements Runnable, ReactorServices
      * @param upstream        how Telegram is reached.
      * @param cloak           where clients that are not ours are fronted, or null when the mode never fronts.
      * @param connectionLimit the {@code --max-connections} permits, shared by every reactor of the proxy.
+     * @param gate            access lists and the per-IP limit.
+     * @param dialer          how Telegram is reached ({@code --socks5}), or null to dial it directly.
      * @throws IOException when the selector cannot be opened.
      */
     Reactor(
@@ -159,9 +163,11 @@ public final class Reactor implements Runnable, ReactorServices
         final Upstream upstream,
         final Upstream cloak,
         final ConnectionLimit connectionLimit,
-        final ClientGate gate) throws IOException
+        final ClientGate gate,
+        final Dialer dialer) throws IOException
     {
         this.index = index;
+        this.dialer = dialer;
         this.connectionLimit = connectionLimit;
         this.gate = gate;
         this.maxHandshakes = Math.max(1, (config.maxHandshakes() + config.workers() - 1) / config.workers());
@@ -973,6 +979,12 @@ public final class Reactor implements Runnable, ReactorServices
     ClientMode clientMode()
     {
         return clientMode;
+    }
+
+    @Override
+    public Dialer dialer()
+    {
+        return dialer;
     }
 
     Upstream upstream()

@@ -74,6 +74,23 @@ public final class ReactorGroup implements AutoCloseable
     public ReactorGroup(final ProxyConfig config, final ClientMode clientMode, final Upstream upstream,
         final Upstream cloak, final ClientGate gate) throws IOException
     {
+        this(config, clientMode, upstream, cloak, gate, null);
+    }
+
+    /**
+     * Bind and start the reactors, with accept-time checks and connections to Telegram made through relays.
+     *
+     * @param config     configuration.
+     * @param clientMode the secret mode's strategy.
+     * @param upstream   the upstream strategy.
+     * @param cloak      where clients that are not ours are fronted, or null.
+     * @param gate       access lists and the per-IP limit.
+     * @param dialer     how Telegram is reached ({@code --socks5}), or null to dial it directly.
+     * @throws IOException when binding fails.
+     */
+    public ReactorGroup(final ProxyConfig config, final ClientMode clientMode, final Upstream upstream,
+        final Upstream cloak, final ClientGate gate, final Dialer dialer) throws IOException
+    {
         connectionLimit = new ConnectionLimit(config.capacity().maxConnections());
         try
         {
@@ -82,7 +99,7 @@ public final class ReactorGroup implements AutoCloseable
             for (int i = 0; i < config.workers(); i++)
             {
                 reactors.add(new Reactor(i, config, listeners.get(i % listeners.size()), clientMode, upstream, cloak,
-                    connectionLimit, gate));
+                    connectionLimit, gate, dialer));
             }
         }
         catch (final IOException | RuntimeException ex)

@@ -26,6 +26,11 @@ public interface ReactorServices
     long dialTimeoutNs();
 
     /**
+     * @return how connections to Telegram are made ({@code --socks5}), or null when they go straight to its address.
+     */
+    Dialer dialer();
+
+    /**
      * @return the reactor's buffer arena; leases of a shared connection should be priority ones.
      */
     BufferArena arena();

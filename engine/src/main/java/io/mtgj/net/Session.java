@@ -59,6 +59,10 @@ final class Session implements LinkedClient
     private HandshakeStep frameStep;
     /** With named users: whose secret the client proved, once admitted; null otherwise. */
     private ClientAccount account;
+    /** With {@code --socks5}: the negotiation with the SOCKS server of the dial in progress, else null. */
+    private TunnelConnector connector;
+    /** With {@code --socks5}: further servers the current address may be tried through. */
+    private int tunnelRetries;
     /** With a shared upstream: the client's place on one of its connections. */
     private UpstreamLink link;
     private boolean cloaked;
@@ -181,6 +185,11 @@ final class Session implements LinkedClient
         {
             onConnectable();
         }
+        else if (!side.isClient && null != connector && Phase.CONNECTING == phase)
+        {
+            onTunnelEvent(connector.onSelected(upstream.channel, readyOps));
+            return;
+        }
         try
         {
             if ((readyOps & SelectionKey.OP_WRITE) != 0 && Phase.CLOSED != phase)
@@ -230,7 +239,7 @@ final class Session implements LinkedClient
         client.interest(clientOps);
         if (Phase.CONNECTING == phase)
         {
-            upstream.interest(SelectionKey.OP_CONNECT);
+            upstream.interest(null == connector ? SelectionKey.OP_CONNECT : connector.interestOps());
         }
         else if (Phase.RELAY == phase)
         {
@@ -663,6 +672,7 @@ final class Session implements LinkedClient
     {
         addresses = plan.addresses();
         addressIndex = 0;
+        tunnelRetries = cloaked || null == reactor.dialer() ? 0 : reactor.dialer().relayCount() - 1;
         enter(Phase.CONNECTING);
         dialNext();
     }
@@ -680,9 +690,17 @@ final class Session implements LinkedClient
                 LOG.log(System.Logger.Level.TRACE, "dial client={0} upstream={1} dc={2} address={3} attempt={4}/{5}",
                     clientText(), cloaked ? "cloak" : "telegram", dcIndex, address, addressIndex, addresses.size());
             }
+            // Telegram through a SOCKS5 server (--socks5); the cloak host always directly
+            connector = cloaked || null == reactor.dialer() ? null :
+                new TunnelConnector(reactor.dialer().open(address, reactor.nowNs()));
+            final InetSocketAddress connectTo = null == connector ? address : connector.tunnel().relay();
             SocketChannel channel = null;
             try
             {
+                if (null == connectTo)
+                {
+                    throw new IOException("the SOCKS5 server's name has not resolved");
+                }
                 channel = SocketChannel.open();
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -690,16 +708,21 @@ final class Session implements LinkedClient
                 upstream.interestOps = SelectionKey.OP_CONNECT;
                 upstream.key = reactor.register(channel, SelectionKey.OP_CONNECT, upstream);
                 schedule(reactor.nowNs() + reactor.dialTimeoutNs());
-                if (channel.connect(address))
+                if (channel.connect(connectTo))
                 {
-                    onConnected();
+                    onTcpConnected();
                 }
                 return;
             }
             catch (final IOException | RuntimeException ex)
             {
                 logDialFailure(address, ex);
+                if (null != connector)
+                {
+                    connector.onConnectFailed(ex.getMessage());
+                }
                 closeUpstreamChannel();
+                retrySameAddressThroughAnotherServer();
             }
         }
         close(CloseReason.DIAL_FAILED);
@@ -711,14 +734,73 @@ final class Session implements LinkedClient
         {
             if (upstream.channel.finishConnect())
             {
-                onConnected();
+                onTcpConnected();
             }
         }
         catch (final IOException ex)
         {
             logDialFailure(null, ex);
+            if (null != connector)
+            {
+                connector.onConnectFailed(ex.getMessage());
+                retrySameAddressThroughAnotherServer();
+            }
             closeUpstreamChannel();
             dialNext();
+        }
+    }
+
+    /**
+     * TCP is up: to Telegram itself, or to the SOCKS5 server, which is told the target first.
+     */
+    private void onTcpConnected()
+    {
+        if (null == connector)
+        {
+            onConnected();
+            return;
+        }
+        onTunnelEvent(connector.onConnected(upstream.channel));
+    }
+
+    /**
+     * The SOCKS5 negotiation moved: relay once it stands, try again when it failed (the failure is logged and counted
+     * by the tunnel), else wait for the server.
+     */
+    private void onTunnelEvent(final int state)
+    {
+        if (TunnelConnector.READY == state)
+        {
+            connector = null;
+            onConnected();
+        }
+        else if (TunnelConnector.FAILED == state)
+        {
+            closeUpstreamChannel();
+            retrySameAddressThroughAnotherServer();
+            dialNext();
+        }
+        else
+        {
+            upstream.interest(connector.interestOps());
+        }
+    }
+
+    /**
+     * A dial through a SOCKS5 server failed: the same Telegram address goes through the next server, once per server
+     * configured, before the next address is tried.
+     */
+    private void retrySameAddressThroughAnotherServer()
+    {
+        connector = null;
+        if (tunnelRetries > 0)
+        {
+            tunnelRetries--;
+            addressIndex--;
+        }
+        else if (null != reactor.dialer() && !cloaked)
+        {
+            tunnelRetries = reactor.dialer().relayCount() - 1; // the next address gets every server again
         }
     }
 
@@ -795,6 +877,11 @@ final class Session implements LinkedClient
                 break;
             case CONNECTING:
                 logDialFailure(addresses.get(addressIndex - 1), new IOException("dial timeout"));
+                if (null != connector)
+                {
+                    connector.onTimeout();
+                    retrySameAddressThroughAnotherServer();
+                }
                 closeUpstreamChannel();
                 dialNext();
                 break;
@@ -860,6 +947,7 @@ final class Session implements LinkedClient
             return;
         }
         enter(Phase.CLOSED);
+        connector = null;
         if (null != link)
         {
             link.detach();

@@ -22,6 +22,8 @@ public final class MetricNames
     public static final String LABEL_REASON = "reason";
     /** Label: a Telegram middle proxy, {@code ip:port} as published (promoted-channel mode only). */
     public static final String LABEL_MIDDLE_PROXY = "middle_proxy";
+    /** Label: a SOCKS5 server of {@code --socks5}, {@code host:port} as configured. */
+    public static final String LABEL_SOCKS5_SERVER = "socks5_server";
     /** Label: a configured user's name (named users, {@code --secrets}, only). */
     public static final String LABEL_USER = "user";
 
@@ -34,6 +36,12 @@ public final class MetricNames
     public static final String TELEGRAM_CONNECTIONS = "telegram_connections";
     /** Counter {mode, dc, middle_proxy}: middle-proxy connections that broke or could not be set up. */
     public static final String MIDDLE_PROXY_FAILURES = "middle_proxy_failures_total";
+    /** Gauge {mode, socks5_server}: 1 while a SOCKS5 server is usable (resolved, not failing on its side), else 0. */
+    public static final String SOCKS5_SERVER_UP = "socks5_server_up";
+    /** Counter {mode, socks5_server}: connections to Telegram set up through a SOCKS5 server. */
+    public static final String SOCKS5_TUNNELS = "socks5_tunnels_total";
+    /** Counter {mode, socks5_server, reason}: dials through a SOCKS5 server that failed, by why. */
+    public static final String SOCKS5_FAILURES = "socks5_failures_total";
     /** Counter {mode}: client connections accepted. */
     public static final String ACCEPTED_CONNECTIONS = "accepted_connections_total";
     /** Counter {mode}: client handshakes that proved the client knows the secret. */
@@ -111,6 +119,10 @@ public final class MetricNames
     public static final String STATSD_STALLED_CONNECTIONS = "stalled_connections";
     /** statsd gauge, with an ad tag only: middle-proxy connections that broke or could not be set up since start. */
     public static final String STATSD_MIDDLE_PROXY_FAILURES = "middle_proxy_failures";
+    /** statsd gauge, with {@code --socks5} only: dials through SOCKS5 servers that failed since start. */
+    public static final String STATSD_SOCKS5_FAILURES = "socks5_failures";
+    /** statsd gauge, with {@code --socks5} only: connections set up through SOCKS5 servers since start. */
+    public static final String STATSD_SOCKS5_TUNNELS = "socks5_tunnels";
     /** statsd gauge, per named user: client connections open now. */
     public static final String STATSD_USER_CONNECTIONS = "user_connections";
     /** statsd gauge, per named user: bytes read from its clients since start. */

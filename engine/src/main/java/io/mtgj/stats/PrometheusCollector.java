@@ -85,6 +85,10 @@ public final class PrometheusCollector extends Collector
         {
             families.add(telegramConnections());
         }
+        if (snapshot.hasSocks5Servers())
+        {
+            socks5Servers(families);
+        }
         families.add(counter(MetricNames.ACCEPTED_CONNECTIONS, "Client connections accepted.",
             snapshot.acceptedConnections()));
         families.add(counter(MetricNames.CLIENT_HANDSHAKES, "Client handshakes accepted: the client knows the secret.",
@@ -182,6 +186,34 @@ public final class PrometheusCollector extends Collector
             failures.addMetric(List.of(mode, DcLabel.label(dcLabel), address), failed);
         });
         families.add(open);
+        families.add(failures);
+    }
+
+    /**
+     * {@code --socks5}: one row per configured server, so the label is as bounded as the configuration.
+     */
+    private void socks5Servers(final List<MetricFamilySamples> families)
+    {
+        final List<String> serverLabels = List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_SOCKS5_SERVER);
+        final GaugeMetricFamily up = new GaugeMetricFamily(name(MetricNames.SOCKS5_SERVER_UP),
+            "1 while a SOCKS5 server is usable (resolved, its last dial did not fail on its side), else 0.",
+            serverLabels);
+        final CounterMetricFamily tunnels = new CounterMetricFamily(name(MetricNames.SOCKS5_TUNNELS),
+            "Connections to Telegram set up through a SOCKS5 server.", serverLabels);
+        final CounterMetricFamily failures = new CounterMetricFamily(name(MetricNames.SOCKS5_FAILURES),
+            "Dials through a SOCKS5 server that failed, by why.",
+            List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_SOCKS5_SERVER, MetricNames.LABEL_REASON));
+        for (final StatsSnapshot.Socks5Row row : snapshot.socks5Servers())
+        {
+            up.addMetric(List.of(mode, row.server()), row.up() ? 1 : 0);
+            tunnels.addMetric(List.of(mode, row.server()), row.tunnels());
+            for (int i = 0; i < row.failureLabels().length; i++)
+            {
+                failures.addMetric(List.of(mode, row.server(), row.failureLabels()[i]), row.failures()[i]);
+            }
+        }
+        families.add(up);
+        families.add(tunnels);
         families.add(failures);
     }
 

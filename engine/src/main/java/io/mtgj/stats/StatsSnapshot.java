@@ -1,5 +1,6 @@
 package io.mtgj.stats;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,8 @@ public final class StatsSnapshot
     private boolean middleProxyMode;
     /** Promoted-channel mode: {open, failures} per middle proxy and DC label. */
     private final Map<MiddleProxyKey, long[]> middleProxies = new TreeMap<>();
+    /** {@code --socks5}: one row per configured server, in the configured order. */
+    private final List<Socks5Row> socks5Servers = new ArrayList<>();
     /** Named users ({@code --secrets}): one row per configured name, none in single-secret mode. */
     private final Map<String, UserRow> users = new TreeMap<>();
 
@@ -85,6 +88,7 @@ public final class StatsSnapshot
         stalledConnections = 0;
         middleProxyMode = false;
         middleProxies.clear();
+        socks5Servers.clear();
         users.clear();
     }
 
@@ -151,6 +155,79 @@ public final class StatsSnapshot
          * @param failures connections that broke or could not be set up.
          */
         void visit(int dcLabel, String address, long open, long failures);
+    }
+
+    /**
+     * {@code --socks5}: one configured server's values.
+     *
+     * @param server        the server, {@code host:port} as configured (never its login).
+     * @param up            whether it is usable as far as the proxy knows (resolved, last attempt not its fault).
+     * @param tunnels       tunnels set up through it since start.
+     * @param failureLabels labels of the failure counters, in the order of the failures array.
+     * @param failures      dials through it that failed since start, by label.
+     */
+    public void addSocks5Server(final String server, final boolean up, final long tunnels,
+        final String[] failureLabels, final long[] failures)
+    {
+        socks5Servers.add(new Socks5Row(server, up, tunnels, failureLabels.clone(), failures.clone()));
+    }
+
+    /**
+     * @return dials through SOCKS5 servers that failed since start, over every server and reason.
+     */
+    public long socks5Failures()
+    {
+        long total = 0;
+        for (final Socks5Row row : socks5Servers)
+        {
+            for (final long failed : row.failures())
+            {
+                total += failed;
+            }
+        }
+        return total;
+    }
+
+    /**
+     * @return tunnels set up through SOCKS5 servers since start, over every server.
+     */
+    public long socks5Tunnels()
+    {
+        long total = 0;
+        for (final Socks5Row row : socks5Servers)
+        {
+            total += row.tunnels();
+        }
+        return total;
+    }
+
+    /**
+     * @return whether any SOCKS5 server was added since the last {@link #clear()}.
+     */
+    public boolean hasSocks5Servers()
+    {
+        return !socks5Servers.isEmpty();
+    }
+
+    /**
+     * @return the SOCKS5 servers added, in the order added.
+     */
+    public List<Socks5Row> socks5Servers()
+    {
+        return socks5Servers;
+    }
+
+    /**
+     * One SOCKS5 server's values, as {@link #addSocks5Server} took them.
+     *
+     * @param server        {@code host:port}.
+     * @param up            whether it is usable.
+     * @param tunnels       tunnels set up.
+     * @param failureLabels failure labels.
+     * @param failures      failures, by label.
+     */
+    public record Socks5Row(String server, boolean up, long tunnels, String[] failureLabels, long[] failures)
+    {
     }
 
     private record MiddleProxyKey(int dcLabel, String address) implements Comparable<MiddleProxyKey>

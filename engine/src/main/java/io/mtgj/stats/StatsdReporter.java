@@ -167,6 +167,11 @@ public final class StatsdReporter implements AutoCloseable
             lines.add(line(prefix, MetricNames.STATSD_MIDDLE_PROXY_FAILURES, snapshot.middleProxyFailures(), format,
                 tags));
         }
+        if (snapshot.hasSocks5Servers())
+        {
+            lines.add(line(prefix, MetricNames.STATSD_SOCKS5_TUNNELS, snapshot.socks5Tunnels(), format, tags));
+            lines.add(line(prefix, MetricNames.STATSD_SOCKS5_FAILURES, snapshot.socks5Failures(), format, tags));
+        }
         snapshot.forEachUser((user, open, ingressBytes, egressBytes, failureLabels, failures) ->
         {
             lines.add(userLine(prefix, MetricNames.STATSD_USER_CONNECTIONS, user, null, open, format, tags));

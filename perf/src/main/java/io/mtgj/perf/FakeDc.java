@@ -50,6 +50,7 @@ public final class FakeDc implements AutoCloseable
     private final AtomicLong bytesSent = new AtomicLong();
     private final Set<Short> dcIndexesSeen = ConcurrentHashMap.newKeySet();
     private final Set<ProtocolTag> tagsSeen = ConcurrentHashMap.newKeySet();
+    private final Set<java.net.InetAddress> peersSeen = ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
     private FakeDc(final ServerSocket server, final int sendBufferBytes)
@@ -146,6 +147,14 @@ public final class FakeDc implements AutoCloseable
     }
 
     /**
+     * @return the addresses connections came from (a SOCKS server's outgoing address, when the proxy uses one).
+     */
+    public Set<java.net.InetAddress> peersSeen()
+    {
+        return peersSeen;
+    }
+
+    /**
      * @return transports announced in proxies' frames.
      */
     public Set<ProtocolTag> tagsSeen()
@@ -165,6 +174,7 @@ public final class FakeDc implements AutoCloseable
                     socket.setSendBufferSize(sendBufferBytes);
                 }
                 connections.incrementAndGet();
+                peersSeen.add(socket.getInetAddress());
                 open.add(socket);
                 final Thread worker = new Thread(() -> serve(socket), "fake-dc-conn");
                 worker.setDaemon(true);

@@ -129,6 +129,7 @@ public final class FakeMiddleProxy implements AutoCloseable
     private final AtomicLong nonceClockSkews = new AtomicLong();
     private final AtomicLong fixtureErrors = new AtomicLong();
     private final Set<String> adTagsSeen = ConcurrentHashMap.newKeySet();
+    private final Set<java.net.InetAddress> peersSeen = ConcurrentHashMap.newKeySet();
     private final Set<Integer> flagsSeen = ConcurrentHashMap.newKeySet();
     private final List<String> pongs = new CopyOnWriteArrayList<>();
     private final List<String> closeConnsReceived = new CopyOnWriteArrayList<>();
@@ -335,6 +336,14 @@ public final class FakeMiddleProxy implements AutoCloseable
     public long requestsWithoutAdTag()
     {
         return requestsWithoutAdTag.get();
+    }
+
+    /**
+     * @return the addresses connections came from (a SOCKS server's outgoing address, when the proxy uses one).
+     */
+    public Set<java.net.InetAddress> peersSeen()
+    {
+        return peersSeen;
     }
 
     /**
@@ -584,6 +593,7 @@ public final class FakeMiddleProxy implements AutoCloseable
             }
             final Connection connection = new Connection(socket);
             connectionsAccepted.incrementAndGet();
+            peersSeen.add(socket.getInetAddress());
             openConnections.incrementAndGet();
             connections.add(connection);
             if (!running)
