@@ -192,13 +192,16 @@ public final class Proxy implements AutoCloseable
             LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
                 "write_buffer={4} prefer_ip={5} anti_replay_bytes={6} max_connections={7} " +
                 "max_connections_from=\"{8}\" buffer_memory={9} buffer_memory_from=\"{10}\" stall_timeout_ms={11}" +
-                "{12}{13}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
+                "{12}{13}{14}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
                 capacity.readBufferBytes(), capacity.writeBufferBytes(), config.preferIp().cliName(),
                 config.antiReplayMaxBytes(), capacity.maxConnections(), capacity.maxConnectionsReason(),
                 capacity.bufferMemoryBytes(), capacity.bufferMemoryReason(), capacity.stallTimeoutMs(),
                 null == cloak ? "" : " cloak=" + cloak.target(), null == users ? "" : " users=" +
                 users.accounts().size() + " secrets_file=" + users.file() + " state_dir=" +
-                (null == usersSettings.stateDir() ? "none" : usersSettings.stateDir()));
+                (null == usersSettings.stateDir() ? "none" : usersSettings.stateDir()),
+                !config.proxyProtocol().enabled() ? "" : " proxy_protocol=true proxy_protocol_from=\"" +
+                (config.proxyProtocol().from().isEmpty() ? "any" : String.join(",", config.proxyProtocol().from())) +
+                "\"");
             warnIfHeapIsSmall(config);
             return proxy;
         }
