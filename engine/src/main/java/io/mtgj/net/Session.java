@@ -51,6 +51,8 @@ final class Session implements LinkedClient
     /** The client: the connection's peer, or the one its PROXY protocol header names once read. */
     private InetSocketAddress remote;
     private IpFamily ipFamily;
+    /** {@code --proxy-protocol}: the connection comes from a load balancer and opens with its header. */
+    private final boolean proxied;
     /** {@code --proxy-protocol}: no byte goes to the handshake before the load balancer's header is read. */
     private boolean awaitingProxyHeader;
     /** The address the client gate counts this connection against, or null when it counts none. */
@@ -99,6 +101,7 @@ final class Session implements LinkedClient
         final java.net.SocketAddress peer = clientChannel.getRemoteAddress();
         this.remote = peer instanceof InetSocketAddress ? (InetSocketAddress)peer : null;
         this.ipFamily = null == remote ? IpFamily.IPV4 : IpFamily.of(remote.getAddress());
+        this.proxied = proxied;
         this.awaitingProxyHeader = proxied;
         client.channel = clientChannel;
         clientChannel.configureBlocking(false);
@@ -414,6 +417,12 @@ final class Session implements LinkedClient
             {
                 examineProxyHeader();
             }
+            return;
+        }
+        if (n < 0 && proxied && !recordsStarted && 0 == toUpstream.end())
+        {
+            // a header and nothing after it: HAProxy's v1 health checks, or a client that left at once
+            close(CloseReason.HEALTH_CHECK);
             return;
         }
         if (n < 0)
