@@ -38,9 +38,9 @@ public enum CloseReason
     /** {@code --proxy-protocol}: the connection's PROXY protocol header was missing, malformed or late; reset. */
     PROXY_HEADER,
     /**
-     * {@code --proxy-protocol}: the load balancer's own connection (a v2 LOCAL header, or no byte before it hung up)
-     * or one that hung up right after its header, sending nothing (HAProxy's v1 health checks); closed cleanly, not a
-     * failure.
+     * {@code --proxy-protocol}: the load balancer's own connection (a v2 LOCAL header, or no byte before it hung up
+     * or reset) or one that hung up or reset right after its header, sending nothing (HAProxy's v1 health checks);
+     * closed cleanly, not a failure.
      */
     HEALTH_CHECK,
     /** Named users: the client's user was removed, expired or used up its quota while connected. */

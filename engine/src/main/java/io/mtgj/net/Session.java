@@ -236,10 +236,19 @@ final class Session implements LinkedClient
             {
                 LOG.log(System.Logger.Level.TRACE, "io error client={0} error={1}", clientText(), ex.toString());
             }
-            close(CloseReason.IO_ERROR);
+            close(isLoadBalancerCheck() ? CloseReason.HEALTH_CHECK : CloseReason.IO_ERROR);
             return;
         }
         afterEvent();
+    }
+
+    /**
+     * @return whether this is a load balancer's connection that has sent nothing but, at most, its header: ending
+     *         now, it was a health check (HAProxy's end with a reset, its v1 ones right after the header).
+     */
+    private boolean isLoadBalancerCheck()
+    {
+        return proxied && Phase.HANDSHAKE == phase && !recordsStarted && 0 == toUpstream.end();
     }
 
     private void afterEvent()
@@ -419,9 +428,9 @@ final class Session implements LinkedClient
             }
             return;
         }
-        if (n < 0 && proxied && !recordsStarted && 0 == toUpstream.end())
+        if (n < 0 && isLoadBalancerCheck())
         {
-            // a header and nothing after it: HAProxy's v1 health checks, or a client that left at once
+            // a header and nothing after it: a load balancer's health check, or a client that left at once
             close(CloseReason.HEALTH_CHECK);
             return;
         }
@@ -512,7 +521,7 @@ final class Session implements LinkedClient
      */
     private void onProxyHeaderEof()
     {
-        if (null == toUpstream.buffer() || 0 == toUpstream.end())
+        if (isLoadBalancerCheck())
         {
             close(CloseReason.HEALTH_CHECK);
         }
