@@ -228,17 +228,11 @@ public final class Proxy implements AutoCloseable
             LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
                 "write_buffer={4} prefer_ip={5} anti_replay_bytes={6} max_connections={7} " +
                 "max_connections_from=\"{8}\" buffer_memory={9} buffer_memory_from=\"{10}\" stall_timeout_ms={11}" +
-                "{12}{13}{14}{15}{16}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
+                "{12}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
                 capacity.readBufferBytes(), capacity.writeBufferBytes(), config.preferIp().cliName(),
                 config.antiReplayMaxBytes(), capacity.maxConnections(), capacity.maxConnectionsReason(),
                 capacity.bufferMemoryBytes(), capacity.bufferMemoryReason(), capacity.stallTimeoutMs(),
-                null == cloak ? "" : " cloak=" + cloak.target(), null == users ? "" : " users=" +
-                users.accounts().size() + " secrets_file=" + users.file(),
-                null == config.stateDir() ? "" : " state_dir=" + config.stateDir() + (null == savedReplay ? "" :
-                " anti_replay_loaded=" + savedReplay.loaded() + " anti_replay_expired=" + savedReplay.dropped()),
-                Listening.BIND == config.listening() ? "" :
-                " listener=" + config.listening().name().toLowerCase(java.util.Locale.ROOT),
-                null == socks5 ? "" : " socks5=" + socks5Names(config));
+                startDetails(config, cloak, users, savedReplay, socks5));
             warnIfHeapIsSmall(config);
             return proxy;
         }
@@ -251,6 +245,46 @@ public final class Proxy implements AutoCloseable
             }
             throw ex;
         }
+    }
+
+    /**
+     * @return the start line's optional part: what is set beyond the defaults every proxy has.
+     */
+    private static String startDetails(final ProxyConfig config, final CloakUpstream cloak, final Users users,
+        final SavedReplayCache savedReplay, final Socks5Chain socks5)
+    {
+        final StringBuilder details = new StringBuilder();
+        if (null != cloak)
+        {
+            details.append(" cloak=").append(cloak.target());
+        }
+        if (null != users)
+        {
+            details.append(" users=").append(users.accounts().size()).append(" secrets_file=").append(users.file());
+        }
+        if (null != config.stateDir())
+        {
+            details.append(" state_dir=").append(config.stateDir());
+        }
+        if (null != savedReplay)
+        {
+            details.append(" anti_replay_loaded=").append(savedReplay.loaded()).append(" anti_replay_expired=")
+                .append(savedReplay.dropped());
+        }
+        if (Listening.BIND != config.listening())
+        {
+            details.append(" listener=").append(config.listening().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (config.proxyProtocol().enabled())
+        {
+            details.append(" proxy_protocol=true proxy_protocol_from=\"").append(config.proxyProtocol().from()
+                .isEmpty() ? "any" : String.join(",", config.proxyProtocol().from())).append('"');
+        }
+        if (null != socks5)
+        {
+            details.append(" socks5=").append(socks5Names(config));
+        }
+        return details.toString();
     }
 
     /**

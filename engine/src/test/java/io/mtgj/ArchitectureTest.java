@@ -17,7 +17,7 @@ class ArchitectureTest
     private static final String[] CODECS =
     {
         "io.mtgj.crypto..", "io.mtgj.obfuscated2..", "io.mtgj.transport..", "io.mtgj.secret..", "io.mtgj.config..",
-        "io.mtgj.faketls..", "io.mtgj.antireplay..",
+        "io.mtgj.faketls..", "io.mtgj.antireplay..", "io.mtgj.proxyprotocol..",
     };
 
     private final JavaClasses classes = new ClassFileImporter()

@@ -1,6 +1,7 @@
 package io.mtgj.cli;
 
 import io.mtgj.Proxy;
+import io.mtgj.access.CidrSet;
 import io.mtgj.config.ByteSize;
 import io.mtgj.config.ClientIpLogging;
 import io.mtgj.config.Durations;
@@ -8,6 +9,7 @@ import io.mtgj.config.HostPort;
 import io.mtgj.config.Listening;
 import io.mtgj.config.PreferIp;
 import io.mtgj.config.ProxyConfig;
+import io.mtgj.config.ProxyProtocolSettings;
 import io.mtgj.config.Socks5Server;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
@@ -163,6 +165,7 @@ final class RunCommand
         builder.accessLists(texts(RunFlag.ALLOW_CIDR, commandLine, env), texts(RunFlag.DENY_CIDR, commandLine, env),
             paths(RunFlag.BLOCKLIST, commandLine, env));
         builder.cloakDenied(isOn(RunFlag.CLOAK_DENIED, commandLine, env));
+        builder.proxyProtocol(planProxyProtocol(commandLine, env));
         ifGiven(RunFlag.MAX_CONNECTIONS, commandLine, env,
             v -> builder.maxConnections(parsePositive(v, "connection count")));
         ifGiven(RunFlag.HANDSHAKE_TIMEOUT, commandLine, env,
@@ -222,6 +225,34 @@ final class RunCommand
             null == ipv6 ? null : parsePublicAddress(ipv6, true),
             null == url ? PublicIpDetector.DEFAULT_URL : parseUrl(url),
             debug ? System.Logger.Level.TRACE : verbose ? System.Logger.Level.DEBUG : System.Logger.Level.INFO);
+    }
+
+    /**
+     * {@code --proxy-protocol} and the load balancers allowed to use it, each network checked as it is read.
+     */
+    private static ProxyProtocolSettings planProxyProtocol(final CommandLine commandLine,
+        final Map<String, String> env) throws CommandLineError
+    {
+        final List<String> from = new ArrayList<>();
+        for (final Value network : values(RunFlag.PROXY_PROTOCOL_FROM, commandLine, env))
+        {
+            from.add(parse(network, RunCommand::checkNetwork));
+        }
+        try
+        {
+            return new ProxyProtocolSettings(isOn(RunFlag.PROXY_PROTOCOL, commandLine, env), from,
+                ProxyProtocolSettings.DEFAULT_HEADER_TIMEOUT_MS);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw usage(ex.getMessage());
+        }
+    }
+
+    private static String checkNetwork(final String text)
+    {
+        CidrSet.parse(List.of(text)); // throws naming it when it is not a network
+        return text;
     }
 
     /**

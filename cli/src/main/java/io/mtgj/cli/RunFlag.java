@@ -66,6 +66,12 @@ enum RunFlag
         "tls: front denied clients to the cloak host instead of resetting them"),
     BLOCKLIST(null, "blocklist", "FILE", "MTG_BLOCKLIST", "none",
         "file of denied networks, one a line, reloaded when it changes; repeatable"),
+    PROXY_PROTOCOL(null, "proxy-protocol", null, "MTG_PROXY_PROTOCOL", "false",
+        "every connection comes through a load balancer and opens with a PROXY protocol v1 or v2 header, whose "
+        + "client address is the one checked, limited and logged; connections without a valid header are reset"),
+    PROXY_PROTOCOL_FROM(null, "proxy-protocol-from", "CIDR", "MTG_PROXY_PROTOCOL_FROM", "any peer",
+        "with --proxy-protocol: only these networks (the load balancers) may connect; repeatable (the variable takes "
+        + "a comma-separated list)"),
     MAX_CONNECTIONS(null, "max-connections", "N", "MTG_MAX_CONNECTIONS", "what the open-file limit allows",
         "client connections open at once (two open files each in direct mode); more are closed as they are accepted "
         + "and counted as rejected"),

@@ -47,6 +47,12 @@ class RunCommandErrorsTest
                 "/nonexistent/mtg-blocklist.txt"),
             arguments(List.of("--max-connections-per-ip", "-1", SECRET), Map.of(), "--max-connections-per-ip"),
             arguments(List.of("--max-handshakes", "0", SECRET), Map.of(), "--max-handshakes"),
+            arguments(List.of("--proxy-protocol-from", "10.0.0.0/8", SECRET), Map.of(),
+                "--proxy-protocol-from needs --proxy-protocol"),
+            arguments(List.of(SECRET), Map.of("MTG_PROXY_PROTOCOL_FROM", "10.0.0.1"), "needs --proxy-protocol"),
+            arguments(List.of("--proxy-protocol", "--proxy-protocol-from", "lb.example.com", SECRET), Map.of(),
+                "--proxy-protocol-from: bad network 'lb.example.com'"),
+            arguments(List.of(SECRET), Map.of("MTG_PROXY_PROTOCOL", "yes please"), "MTG_PROXY_PROTOCOL"),
             // FakeTLS, anti-replay and clock
             arguments(List.of("--cloak-port", "0", TLS_SECRET), Map.of(), "--cloak-port 0"),
             arguments(List.of("--cloak-port", "https", TLS_SECRET), Map.of(), "'https'"),

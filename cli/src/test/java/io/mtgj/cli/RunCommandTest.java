@@ -91,6 +91,28 @@ class RunCommandTest
     }
 
     @Test
+    void shouldReadTheProxyProtocolFlagsAndVariables() throws Exception
+    {
+        assertFalse(RunCommand.plan(new String[] {SECRET}, Map.of()).config().proxyProtocol().enabled());
+
+        final ProxyConfig flags = RunCommand.plan(new String[] {"--proxy-protocol", "--proxy-protocol-from",
+            "10.0.0.0/8", "--proxy-protocol-from", "2001:db8::/32", SECRET}, Map.of()).config();
+        assertTrue(flags.proxyProtocol().enabled());
+        assertEquals(List.of("10.0.0.0/8", "2001:db8::/32"), flags.proxyProtocol().from());
+        assertTrue(flags.proxyProtocol().trusted().contains(InetAddress.getByName("10.1.2.3")));
+        assertFalse(flags.proxyProtocol().trusted().contains(InetAddress.getByName("192.0.2.1")));
+
+        final ProxyConfig env = RunCommand.plan(new String[] {SECRET},
+            Map.of("MTG_PROXY_PROTOCOL", "true", "MTG_PROXY_PROTOCOL_FROM", "192.0.2.0/24, 198.51.100.7")).config();
+        assertTrue(env.proxyProtocol().enabled());
+        assertEquals(List.of("192.0.2.0/24", "198.51.100.7"), env.proxyProtocol().from());
+
+        final ProxyConfig anyPeer = RunCommand.plan(new String[] {"--proxy-protocol", SECRET}, Map.of()).config();
+        assertTrue(anyPeer.proxyProtocol().enabled());
+        assertTrue(anyPeer.proxyProtocol().from().isEmpty());
+    }
+
+    @Test
     void shouldApplyTheEnvironment() throws Exception
     {
         final RunCommand.Plan plan = RunCommand.plan(new String[] {SECRET, AD_TAG}, environment());

@@ -76,6 +76,7 @@ public final class ProxyConfig
     private final MiddleProxySettings middleProxy;
     private final java.net.InetAddress publicIpv4;
     private final AccessSettings access;
+    private final ProxyProtocolSettings proxyProtocol;
     private final int maxHandshakes;
     private final Capacity capacity;
     private final long shutdownTimeoutMs;
@@ -144,6 +145,7 @@ public final class ProxyConfig
         middleProxyConfigUrlV6 = checkUrl("--middle-proxy-config-url-v6", b.middleProxyConfigUrlV6);
         publicIpv4 = b.publicIpv4;
         access = new AccessSettings(b.allowCidrs, b.denyCidrs, b.blocklists, b.maxConnectionsPerIp, b.cloaksDenied);
+        proxyProtocol = b.proxyProtocol;
         if (b.maxHandshakes < 1)
         {
             throw new IllegalArgumentException("bad --max-handshakes " + b.maxHandshakes + ": expected 1 or more");
@@ -438,6 +440,14 @@ public final class ProxyConfig
     }
 
     /**
+     * @return whether connections come through a PROXY protocol load balancer, and which.
+     */
+    public ProxyProtocolSettings proxyProtocol()
+    {
+        return proxyProtocol;
+    }
+
+    /**
      * @return connections that may be handshaking at once before the oldest is dropped.
      */
     public int maxHandshakes()
@@ -484,6 +494,7 @@ public final class ProxyConfig
         private int maxConnectionsPerIp;
         private int maxHandshakes = DEFAULT_MAX_HANDSHAKES;
         private boolean cloaksDenied;
+        private ProxyProtocolSettings proxyProtocol = ProxyProtocolSettings.OFF;
         private StatsConfig stats = StatsConfig.DISABLED;
         private int maxConnections;
         private long maxDirectMemoryBytes;
@@ -892,6 +903,16 @@ public final class ProxyConfig
         public Builder cloakDenied(final boolean cloak)
         {
             this.cloaksDenied = cloak;
+            return this;
+        }
+
+        /**
+         * @param settings whether every connection starts with a PROXY protocol header, and from which peers.
+         * @return this.
+         */
+        public Builder proxyProtocol(final ProxyProtocolSettings settings)
+        {
+            this.proxyProtocol = settings;
             return this;
         }
 

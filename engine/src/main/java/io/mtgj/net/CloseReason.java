@@ -30,8 +30,19 @@ public enum CloseReason
     CRASH,
     /** The proxy is shutting down. */
     SHUTDOWN,
-    /** Named users: the client's user may not connect now (connection limit, quota or expiry). */
+    /**
+     * Named users: the client's user may not connect now (connection limit, quota or expiry). Behind a PROXY protocol
+     * load balancer, also a client its header named that the access lists or the per-IP limit refuse.
+     */
     REFUSED,
+    /** {@code --proxy-protocol}: the connection's PROXY protocol header was missing, malformed or late; reset. */
+    PROXY_HEADER,
+    /**
+     * {@code --proxy-protocol}: the load balancer's own connection (a v2 LOCAL header, or no byte before it hung up
+     * or reset) or one that hung up or reset right after its header, sending nothing (HAProxy's v1 health checks);
+     * closed cleanly, not a failure.
+     */
+    HEALTH_CHECK,
     /** Named users: the client's user was removed, expired or used up its quota while connected. */
     REVOKED
 }

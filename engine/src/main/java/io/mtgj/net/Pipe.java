@@ -603,6 +603,24 @@ final class Pipe implements BufferWaiter, RelayPipe
         }
     }
 
+    /**
+     * Drop the first bytes read, a load balancer's PROXY protocol header: the client's bytes after it move down to
+     * index 0 of the same buffer, where the handshake expects its first byte. Before the handshake only.
+     *
+     * @param length the header's length, at most what was read.
+     */
+    void dropHandshakePrefix(final int length)
+    {
+        final int rest = end - length;
+        if (rest > 0)
+        {
+            buffer.buffer().putBytes(0, buffer.buffer(), length, rest);
+        }
+        start = 0;
+        end = rest;
+        payloadEnd = rest;
+    }
+
     void releaseAll()
     {
         sleepCiphers(); // their JCE ciphers become the reactor thread's spares for the next connection

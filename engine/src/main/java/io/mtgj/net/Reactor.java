@@ -75,6 +75,8 @@ public final class Reactor implements Runnable, ReactorServices
     private final Upstream cloak;
     private final ConnectionLimit connectionLimit;
     private final ClientGate gate;
+    /** {@code --proxy-protocol}: the gate's checks wait for each connection's header. */
+    private final ProxyHeaders proxyHeaders;
     private final int maxHandshakes;
     private final java.util.ArrayDeque<Session> handshaking = new java.util.ArrayDeque<>();
     private int handshakingCount;
@@ -170,6 +172,7 @@ public final class Reactor implements Runnable, ReactorServices
         this.dialer = dialer;
         this.connectionLimit = connectionLimit;
         this.gate = gate;
+        this.proxyHeaders = new ProxyHeaders(config.proxyProtocol());
         this.maxHandshakes = Math.max(1, (config.maxHandshakes() + config.workers() - 1) / config.workers());
         this.listener = listener;
         this.clientMode = clientMode;
@@ -523,14 +526,20 @@ public final class Reactor implements Runnable, ReactorServices
             {
                 return;
             }
-            final RejectReason refused = admit(channel);
+            final java.net.InetAddress ip = remoteIp(channel);
+            if (proxyHeaders.isEnabled())
+            {
+                acceptFromLoadBalancer(channel, ip);
+                continue;
+            }
+            final RejectReason refused = null == ip ? null : gate.admit(ip);
             if (RejectReason.ACCESS_LIST == refused && gate.cloaksDenied() && null != cloak &&
                 connectionLimit.tryAcquire())
             {
                 // --cloak-denied: a denied client of a FakeTLS proxy meets the fronted site, not a reset.
                 counters.onRejected(refused);
-                gate.count(remoteIp(channel));
-                final Session session = adopt(channel);
+                gate.count(ip);
+                final Session session = adopt(channel, ip);
                 if (null != session)
                 {
                     session.cloakAtOnce();
@@ -542,14 +551,75 @@ public final class Reactor implements Runnable, ReactorServices
             }
             else if (connectionLimit.tryAcquire())
             {
-                adopt(channel);
+                adopt(channel, ip);
             }
             else
             {
-                gate.onClosed(remoteIp(channel));
+                gate.onClosed(ip);
                 reject(channel, RejectReason.CONNECTION_LIMIT);
             }
         }
+    }
+
+    /**
+     * {@code --proxy-protocol}: the peer is a load balancer, checked only against {@code --proxy-protocol-from}; the
+     * access lists and the per-IP limit wait for the client its header names ({@link #admitProxied}).
+     */
+    private void acceptFromLoadBalancer(final SocketChannel channel, final java.net.InetAddress peer)
+    {
+        if (!proxyHeaders.isTrusted(peer))
+        {
+            proxyHeaders.onRefused(null == peer ? "-" : clientIpLogging.format(remoteAddress(channel)),
+                "untrusted_source", nowNs);
+            reject(channel, RejectReason.PROXY_PROTOCOL);
+        }
+        else if (connectionLimit.tryAcquire())
+        {
+            adopt(channel, null);
+        }
+        else
+        {
+            reject(channel, RejectReason.CONNECTION_LIMIT);
+        }
+    }
+
+    /**
+     * {@code --proxy-protocol}: a session's header named its client; the accept-time checks apply to that address
+     * now. Admitted, the client counts against its IP until the session closes; denied with {@code --cloak-denied},
+     * it is counted too and fronted.
+     *
+     * @param session the session.
+     * @param client  the client's address, or null when the header named none (then nothing is checked).
+     * @return null when admitted, else why not (counted here).
+     */
+    RejectReason admitProxied(final Session session, final java.net.InetAddress client)
+    {
+        final RejectReason refused = null == client ? null : gate.admit(client);
+        if (null == refused)
+        {
+            session.countedAs(client);
+            return null;
+        }
+        counters.onRejected(refused);
+        if (RejectReason.ACCESS_LIST == refused && gate.cloaksDenied() && null != cloak)
+        {
+            gate.count(client);
+            session.countedAs(client);
+        }
+        return refused;
+    }
+
+    /**
+     * @return whether a client the access lists deny is fronted instead of reset.
+     */
+    boolean cloaksDenied()
+    {
+        return gate.cloaksDenied() && null != cloak;
+    }
+
+    ProxyHeaders proxyHeaders()
+    {
+        return proxyHeaders;
     }
 
     /**
@@ -558,11 +628,12 @@ public final class Reactor implements Runnable, ReactorServices
      *
      * @param channel the client socket.
      */
-    Session adopt(final SocketChannel channel)
+    Session adopt(final SocketChannel channel, final java.net.InetAddress countedIp)
     {
         try
         {
-            final Session session = new Session(this, channel, nowNs);
+            final Session session = new Session(this, channel, nowNs, proxyHeaders.isEnabled());
+            session.countedAs(countedIp);
             sessions.add(session);
             counters.onAccepted(session.ipFamily());
             return session;
@@ -570,25 +641,24 @@ public final class Reactor implements Runnable, ReactorServices
         catch (final IOException ex)
         {
             connectionLimit.release();
-            gate.onClosed(remoteIp(channel));
+            gate.onClosed(countedIp);
             closeQuietly(channel);
             return null;
         }
     }
 
-    private RejectReason admit(final SocketChannel channel)
+    private static java.net.InetAddress remoteIp(final SocketChannel channel)
     {
-        final java.net.InetAddress ip = remoteIp(channel);
-        return null == ip ? null : gate.admit(ip);
+        final InetSocketAddress remote = remoteAddress(channel);
+        return null == remote ? null : remote.getAddress();
     }
 
-    private static java.net.InetAddress remoteIp(final SocketChannel channel)
+    private static InetSocketAddress remoteAddress(final SocketChannel channel)
     {
         try
         {
             final java.net.SocketAddress remote = channel.getRemoteAddress();
-            return remote instanceof java.net.InetSocketAddress ? ((java.net.InetSocketAddress)remote).getAddress() :
-                null;
+            return remote instanceof InetSocketAddress ? (InetSocketAddress)remote : null;
         }
         catch (final IOException ex)
         {
@@ -764,7 +834,7 @@ public final class Reactor implements Runnable, ReactorServices
         if (sessions.remove(session))
         {
             connectionLimit.release();
-            gate.onClosed(session.remoteIp());
+            gate.onClosed(session.countedIp());
         }
         counters.onClosed(reason, session.ipFamily());
     }

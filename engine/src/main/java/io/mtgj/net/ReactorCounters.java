@@ -76,6 +76,15 @@ public final class ReactorCounters
         increment(ACTIVE_BASE + family.ordinal(), 1);
     }
 
+    /**
+     * A PROXY protocol header named a client of another family than the load balancer's connection.
+     */
+    void onFamilyChanged(final IpFamily from, final IpFamily to)
+    {
+        increment(ACTIVE_BASE + from.ordinal(), -1);
+        increment(ACTIVE_BASE + to.ordinal(), 1);
+    }
+
     void onHandshake()
     {
         increment(HANDSHAKES, 1);

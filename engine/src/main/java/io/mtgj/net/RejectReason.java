@@ -1,8 +1,8 @@
 package io.mtgj.net;
 
 /**
- * Why a connection was refused before its handshake, or, for the limits of named users, as it completed; bounded,
- * for counters.
+ * Why a connection was refused before its handshake (behind a PROXY protocol load balancer: once its header named
+ * the client), or, for the limits of named users, as it completed; bounded, for counters.
  */
 public enum RejectReason
 {
@@ -14,6 +14,11 @@ public enum RejectReason
     PER_IP_LIMIT,
     /** {@code --max-handshakes} unauthenticated connections were open: the oldest of them was dropped. */
     HANDSHAKE_LIMIT,
+    /**
+     * {@code --proxy-protocol}: the connection came from a peer outside {@code --proxy-protocol-from}, or its PROXY
+     * protocol header was missing, malformed or not complete within the header timeout. Reset, never fronted.
+     */
+    PROXY_PROTOCOL,
     /** Named users: the user's {@code max-connections} were open. */
     USER_CONNECTION_LIMIT,
     /** Named users: the user used up its traffic quota for the period. */

@@ -1,13 +1,15 @@
 package io.mtgj.net;
 
+import io.mtgj.proxyprotocol.HeaderStatus;
+import io.mtgj.proxyprotocol.ProxyHeaderDecoder;
 import io.mtgj.stats.DcLabel;
 import io.mtgj.stats.Direction;
 import io.mtgj.stats.IpFamily;
 import io.mtgj.stats.Latency;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -46,8 +48,15 @@ final class Session implements LinkedClient
     private final Pipe toUpstream;
     private final Pipe toClient;
     private final long openedNs;
-    private final SocketAddress remote;
-    private final IpFamily ipFamily;
+    /** The client: the connection's peer, or the one its PROXY protocol header names once read. */
+    private InetSocketAddress remote;
+    private IpFamily ipFamily;
+    /** {@code --proxy-protocol}: the connection comes from a load balancer and opens with its header. */
+    private final boolean proxied;
+    /** {@code --proxy-protocol}: no byte goes to the handshake before the load balancer's header is read. */
+    private boolean awaitingProxyHeader;
+    /** The address the client gate counts this connection against, or null when it counts none. */
+    private InetAddress countedIp;
     private Phase phase;
     private long timerId = Reactor.NO_TIMER;
     private long lastActivityNs;
@@ -72,7 +81,11 @@ final class Session implements LinkedClient
     private long markNs;
     private boolean awaitingFirstByte;
 
-    Session(final Reactor reactor, final SocketChannel clientChannel, final long nowNs) throws IOException
+    /**
+     * @param proxied whether the connection comes from a load balancer and starts with a PROXY protocol header.
+     */
+    Session(final Reactor reactor, final SocketChannel clientChannel, final long nowNs, final boolean proxied)
+        throws IOException
     {
         this.reactor = reactor;
         this.client = new Side(this, true);
@@ -89,9 +102,11 @@ final class Session implements LinkedClient
         this.openedNs = System.nanoTime();
         this.lastActivityNs = nowNs;
         this.markNs = reactor.latencies().nowNs();
-        this.remote = clientChannel.getRemoteAddress();
-        this.ipFamily = remote instanceof InetSocketAddress ?
-            IpFamily.of(((InetSocketAddress)remote).getAddress()) : IpFamily.IPV4;
+        final java.net.SocketAddress peer = clientChannel.getRemoteAddress();
+        this.remote = peer instanceof InetSocketAddress ? (InetSocketAddress)peer : null;
+        this.ipFamily = null == remote ? IpFamily.IPV4 : IpFamily.of(remote.getAddress());
+        this.proxied = proxied;
+        this.awaitingProxyHeader = proxied;
         client.channel = clientChannel;
         clientChannel.configureBlocking(false);
         // No SO_KEEPALIVE, here or upstream: the idle timeout ends a silent connection long before the kernel's
@@ -100,11 +115,15 @@ final class Session implements LinkedClient
         clientChannel.setOption(StandardSocketOptions.SO_SNDBUF, CLIENT_SEND_BUFFER_BYTES);
         client.key = reactor.register(clientChannel, SelectionKey.OP_READ, client);
         client.interestOps = SelectionKey.OP_READ;
-        if (LOG.isLoggable(System.Logger.Level.DEBUG))
+        if (!proxied && LOG.isLoggable(System.Logger.Level.DEBUG))
         {
             LOG.log(System.Logger.Level.DEBUG, "client opened client={0} reactor={1}", clientText(), reactor.index());
         }
         enter(Phase.HANDSHAKE);
+        if (proxied)
+        {
+            schedule(nowNs + Math.min(reactor.proxyHeaders().headerTimeoutNs(), reactor.handshakeTimeoutNs()));
+        }
     }
 
     IpFamily ipFamily()
@@ -122,9 +141,28 @@ final class Session implements LinkedClient
         return Phase.HANDSHAKE == phase;
     }
 
-    java.net.InetAddress remoteIp()
+    /**
+     * @return the client's address: behind a PROXY protocol load balancer, the one its header named.
+     */
+    InetAddress remoteIp()
     {
-        return remote instanceof InetSocketAddress ? ((InetSocketAddress)remote).getAddress() : null;
+        return null == remote ? null : remote.getAddress();
+    }
+
+    /**
+     * @param ip the address the client gate counted this connection against, for {@link Reactor#onSessionClosed}.
+     */
+    void countedAs(final InetAddress ip)
+    {
+        countedIp = ip;
+    }
+
+    /**
+     * @return the address the client gate counts this connection against, or null.
+     */
+    InetAddress countedIp()
+    {
+        return countedIp;
     }
 
     private void enter(final Phase next)
@@ -207,10 +245,19 @@ final class Session implements LinkedClient
             {
                 LOG.log(System.Logger.Level.TRACE, "io error client={0} error={1}", clientText(), ex.toString());
             }
-            close(CloseReason.IO_ERROR);
+            close(isLoadBalancerCheck() ? CloseReason.HEALTH_CHECK : CloseReason.IO_ERROR);
             return;
         }
         afterEvent();
+    }
+
+    /**
+     * @return whether this is a load balancer's connection that has sent nothing but, at most, its header: ending
+     *         now, it was a health check (HAProxy's end with a reset, its v1 ones right after the header).
+     */
+    private boolean isLoadBalancerCheck()
+    {
+        return proxied && Phase.HANDSHAKE == phase && !recordsStarted && 0 == toUpstream.end();
     }
 
     private void afterEvent()
@@ -378,12 +425,142 @@ final class Session implements LinkedClient
         {
             return;
         }
+        if (awaitingProxyHeader)
+        {
+            if (n < 0)
+            {
+                onProxyHeaderEof();
+            }
+            else
+            {
+                examineProxyHeader();
+            }
+            return;
+        }
+        if (n < 0 && isLoadBalancerCheck())
+        {
+            // a header and nothing after it: a load balancer's health check, or a client that left at once
+            close(CloseReason.HEALTH_CHECK);
+            return;
+        }
         if (n < 0)
         {
             fail(Pipe.BROKEN == n ? HandshakeFailure.MALFORMED : HandshakeFailure.INCOMPLETE);
             return;
         }
         examineHandshake();
+    }
+
+    /**
+     * {@code --proxy-protocol}: read the load balancer's header. A complete one names the client, which the access
+     * lists and limits check now; the client's bytes after it move to the buffer's start and go to the handshake.
+     * A bad header is reset, never fronted: the load balancer, not a prober, is on the other end.
+     */
+    private void examineProxyHeader() throws IOException
+    {
+        final ProxyHeaderDecoder decoder = reactor.proxyHeaders().decoder();
+        final HeaderStatus status = decoder.decode(toUpstream.buffer().buffer(), 0, toUpstream.end());
+        switch (status)
+        {
+            case NEED_MORE:
+                if (toUpstream.isFull())
+                {
+                    refuseProxyHeader("too_long");
+                }
+                return;
+            case INVALID:
+                refuseProxyHeader(lower(decoder.error()));
+                return;
+            case LOCAL:
+                close(CloseReason.HEALTH_CHECK);
+                return;
+            case PROXY:
+                final InetSocketAddress peer = remote;
+                remote = decoder.source();
+                final IpFamily family = IpFamily.of(remote.getAddress());
+                if (family != ipFamily)
+                {
+                    reactor.counters().onFamilyChanged(ipFamily, family);
+                    ipFamily = family;
+                }
+                if (LOG.isLoggable(System.Logger.Level.DEBUG))
+                {
+                    LOG.log(System.Logger.Level.DEBUG, "client opened client={0} reactor={1} via={2} proxy_protocol=v{3}",
+                        clientText(), reactor.index(), reactor.logged(peer), decoder.version());
+                }
+                break;
+            default: // UNKNOWN: the spec says to go on with the connection's own addresses
+                if (LOG.isLoggable(System.Logger.Level.DEBUG))
+                {
+                    LOG.log(System.Logger.Level.DEBUG, "client opened client={0} reactor={1} proxy_protocol=unknown",
+                        clientText(), reactor.index());
+                }
+                break;
+        }
+        awaitingProxyHeader = false;
+        toUpstream.dropHandshakePrefix(decoder.headerLength());
+        final RejectReason refused = reactor.admitProxied(this, remoteIp());
+        if (null != refused)
+        {
+            if (LOG.isLoggable(System.Logger.Level.DEBUG))
+            {
+                LOG.log(System.Logger.Level.DEBUG, "client refused client={0} reason={1}", clientText(),
+                    lower(refused));
+            }
+            if (RejectReason.ACCESS_LIST == refused && reactor.cloaksDenied())
+            {
+                startCloak(HandshakeFailure.DENIED, null);
+            }
+            else
+            {
+                reset(CloseReason.REFUSED);
+            }
+            return;
+        }
+        schedule(reactor.nowNs() + reactor.handshakeTimeoutNs()); // the handshake's own time starts now
+        if (toUpstream.end() > 0)
+        {
+            examineHandshake();
+        }
+    }
+
+    /**
+     * The load balancer hung up before its header was complete: with nothing sent at all, a health check that only
+     * connects; with part of a header, a bad one.
+     */
+    private void onProxyHeaderEof()
+    {
+        if (isLoadBalancerCheck())
+        {
+            close(CloseReason.HEALTH_CHECK);
+        }
+        else
+        {
+            refuseProxyHeader("truncated");
+        }
+    }
+
+    private void refuseProxyHeader(final String reason)
+    {
+        reactor.counters().onRejected(RejectReason.PROXY_PROTOCOL);
+        reactor.proxyHeaders().onRefused(clientText(), reason, reactor.nowNs());
+        reset(CloseReason.PROXY_HEADER);
+    }
+
+    /**
+     * Close with a reset rather than a FIN, as refusals at accept do.
+     */
+    private void reset(final CloseReason reason)
+    {
+        try
+        {
+            client.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        }
+        catch (final IOException ignore)
+        {
+            // closed anyway, with a FIN instead of a reset
+        }
+        close(reason);
     }
 
     /**
@@ -523,8 +700,7 @@ final class Session implements LinkedClient
     private void onAcceptedForSharedUpstream(final HandshakeResult result) throws IOException
     {
         dcIndex = result.dcIndex();
-        link = reactor.links().join(this, result, (InetSocketAddress)client.channel.getRemoteAddress(),
-            (InetSocketAddress)client.channel.getLocalAddress());
+        link = reactor.links().join(this, result, remote, (InetSocketAddress)client.channel.getLocalAddress());
         if (null == link)
         {
             close(CloseReason.DIAL_FAILED);
@@ -865,7 +1041,11 @@ final class Session implements LinkedClient
         switch (phase)
         {
             case HANDSHAKE:
-                if (!recordsStarted && reactor.clientMode().cloaksFailures())
+                if (awaitingProxyHeader)
+                {
+                    refuseProxyHeader("timeout");
+                }
+                else if (!recordsStarted && reactor.clientMode().cloaksFailures())
                 {
                     // a real server would still be waiting: let it decide
                     startCloak(HandshakeFailure.INCOMPLETE, null);
@@ -981,7 +1161,7 @@ final class Session implements LinkedClient
      */
     private String clientText()
     {
-        return remote instanceof InetSocketAddress ? reactor.logged((InetSocketAddress)remote) : "-";
+        return null == remote ? "-" : reactor.logged(remote);
     }
 
     private static String lower(final Enum<?> value)

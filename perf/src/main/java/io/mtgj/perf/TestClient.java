@@ -49,15 +49,44 @@ public final class TestClient extends ClientConnection
     public static TestClient connect(final InetSocketAddress proxy, final Secret secret, final ProtocolTag tag,
         final short dc, final Random random, final int timeoutMs) throws IOException
     {
+        return connect(proxy, null, new byte[0], secret, tag, dc, random, timeoutMs);
+    }
+
+    /**
+     * Connect from a given local address (another loopback address, say) and send the handshake frame, after bytes
+     * of the caller's in the same write (a load balancer's PROXY protocol header, say).
+     *
+     * @param proxy     the proxy.
+     * @param from      the local address to connect from, or null for the system's choice.
+     * @param prefix    bytes sent before the frame, in the same write; empty for none.
+     * @param secret    the proxy's secret, or null to speak to a DC directly.
+     * @param tag       transport to announce.
+     * @param dc        signed DC index to announce.
+     * @param random    frame and padding source.
+     * @param timeoutMs read timeout.
+     * @return a connected client.
+     * @throws IOException when the connection fails.
+     */
+    public static TestClient connect(final InetSocketAddress proxy, final java.net.InetAddress from,
+        final byte[] prefix, final Secret secret, final ProtocolTag tag, final short dc, final Random random, final int timeoutMs)
+        throws IOException
+    {
         final Socket socket = new Socket();
         try
         {
+            if (null != from)
+            {
+                socket.bind(new InetSocketAddress(from, 0));
+            }
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(timeoutMs);
             socket.connect(proxy, timeoutMs);
             final ClientHandshake handshake = ClientHandshake.create(random, null == secret ? null : secret.key(), tag.wire(), dc);
             final TestClient client = new TestClient(socket, tag, random, handshake);
-            client.out.write(handshake.wireFrame());
+            final byte[] frame = handshake.wireFrame();
+            final byte[] first = java.util.Arrays.copyOf(prefix, prefix.length + frame.length);
+            System.arraycopy(frame, 0, first, prefix.length, frame.length);
+            client.out.write(first);
             return client;
         }
         catch (final IOException ex)
