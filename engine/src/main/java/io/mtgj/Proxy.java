@@ -154,8 +154,8 @@ public final class Proxy implements AutoCloseable
         else
         {
             // Promoted-channel mode: Telegram's middle proxies; a failed first fetch is a start-up error.
-            middle = new MiddleProxies(config.middleProxySecretUrl(), config.middleProxyConfigUrl(),
-                config.middleProxyConfigUrlV6(), config.adTag(), config.publicIpv4(), config.preferIp(),
+            middle = new MiddleProxies(config.middleProxyUrls().secretUrl(), config.middleProxyUrls().configUrl(),
+                config.middleProxyUrls().configUrlV6(), config.adTag(), config.publicIpv4(), config.preferIp(),
                 config.middleProxy());
             if (null != socks5)
             {

@@ -2,11 +2,13 @@ package io.mtgj.cli;
 
 import io.mtgj.Proxy;
 import io.mtgj.access.CidrSet;
+import io.mtgj.cli.FlagValues.Value;
 import io.mtgj.config.ByteSize;
 import io.mtgj.config.ClientIpLogging;
 import io.mtgj.config.Durations;
 import io.mtgj.config.HostPort;
 import io.mtgj.config.Listening;
+import io.mtgj.config.MiddleProxyUrls;
 import io.mtgj.config.PreferIp;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.config.ProxyProtocolSettings;
@@ -32,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -137,73 +138,79 @@ final class RunCommand
 
     private static Plan plan(final CommandLine commandLine, final Map<String, String> env) throws CommandLineError
     {
+        final FlagValues flags = new FlagValues(commandLine, env);
         final ProxyConfig.Builder builder = SecretSource.builder(commandLine.getArgList(),
-            value(RunFlag.SECRETS, commandLine, env), value(RunFlag.STATE_DIR, commandLine, env));
+            flags.value(RunFlag.SECRETS), flags.value(RunFlag.STATE_DIR));
 
-        ifGiven(RunFlag.LOG_CLIENT_IP, commandLine, env,
-            v -> builder.logClientIp(parse(v, text -> ClientIpLogging.fromCliName(text.toLowerCase(Locale.ROOT)))));
-        final boolean debug = isOn(RunFlag.DEBUG, commandLine, env);
-        final boolean verbose = isOn(RunFlag.VERBOSE, commandLine, env);
+        flags.ifGiven(RunFlag.LOG_CLIENT_IP,
+            v -> builder.logClientIp(FlagValues.parse(v,
+                text -> ClientIpLogging.fromCliName(text.toLowerCase(Locale.ROOT)))));
+        final boolean debug = flags.isOn(RunFlag.DEBUG);
+        final boolean verbose = flags.isOn(RunFlag.VERBOSE);
 
-        ifGiven(RunFlag.BIND, commandLine, env,
-            v -> builder.bind(resolve(v, parse(v, text -> HostPort.parse(text, false)))));
-        builder.listening(listening(isOn(RunFlag.REUSE_PORT, commandLine, env), env));
-        ifGiven(RunFlag.WRITE_BUFFER, commandLine, env, v -> builder.writeBufferBytes(parse(v, ByteSize::parse)));
-        ifGiven(RunFlag.READ_BUFFER, commandLine, env, v -> builder.readBufferBytes(parse(v, ByteSize::parse)));
-        ifGiven(RunFlag.BUFFER_MEMORY, commandLine, env, v -> builder.bufferMemoryBytes(parse(v, ByteSize::parse)));
-        ifGiven(RunFlag.PREFER_IP, commandLine, env, v -> builder.preferIp(parsePreferIp(v)));
-        for (final Value dcAddress : values(RunFlag.DC_ADDRESS, commandLine, env))
+        flags.ifGiven(RunFlag.BIND,
+            v -> builder.bind(resolve(v, FlagValues.parse(v, text -> HostPort.parse(text, false)))));
+        builder.listening(listening(flags.isOn(RunFlag.REUSE_PORT), env));
+        flags.ifGiven(RunFlag.WRITE_BUFFER, v -> builder.writeBufferBytes(FlagValues.parse(v, ByteSize::parse)));
+        flags.ifGiven(RunFlag.READ_BUFFER, v -> builder.readBufferBytes(FlagValues.parse(v, ByteSize::parse)));
+        flags.ifGiven(RunFlag.BUFFER_MEMORY, v -> builder.bufferMemoryBytes(FlagValues.parse(v, ByteSize::parse)));
+        flags.ifGiven(RunFlag.PREFER_IP, v -> builder.preferIp(parsePreferIp(v)));
+        for (final Value dcAddress : flags.values(RunFlag.DC_ADDRESS))
         {
             addDcAddress(builder, dcAddress);
         }
-        planSocks5(builder, commandLine, env);
-        ifGiven(RunFlag.WORKERS, commandLine, env, v -> builder.workers(parseWholeNumber(v, "worker count")));
-        ifGiven(RunFlag.MAX_CONNECTIONS_PER_IP, commandLine, env,
+        planSocks5(builder, flags);
+        flags.ifGiven(RunFlag.WORKERS, v -> builder.workers(parseWholeNumber(v, "worker count")));
+        flags.ifGiven(RunFlag.MAX_CONNECTIONS_PER_IP,
             v -> builder.maxConnectionsPerIp(parseWholeNumber(v, "connection count")));
-        ifGiven(RunFlag.MAX_HANDSHAKES, commandLine, env,
-            v -> builder.maxHandshakes(parseWholeNumber(v, "handshake count")));
-        builder.accessLists(texts(RunFlag.ALLOW_CIDR, commandLine, env), texts(RunFlag.DENY_CIDR, commandLine, env),
-            paths(RunFlag.BLOCKLIST, commandLine, env));
-        builder.cloakDenied(isOn(RunFlag.CLOAK_DENIED, commandLine, env));
-        builder.proxyProtocol(planProxyProtocol(commandLine, env));
-        ifGiven(RunFlag.MAX_CONNECTIONS, commandLine, env,
-            v -> builder.maxConnections(parsePositive(v, "connection count")));
-        ifGiven(RunFlag.HANDSHAKE_TIMEOUT, commandLine, env,
-            v -> builder.handshakeTimeoutMs(parse(v, Durations::parseMs)));
-        ifGiven(RunFlag.DIAL_TIMEOUT, commandLine, env, v -> builder.dialTimeoutMs(parse(v, Durations::parseMs)));
-        ifGiven(RunFlag.IDLE_TIMEOUT, commandLine, env, v -> builder.idleTimeoutMs(parse(v, Durations::parseMs)));
-        ifGiven(RunFlag.STALL_TIMEOUT, commandLine, env, v -> builder.stallTimeoutMs(parse(v, Durations::parseMs)));
-        ifGiven(RunFlag.SHUTDOWN_TIMEOUT, commandLine, env,
-            v -> builder.shutdownTimeoutMs(parse(v, Durations::parseMs)));
-        ifGiven(RunFlag.CLOAK_HOST, commandLine, env, v -> builder.cloakHost(parseCloakHost(v)));
-        ifGiven(RunFlag.CLOAK_PORT, commandLine, env, v -> builder.cloakPort(parseWholeNumber(v, "port")));
-        ifGiven(RunFlag.ANTI_REPLAY_MAX_SIZE, commandLine, env,
-            v -> builder.antiReplayMaxBytes(parse(v, ByteSize::parse)));
-        ifGiven(RunFlag.TOLERATE_TIME_SKEWNESS, commandLine, env,
-            v -> builder.tolerateTimeSkewMs(parse(v, Durations::parseMs)));
-        final List<Value> ntpServers = values(RunFlag.NTP_SERVER, commandLine, env);
+        flags.ifGiven(RunFlag.MAX_HANDSHAKES, v -> builder.maxHandshakes(parseWholeNumber(v, "handshake count")));
+        builder.accessLists(flags.texts(RunFlag.ALLOW_CIDR), flags.texts(RunFlag.DENY_CIDR),
+            flags.paths(RunFlag.BLOCKLIST));
+        builder.cloakDenied(flags.isOn(RunFlag.CLOAK_DENIED));
+        builder.proxyProtocol(planProxyProtocol(flags));
+        flags.ifGiven(RunFlag.MAX_CONNECTIONS, v -> builder.maxConnections(parsePositive(v, "connection count")));
+        flags.ifGiven(RunFlag.HANDSHAKE_TIMEOUT,
+            v -> builder.handshakeTimeoutMs(FlagValues.parse(v, Durations::parseMs)));
+        flags.ifGiven(RunFlag.DIAL_TIMEOUT, v -> builder.dialTimeoutMs(FlagValues.parse(v, Durations::parseMs)));
+        flags.ifGiven(RunFlag.IDLE_TIMEOUT, v -> builder.idleTimeoutMs(FlagValues.parse(v, Durations::parseMs)));
+        flags.ifGiven(RunFlag.STALL_TIMEOUT, v -> builder.stallTimeoutMs(FlagValues.parse(v, Durations::parseMs)));
+        flags.ifGiven(RunFlag.SHUTDOWN_TIMEOUT,
+            v -> builder.shutdownTimeoutMs(FlagValues.parse(v, Durations::parseMs)));
+        flags.ifGiven(RunFlag.CLOAK_HOST, v -> builder.cloakHost(parseCloakHost(v)));
+        flags.ifGiven(RunFlag.CLOAK_PORT, v -> builder.cloakPort(parseWholeNumber(v, "port")));
+        flags.ifGiven(RunFlag.ANTI_REPLAY_MAX_SIZE,
+            v -> builder.antiReplayMaxBytes(FlagValues.parse(v, ByteSize::parse)));
+        flags.ifGiven(RunFlag.TOLERATE_TIME_SKEWNESS,
+            v -> builder.tolerateTimeSkewMs(FlagValues.parse(v, Durations::parseMs)));
+        final List<Value> ntpServers = flags.values(RunFlag.NTP_SERVER);
         if (!ntpServers.isEmpty())
         {
             final List<String> servers = new ArrayList<>();
             for (final Value server : ntpServers)
             {
-                servers.add(parse(server, text -> HostPort.parse(text, true)).toString());
+                servers.add(FlagValues.parse(server, text -> HostPort.parse(text, true)).toString());
             }
             builder.ntpServers(servers);
         }
-        builder.stats(planStats(commandLine, env));
+        builder.stats(planStats(flags));
 
-        builder.middleProxyUrls(
-            textOr(RunFlag.MIDDLE_PROXY_SECRET_URL, commandLine, env, ProxyConfig.DEFAULT_MIDDLE_PROXY_SECRET_URL),
-            textOr(RunFlag.MIDDLE_PROXY_CONFIG_URL, commandLine, env, ProxyConfig.DEFAULT_MIDDLE_PROXY_CONFIG_URL),
-            textOr(RunFlag.MIDDLE_PROXY_CONFIG_URL_V6, commandLine, env,
-                ProxyConfig.DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6));
-        ifGiven(RunFlag.MULTIPLEX_PER_CONNECTION, commandLine, env,
+        try
+        {
+            builder.middleProxyUrls(MiddleProxyUrls.parse(
+                flags.textOr(RunFlag.MIDDLE_PROXY_SECRET_URL, MiddleProxyUrls.DEFAULT_SECRET_URL),
+                flags.textOr(RunFlag.MIDDLE_PROXY_CONFIG_URL, MiddleProxyUrls.DEFAULT_CONFIG_URL),
+                flags.textOr(RunFlag.MIDDLE_PROXY_CONFIG_URL_V6, MiddleProxyUrls.DEFAULT_CONFIG_URL_V6)));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw usage(ex.getMessage());
+        }
+        flags.ifGiven(RunFlag.MULTIPLEX_PER_CONNECTION,
             v -> builder.multiplexPerConnection(parseWholeNumber(v, "client count")));
 
-        final Value ipv4 = value(RunFlag.PUBLIC_IPV4, commandLine, env);
-        final Value ipv6 = value(RunFlag.PUBLIC_IPV6, commandLine, env);
-        final Value url = value(RunFlag.PUBLIC_IP_URL, commandLine, env);
+        final Value ipv4 = flags.value(RunFlag.PUBLIC_IPV4);
+        final Value ipv6 = flags.value(RunFlag.PUBLIC_IPV6);
+        final Value url = flags.value(RunFlag.PUBLIC_IP_URL);
         final PublicAddress publicIpv4 = null == ipv4 ? null : parsePublicAddress(ipv4, false);
         if (null != publicIpv4)
         {
@@ -230,17 +237,16 @@ final class RunCommand
     /**
      * {@code --proxy-protocol} and the load balancers allowed to use it, each network checked as it is read.
      */
-    private static ProxyProtocolSettings planProxyProtocol(final CommandLine commandLine,
-        final Map<String, String> env) throws CommandLineError
+    private static ProxyProtocolSettings planProxyProtocol(final FlagValues flags) throws CommandLineError
     {
         final List<String> from = new ArrayList<>();
-        for (final Value network : values(RunFlag.PROXY_PROTOCOL_FROM, commandLine, env))
+        for (final Value network : flags.values(RunFlag.PROXY_PROTOCOL_FROM))
         {
-            from.add(parse(network, RunCommand::checkNetwork));
+            from.add(FlagValues.parse(network, RunCommand::checkNetwork));
         }
         try
         {
-            return new ProxyProtocolSettings(isOn(RunFlag.PROXY_PROTOCOL, commandLine, env), from,
+            return new ProxyProtocolSettings(flags.isOn(RunFlag.PROXY_PROTOCOL), from,
                 ProxyProtocolSettings.DEFAULT_HEADER_TIMEOUT_MS);
         }
         catch (final IllegalArgumentException ex)
@@ -258,33 +264,32 @@ final class RunCommand
     /**
      * The Prometheus endpoint and statsd flags; each value is checked as it is read, so its error names it.
      */
-    private static StatsConfig planStats(final CommandLine commandLine, final Map<String, String> env)
+    private static StatsConfig planStats(final FlagValues flags)
         throws CommandLineError
     {
         final StatsConfig.Builder stats = StatsConfig.builder();
-        ifGiven(RunFlag.STATS_BIND, commandLine, env,
-            v -> stats.bind(resolve(v, parse(v, text -> HostPort.parse(text, false)))));
-        ifGiven(RunFlag.STATS_NAMESPACE, commandLine, env, v -> stats.namespace(parse(v, StatsConfig::checkNamespace)));
-        ifGiven(RunFlag.STATSD_ADDR, commandLine, env, v -> stats.statsdHost(parse(v, StatsConfig::checkStatsdHost)));
-        ifGiven(RunFlag.STATSD_PORT, commandLine, env, v -> stats.statsdPort(parseWholeNumber(v, "port")));
-        ifGiven(RunFlag.STATSD_PREFIX, commandLine, env,
-            v -> stats.statsdPrefix(parse(v, StatsConfig::checkStatsdPrefix)));
-        ifGiven(RunFlag.STATSD_TAGS_FORMAT, commandLine, env, v -> stats.statsdTagsFormat(
-            parse(v, text -> StatsdTagsFormat.fromCliName(text.toLowerCase(Locale.ROOT)))));
-        for (final Value tag : values(RunFlag.STATSD_TAGS, commandLine, env))
+        flags.ifGiven(RunFlag.STATS_BIND,
+            v -> stats.bind(resolve(v, FlagValues.parse(v, text -> HostPort.parse(text, false)))));
+        flags.ifGiven(RunFlag.STATS_NAMESPACE, v -> stats.namespace(FlagValues.parse(v, StatsConfig::checkNamespace)));
+        flags.ifGiven(RunFlag.STATSD_ADDR, v -> stats.statsdHost(FlagValues.parse(v, StatsConfig::checkStatsdHost)));
+        flags.ifGiven(RunFlag.STATSD_PORT, v -> stats.statsdPort(parseWholeNumber(v, "port")));
+        flags.ifGiven(RunFlag.STATSD_PREFIX,
+            v -> stats.statsdPrefix(FlagValues.parse(v, StatsConfig::checkStatsdPrefix)));
+        flags.ifGiven(RunFlag.STATSD_TAGS_FORMAT, v -> stats.statsdTagsFormat(
+            FlagValues.parse(v, text -> StatsdTagsFormat.fromCliName(text.toLowerCase(Locale.ROOT)))));
+        for (final Value tag : flags.values(RunFlag.STATSD_TAGS))
         {
-            final Map.Entry<String, String> keyValue = parse(tag, StatsConfig::parseTag);
+            final Map.Entry<String, String> keyValue = FlagValues.parse(tag, StatsConfig::parseTag);
             try
             {
                 stats.statsdTag(keyValue.getKey(), keyValue.getValue());
             }
             catch (final IllegalArgumentException ex)
             {
-                throw bad(tag, ex);
+                throw FlagValues.bad(tag, ex);
             }
         }
-        ifGiven(RunFlag.STATSD_INTERVAL, commandLine, env,
-            v -> stats.statsdIntervalMs(parse(v, Durations::parseMs)));
+        flags.ifGiven(RunFlag.STATSD_INTERVAL, v -> stats.statsdIntervalMs(FlagValues.parse(v, Durations::parseMs)));
         try
         {
             return stats.build();
@@ -458,16 +463,15 @@ final class RunCommand
     /**
      * {@code --socks5}: each value checked on its own, so an error says where it came from (never its login).
      */
-    private static void planSocks5(final ProxyConfig.Builder builder, final CommandLine commandLine,
-        final Map<String, String> env) throws CommandLineError
+    private static void planSocks5(final ProxyConfig.Builder builder, final FlagValues flags) throws CommandLineError
     {
-        for (final Value server : values(RunFlag.SOCKS5, commandLine, env))
+        for (final Value server : flags.values(RunFlag.SOCKS5))
         {
-            parse(server, Socks5Server::parse);
+            FlagValues.parse(server, Socks5Server::parse);
         }
         try
         {
-            builder.socks5(texts(RunFlag.SOCKS5, commandLine, env));
+            builder.socks5(flags.texts(RunFlag.SOCKS5));
         }
         catch (final IllegalArgumentException ex)
         {
@@ -483,22 +487,7 @@ final class RunCommand
         }
         catch (final IllegalArgumentException ex)
         {
-            throw bad(value, ex);
-        }
-    }
-
-    /**
-     * Read a value with an engine parser, whose IllegalArgumentException names the bad value.
-     */
-    private static <T> T parse(final Value value, final Function<String, T> parser) throws CommandLineError
-    {
-        try
-        {
-            return parser.apply(value.text().trim());
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw bad(value, ex);
+            throw FlagValues.bad(value, ex);
         }
     }
 
@@ -526,64 +515,12 @@ final class RunCommand
 
     private static String parseCloakHost(final Value value) throws CommandLineError
     {
-        final HostPort hostPort = parse(value, text -> HostPort.parse(text, true));
+        final HostPort hostPort = FlagValues.parse(value, text -> HostPort.parse(text, true));
         if (hostPort.hasPort())
         {
             throw usage(value.origin() + ": bad host '" + value.text() + "': give the port with --cloak-port");
         }
         return hostPort.host();
-    }
-
-    private static List<String> texts(final RunFlag flag, final CommandLine commandLine,
-        final Map<String, String> env)
-    {
-        final List<String> texts = new ArrayList<>();
-        for (final Value value : values(flag, commandLine, env))
-        {
-            texts.add(value.text().trim());
-        }
-        return texts;
-    }
-
-    private static List<java.nio.file.Path> paths(final RunFlag flag, final CommandLine commandLine,
-        final Map<String, String> env)
-    {
-        final List<java.nio.file.Path> paths = new ArrayList<>();
-        for (final String text : texts(flag, commandLine, env))
-        {
-            paths.add(UserPaths.of(text));
-        }
-        return paths;
-    }
-
-    private static String textOr(final RunFlag flag, final CommandLine commandLine, final Map<String, String> env,
-        final String fallback) throws CommandLineError
-    {
-        final Value value = value(flag, commandLine, env);
-        return null == value ? fallback : value.text().trim();
-    }
-
-    /**
-     * Apply a flag's (or its variable's) value when one is given.
-     */
-    private static void ifGiven(
-        final RunFlag flag, final CommandLine commandLine, final Map<String, String> env, final ValueConsumer consumer)
-        throws CommandLineError
-    {
-        final Value value = value(flag, commandLine, env);
-        if (null != value)
-        {
-            consumer.accept(value);
-        }
-    }
-
-    /**
-     * Applies one value; may fail with a command-line error.
-     */
-    @FunctionalInterface
-    private interface ValueConsumer
-    {
-        void accept(Value value) throws CommandLineError;
     }
 
     private static PreferIp parsePreferIp(final Value value) throws CommandLineError
@@ -611,7 +548,7 @@ final class RunCommand
         }
         catch (final IllegalArgumentException ex)
         {
-            throw bad(value, ex);
+            throw FlagValues.bad(value, ex);
         }
     }
 
@@ -639,7 +576,7 @@ final class RunCommand
             throw usage(value.origin() + ": bad DC number '" + dcText + "' in '" + text + "': expected 1.." + MAX_DC);
         }
         final Value address = new Value(text.substring(equals + 1), value.origin());
-        final HostPort hostPort = parse(address, hostAndPort -> HostPort.parse(hostAndPort, false));
+        final HostPort hostPort = FlagValues.parse(address, hostAndPort -> HostPort.parse(hostAndPort, false));
         if (0 == hostPort.port())
         {
             throw usage(value.origin() + ": bad port 0 in '" + text + "'");
@@ -649,7 +586,7 @@ final class RunCommand
 
     private static PublicAddress parsePublicAddress(final Value value, final boolean ipv6) throws CommandLineError
     {
-        final HostPort hostPort = parse(value, text -> HostPort.parse(text, true));
+        final HostPort hostPort = FlagValues.parse(value, text -> HostPort.parse(text, true));
         final InetAddress address = IpLiteral.parse(hostPort.host(), ipv6);
         if (null == address)
         {
@@ -663,102 +600,10 @@ final class RunCommand
         return new PublicAddress(address, hostPort.port());
     }
 
-    private static boolean isOn(final RunFlag flag, final CommandLine commandLine, final Map<String, String> env)
-        throws CommandLineError
-    {
-        if (commandLine.hasOption(flag.longName()))
-        {
-            return true;
-        }
-        final String text = env.get(flag.envName());
-        if (null == text || text.isBlank())
-        {
-            return false;
-        }
-        switch (text.trim().toLowerCase(Locale.ROOT))
-        {
-            case "true":
-            case "1":
-            case "yes":
-                return true;
-            case "false":
-            case "0":
-            case "no":
-                return false;
-            default:
-                throw usage(flag.envName() + ": bad boolean '" + text + "' (expected true, false, 1, 0, yes or no)");
-        }
-    }
-
-    /**
-     * @return the flag's value if given, else the variable's if set and not blank, else null for the default.
-     */
-    private static Value value(final RunFlag flag, final CommandLine commandLine, final Map<String, String> env)
-        throws CommandLineError
-    {
-        final String[] given = commandLine.getOptionValues(flag.longName());
-        if (null != given)
-        {
-            if (given.length > 1)
-            {
-                throw usage(flag.flagName() + " given more than once ('" + given[0] + "', '" + given[1] + "')");
-            }
-            return new Value(given[0], flag.flagName());
-        }
-        final String text = env.get(flag.envName());
-        return null == text || text.isBlank() ? null : new Value(text, flag.envName());
-    }
-
-    /**
-     * @return the values of a repeatable flag, or else the comma-separated items of its variable.
-     */
-    private static List<Value> values(final RunFlag flag, final CommandLine commandLine, final Map<String, String> env)
-    {
-        final List<Value> values = new ArrayList<>();
-        final String[] given = commandLine.getOptionValues(flag.longName());
-        if (null != given)
-        {
-            for (final String text : given)
-            {
-                values.add(new Value(text, flag.flagName()));
-            }
-            return values;
-        }
-        final String text = env.get(flag.envName());
-        if (null != text)
-        {
-            for (final String item : text.split(","))
-            {
-                if (!item.isBlank())
-                {
-                    values.add(new Value(item.trim(), flag.envName()));
-                }
-            }
-        }
-        return values;
-    }
-
-    private static CommandLineError bad(final Value value, final IllegalArgumentException ex)
-    {
-        final String message = ex.getMessage();
-        // engine messages name the value; say where it came from unless they already name the flag
-        return usage(message.contains(value.origin()) ? message : value.origin() + ": " + message);
-    }
-
     private static String text(final InetSocketAddress address)
     {
         final String host = address.getAddress().getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    /**
-     * A flag's text and where it came from: the flag's name or the variable's, for error messages.
-     *
-     * @param text   the value as given.
-     * @param origin {@code --flag} or {@code MTG_FLAG}.
-     */
-    record Value(String text, String origin)
-    {
     }
 
     /**

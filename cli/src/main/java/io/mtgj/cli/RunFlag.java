@@ -5,6 +5,7 @@ import io.mtgj.config.ClientIpLogging;
 import io.mtgj.config.Capacity;
 import io.mtgj.config.Durations;
 import io.mtgj.config.PreferIp;
+import io.mtgj.config.MiddleProxyUrls;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
@@ -126,12 +127,12 @@ enum RunFlag
         Durations.format(StatsConfig.DEFAULT_STATSD_INTERVAL_MS),
         "how often the statsd gauges are sent"),
     MIDDLE_PROXY_SECRET_URL(null, "middle-proxy-secret-url", "URL", "MTG_MIDDLE_PROXY_SECRET_URL",
-        ProxyConfig.DEFAULT_MIDDLE_PROXY_SECRET_URL,
+        MiddleProxyUrls.DEFAULT_SECRET_URL,
         "ad tag mode: Telegram's proxy secret"),
     MIDDLE_PROXY_CONFIG_URL(null, "middle-proxy-config-url", "URL", "MTG_MIDDLE_PROXY_CONFIG_URL",
-        ProxyConfig.DEFAULT_MIDDLE_PROXY_CONFIG_URL, "ad tag mode: the IPv4 middle-proxy list"),
+        MiddleProxyUrls.DEFAULT_CONFIG_URL, "ad tag mode: the IPv4 middle-proxy list"),
     MIDDLE_PROXY_CONFIG_URL_V6(null, "middle-proxy-config-url-v6", "URL", "MTG_MIDDLE_PROXY_CONFIG_URL_V6",
-        ProxyConfig.DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6, "ad tag mode: the IPv6 middle-proxy list"),
+        MiddleProxyUrls.DEFAULT_CONFIG_URL_V6, "ad tag mode: the IPv6 middle-proxy list"),
     MULTIPLEX_PER_CONNECTION(null, "multiplex-per-connection", "N", "MTG_MULTIPLEX_PER_CONNECTION",
         String.valueOf(io.mtgj.config.MiddleProxySettings.DEFAULT_MULTIPLEX_PER_CONNECTION),
         "ad tag mode: clients per middle-proxy connection before the pool opens another"),

@@ -33,8 +33,8 @@ final class SecretSource
      * @return a configuration builder for the secret or the users, with the ad tag if one was given.
      * @throws CommandLineError naming what is missing, extra or wrong; for the secrets file, its file and line.
      */
-    static ProxyConfig.Builder builder(final List<String> positional, final RunCommand.Value secretsFile,
-        final RunCommand.Value stateDir) throws CommandLineError
+    static ProxyConfig.Builder builder(final List<String> positional, final FlagValues.Value secretsFile,
+        final FlagValues.Value stateDir) throws CommandLineError
     {
         final ProxyConfig.Builder builder;
         final int secretArguments;

@@ -19,8 +19,9 @@ import java.util.zip.CRC32C;
  * it, which is why the file is readable by its owner only); then each generation, oldest first, as a marker 1
  * (4 bytes), the wall-clock time of its last record (8 bytes) and chunks of fingerprints, a chunk being a count
  * (4 bytes, at most {@value FingerprintCache#SAVE_CHUNK_SLOTS}) and that many 8-byte fingerprints, a count of 0
- * ending the generation; a marker -1 ending them all; and a CRC-32C of everything before it (4 bytes). A file that does not read back whole is set
- * aside with a warning and the proxy starts with an empty cache, as it would without the file.
+ * ending the generation; a marker -1 ending them all; and a CRC-32C of everything before it (4 bytes). A file that
+ * does not read back whole is set aside with a warning and the proxy starts with an empty cache, as it would without
+ * the file.
  * <p>
  * When loading, a generation whose last record is older than the retention is dropped: past the time-skew window a
  * FakeTLS handshake is refused for its timestamp anyway, so remembering it buys nothing. Secrets without a timestamp

@@ -38,12 +38,6 @@ public final class ProxyConfig
         List.of("0.pool.ntp.org", "1.pool.ntp.org", "2.pool.ntp.org", "3.pool.ntp.org");
 
     private static final int NTP_PORT = 123;
-    /** Where Telegram publishes the proxy secret (protocol.md 7.1). */
-    public static final String DEFAULT_MIDDLE_PROXY_SECRET_URL = "https://core.telegram.org/getProxySecret";
-    /** Where Telegram publishes the IPv4 middle proxies. */
-    public static final String DEFAULT_MIDDLE_PROXY_CONFIG_URL = "https://core.telegram.org/getProxyConfig";
-    /** Where Telegram publishes the IPv6 middle proxies. */
-    public static final String DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6 = "https://core.telegram.org/getProxyConfigV6";
     /** Default cap on connections still handshaking, across reactors. */
     public static final int DEFAULT_MAX_HANDSHAKES = 1024;
     /** Default time open connections get to finish after a stop is asked for (SIGTERM, SIGINT). */
@@ -70,9 +64,7 @@ public final class ProxyConfig
     private final long antiReplayMaxBytes;
     private final long tolerateTimeSkewMs;
     private final List<HostPort> ntpServers;
-    private final java.net.URI middleProxySecretUrl;
-    private final java.net.URI middleProxyConfigUrl;
-    private final java.net.URI middleProxyConfigUrlV6;
+    private final MiddleProxyUrls middleProxyUrls;
     private final MiddleProxySettings middleProxy;
     private final java.net.InetAddress publicIpv4;
     private final AccessSettings access;
@@ -140,9 +132,7 @@ public final class ProxyConfig
         }
         ntpServers = List.copyOf(ntp);
         socks5 = b.socks5;
-        middleProxySecretUrl = checkUrl("--middle-proxy-secret-url", b.middleProxySecretUrl);
-        middleProxyConfigUrl = checkUrl("--middle-proxy-config-url", b.middleProxyConfigUrl);
-        middleProxyConfigUrlV6 = checkUrl("--middle-proxy-config-url-v6", b.middleProxyConfigUrlV6);
+        middleProxyUrls = b.middleProxyUrls;
         publicIpv4 = b.publicIpv4;
         access = new AccessSettings(b.allowCidrs, b.denyCidrs, b.blocklists, b.maxConnectionsPerIp, b.cloaksDenied);
         proxyProtocol = b.proxyProtocol;
@@ -172,24 +162,6 @@ public final class ProxyConfig
             throw new IllegalArgumentException("a stats configuration is required (StatsConfig.DISABLED for none)");
         }
         stats = b.stats;
-    }
-
-
-    private static java.net.URI checkUrl(final String name, final String text)
-    {
-        try
-        {
-            final java.net.URI uri = new java.net.URI(text);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || null == uri.getHost())
-            {
-                throw new IllegalArgumentException("bad " + name + " '" + text + "': expected an http(s) URL");
-            }
-            return uri;
-        }
-        catch (final java.net.URISyntaxException ex)
-        {
-            throw new IllegalArgumentException("bad " + name + " '" + text + "': " + ex.getReason());
-        }
     }
 
     private static long checkPositive(final String name, final long ms)
@@ -392,27 +364,11 @@ public final class ProxyConfig
     }
 
     /**
-     * @return where Telegram's proxy secret is fetched (promoted-channel mode).
+     * @return where promoted-channel mode fetches Telegram's proxy secret and middle-proxy lists.
      */
-    public java.net.URI middleProxySecretUrl()
+    public MiddleProxyUrls middleProxyUrls()
     {
-        return middleProxySecretUrl;
-    }
-
-    /**
-     * @return where the IPv4 middle-proxy list is fetched.
-     */
-    public java.net.URI middleProxyConfigUrl()
-    {
-        return middleProxyConfigUrl;
-    }
-
-    /**
-     * @return where the IPv6 middle-proxy list is fetched.
-     */
-    public java.net.URI middleProxyConfigUrlV6()
-    {
-        return middleProxyConfigUrlV6;
+        return middleProxyUrls;
     }
 
     /**
@@ -480,9 +436,7 @@ public final class ProxyConfig
         private long tolerateTimeSkewMs = DEFAULT_TOLERATE_TIME_SKEW_MS;
         private List<String> ntpServers = DEFAULT_NTP_SERVERS;
         private Socks5Upstreams socks5 = Socks5Upstreams.NONE;
-        private String middleProxySecretUrl = DEFAULT_MIDDLE_PROXY_SECRET_URL;
-        private String middleProxyConfigUrl = DEFAULT_MIDDLE_PROXY_CONFIG_URL;
-        private String middleProxyConfigUrlV6 = DEFAULT_MIDDLE_PROXY_CONFIG_URL_V6;
+        private MiddleProxyUrls middleProxyUrls = MiddleProxyUrls.DEFAULT;
         private int multiplexPerConnection = MiddleProxySettings.DEFAULT_MULTIPLEX_PER_CONNECTION;
         private int middlePoolFloor = MiddleProxySettings.DEFAULT_POOL_FLOOR;
         private long middleIdleCloseMs = MiddleProxySettings.DEFAULT_IDLE_CLOSE_MS;
@@ -720,16 +674,12 @@ public final class ProxyConfig
         }
 
         /**
-         * @param secretUrl where Telegram's proxy secret is fetched.
-         * @param configUrl where the IPv4 middle-proxy list is fetched.
-         * @param configUrlV6 where the IPv6 list is fetched.
+         * @param urls where Telegram's proxy secret and middle-proxy lists are fetched.
          * @return this.
          */
-        public Builder middleProxyUrls(final String secretUrl, final String configUrl, final String configUrlV6)
+        public Builder middleProxyUrls(final MiddleProxyUrls urls)
         {
-            this.middleProxySecretUrl = secretUrl;
-            this.middleProxyConfigUrl = configUrl;
-            this.middleProxyConfigUrlV6 = configUrlV6;
+            this.middleProxyUrls = java.util.Objects.requireNonNull(urls);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.mtgj.perf;
 
+import io.mtgj.config.MiddleProxyUrls;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.perf.middle.FakeMiddleProxy;
 import io.mtgj.perf.middle.MiddleConfigServer;
@@ -55,8 +56,8 @@ final class MiddleSide implements AutoCloseable
         return builder
             .adTag(Hex.decode(AD_TAG))
             .workers(1)
-            .middleProxyUrls(configServer.secretUrl().toString(), configServer.configUrl().toString(),
-                configServer.configV6Url().toString());
+            .middleProxyUrls(MiddleProxyUrls.parse(configServer.secretUrl().toString(),
+                configServer.configUrl().toString(), configServer.configV6Url().toString()));
     }
 
     @Override
