@@ -92,6 +92,8 @@ public final class Proxy implements AutoCloseable
     private final SavedReplayCache savedReplay;
     /** {@code --socks5}: the SOCKS5 servers Telegram is reached through, or null. */
     private final Socks5Chain socks5;
+    /** The clock check (tls mode with NTP servers), read by the metrics; null when it does not run. */
+    private final ClockCheck clockCheck;
     private StatsEndpoint statsEndpoint;
     private StatsdReporter statsd;
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
@@ -103,9 +105,10 @@ public final class Proxy implements AutoCloseable
 
     private Proxy(final ProxyConfig config, final ReactorGroup reactors, final ScheduledExecutorService control,
         final MiddleProxies middleProxies, final Users users, final CloakHosts cloakHosts,
-        final SavedReplayCache savedReplay, final Socks5Chain socks5)
+        final SavedReplayCache savedReplay, final Socks5Chain socks5, final ClockCheck clockCheck)
     {
         this.socks5 = socks5;
+        this.clockCheck = clockCheck;
         this.config = config;
         this.reactors = reactors;
         this.control = control;
@@ -190,9 +193,11 @@ public final class Proxy implements AutoCloseable
                 control.scheduleWithFixedDelay(middle::refreshQuietly, MIDDLE_REFRESH_MS, MIDDLE_REFRESH_MS,
                     TimeUnit.MILLISECONDS);
             }
+            ClockCheck clockCheck = null;
             if (SecretMode.FAKE_TLS == config.secret().mode() && !config.ntpServers().isEmpty())
             {
-                new ClockCheck(config.ntpServers(), config.tolerateTimeSkewMs()).start(control, CLOCK_CHECK_MS);
+                clockCheck = new ClockCheck(config.ntpServers(), config.tolerateTimeSkewMs());
+                clockCheck.start(control, CLOCK_CHECK_MS);
             }
             final AccessSettings access = config.access();
             final AccessList accessList =
@@ -213,7 +218,8 @@ public final class Proxy implements AutoCloseable
                 control.scheduleWithFixedDelay(logged(savedReplay::saveIfChanged), REPLAY_SAVE_MS, REPLAY_SAVE_MS,
                     TimeUnit.MILLISECONDS);
             }
-            final Proxy proxy = new Proxy(config, group, control, middle, users, cloakHosts, savedReplay, socks5);
+            final Proxy proxy =
+                new Proxy(config, group, control, middle, users, cloakHosts, savedReplay, socks5, clockCheck);
             try
             {
                 proxy.startStats();
@@ -422,7 +428,7 @@ public final class Proxy implements AutoCloseable
     private void startStats() throws IOException
     {
         final StatsConfig stats = config.stats();
-        final ProxyStats source = new ProxyStats(reactors.reactors(), middleProxies, users, socks5);
+        final ProxyStats source = new ProxyStats(reactors.reactors(), middleProxies, users, socks5, clockCheck);
         final String modeLabel = modeLabel();
         if (stats.hasEndpoint())
         {

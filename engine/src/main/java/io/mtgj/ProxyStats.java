@@ -1,5 +1,6 @@
 package io.mtgj;
 
+import io.mtgj.clock.ClockCheck;
 import io.mtgj.middle.MiddleProxies;
 import io.mtgj.net.CloseReason;
 import io.mtgj.net.HandshakeFailure;
@@ -33,16 +34,19 @@ final class ProxyStats implements StatsSource
     private final MiddleProxies middleProxies;
     private final Users users;
     private final Socks5Chain socks5;
+    private final ClockCheck clockCheck;
 
     /**
      * @param reactors      the reactors.
      * @param middleProxies promoted-channel mode's middle proxies, or null in direct mode.
      * @param users         named users, or null with one secret.
      * @param socks5        the SOCKS5 servers ({@code --socks5}), or null when Telegram is dialed directly.
+     * @param clockCheck    the clock check, or null when it does not run.
      */
     ProxyStats(final List<Reactor> reactors, final MiddleProxies middleProxies, final Users users,
-        final Socks5Chain socks5)
+        final Socks5Chain socks5, final ClockCheck clockCheck)
     {
+        this.clockCheck = clockCheck;
         this.socks5 = socks5;
         this.reactors = reactors;
         this.middleProxies = middleProxies;
@@ -86,6 +90,14 @@ final class ProxyStats implements StatsSource
         {
             into.middleProxyMode();
             middleProxies.forEachGauge(into::addMiddleProxy);
+        }
+        if (null != clockCheck)
+        {
+            into.clockCheck(clockCheck.failedQueries());
+            if (clockCheck.hasMeasurement())
+            {
+                into.clockOffset(clockCheck.lastOffsetSeconds());
+            }
         }
         if (null != socks5)
         {

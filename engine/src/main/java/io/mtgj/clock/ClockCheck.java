@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongSupplier;
 
@@ -20,11 +21,13 @@ import static java.lang.System.Logger.Level.WARNING;
 /**
  * Checks the local clock against SNTP servers (protocol.md 8.1) and warns loudly when it is further off than the
  * FakeTLS tolerance (protocol.md 4.3): clients stamp their hello with Telegram's clock, so a proxy whose clock is
- * off rejects them all. It only measures and logs; it never corrects the clock or stops the proxy.
+ * off rejects them all. It only measures, logs and keeps the last measurement for the metrics; it never corrects the
+ * clock or stops the proxy.
  * <p>
  * Each {@link #check()} asks one server chosen at random and falls back to the others in turn, each at most once.
  * Servers are resolved at each check, not at construction, since DNS may be down at start. Run it on the control
- * thread: a check blocks for up to one timeout per server.
+ * thread: a check blocks for up to one timeout per server. {@link #lastOffsetSeconds()} and
+ * {@link #failedQueries()} may be read from any thread (the metrics' scrape).
  */
 public final class ClockCheck
 {
@@ -39,6 +42,10 @@ public final class ClockCheck
     private final System.Logger log;
     private final LongSupplier nowMs;
     private final IntUnaryOperator pickFirst;
+    private final AtomicLong failedQueries = new AtomicLong();
+    /** Written before {@link #measured}, read after it: once measured is seen true, this is a real measurement. */
+    private volatile double lastOffsetSeconds;
+    private volatile boolean measured;
 
     /**
      * A check with the default timeout, logging to {@code System.getLogger("io.mtgj.clock")}.
@@ -111,11 +118,14 @@ public final class ClockCheck
             try
             {
                 final long offsetMs = SntpClient.offsetMs(resolve(server), timeout, nowMs);
+                lastOffsetSeconds = -offsetMs / 1000.0;
+                measured = true;
                 report(server, offsetMs);
                 return offsetMs;
             }
             catch (final IOException | RuntimeException ex)
             {
+                failedQueries.incrementAndGet();
                 lastFailure = String.valueOf(ex.getMessage());
                 log.log(DEBUG, "clock check: no usable answer from " + server + ": " + lastFailure);
             }
@@ -139,6 +149,35 @@ public final class ClockCheck
             throw new IllegalArgumentException("bad clock check period " + periodMs + " ms: must be positive");
         }
         return executor.scheduleWithFixedDelay(this::checkQuietly, 0, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * @return whether a check has measured the offset yet: until then {@link #lastOffsetSeconds()} means nothing.
+     */
+    public boolean hasMeasurement()
+    {
+        return measured;
+    }
+
+    /**
+     * The offset of the last check that got an answer, in the metrics' sign: the opposite of {@link #check()}'s.
+     * A failed check leaves it as it was.
+     *
+     * @return the local clock minus the server's in seconds (positive when the local clock is ahead); 0 before
+     *         {@link #hasMeasurement()}.
+     */
+    public double lastOffsetSeconds()
+    {
+        return lastOffsetSeconds;
+    }
+
+    /**
+     * @return SNTP queries that got no usable answer (no name, timeout, unreachable, a bad reply) since start, one per
+     *         server asked; a check that falls back to a second server that answers counts one.
+     */
+    public long failedQueries()
+    {
+        return failedQueries.get();
     }
 
     /**

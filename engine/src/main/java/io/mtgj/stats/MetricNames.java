@@ -79,6 +79,13 @@ public final class MetricNames
     public static final String BUFFER_WAITS = "buffer_waits_total";
     /** Counter {mode}: relays closed because their peer accepted no byte for {@code --stall-timeout}. */
     public static final String STALLED_CONNECTIONS = "stalled_connections_total";
+    /**
+     * Gauge {mode}, once the clock check (tls mode with NTP servers) has measured it: the local clock minus NTP's at
+     * the last measurement, seconds; positive when the local clock is ahead.
+     */
+    public static final String CLOCK_OFFSET_SECONDS = "clock_offset_seconds";
+    /** Counter {mode}, while the clock check runs: SNTP queries that got no usable answer. */
+    public static final String CLOCK_CHECK_FAILURES = "clock_check_failures_total";
     /** Gauge {mode, user}: a named user's client connections open now. */
     public static final String USER_CONNECTIONS = "user_connections";
     /** Counter {mode, user, direction}: bytes read from (ingress) and written to (egress) a named user's clients. */
@@ -123,6 +130,13 @@ public final class MetricNames
     public static final String STATSD_SOCKS5_FAILURES = "socks5_failures";
     /** statsd gauge, with {@code --socks5} only: connections set up through SOCKS5 servers since start. */
     public static final String STATSD_SOCKS5_TUNNELS = "socks5_tunnels";
+    /**
+     * statsd gauge, once the clock check has measured it: the local clock minus NTP's, seconds, with a fraction; a
+     * negative value is sent after a zero (see {@link StatsdReporter}).
+     */
+    public static final String STATSD_CLOCK_OFFSET_SECONDS = "clock_offset_seconds";
+    /** statsd gauge, while the clock check runs: SNTP queries that got no usable answer since start. */
+    public static final String STATSD_CLOCK_CHECK_FAILURES = "clock_check_failures";
     /** statsd gauge, per named user: client connections open now. */
     public static final String STATSD_USER_CONNECTIONS = "user_connections";
     /** statsd gauge, per named user: bytes read from its clients since start. */

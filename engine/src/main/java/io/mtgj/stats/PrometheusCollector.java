@@ -75,7 +75,7 @@ public final class PrometheusCollector extends Collector
     public synchronized List<MetricFamilySamples> collect()
     {
         source.snapshot(snapshot);
-        final List<MetricFamilySamples> families = new ArrayList<>(27);
+        final List<MetricFamilySamples> families = new ArrayList<>(29);
         families.add(connections());
         if (snapshot.isMiddleProxyMode())
         {
@@ -121,6 +121,10 @@ public final class PrometheusCollector extends Collector
             snapshot.bufferWaits()));
         families.add(counter(MetricNames.STALLED_CONNECTIONS,
             "Relays closed because their peer accepted no byte for --stall-timeout.", snapshot.stalledConnections()));
+        if (snapshot.isClockChecked())
+        {
+            clock(families);
+        }
         if (snapshot.hasUsers())
         {
             users(families);
@@ -215,6 +219,24 @@ public final class PrometheusCollector extends Collector
         families.add(up);
         families.add(tunnels);
         families.add(failures);
+    }
+
+    /**
+     * The clock check: its failures from the start, the offset only once measured (a made-up 0 would read as a
+     * perfect clock).
+     */
+    private void clock(final List<MetricFamilySamples> families)
+    {
+        if (snapshot.hasClockOffset())
+        {
+            families.add(new GaugeMetricFamily(name(MetricNames.CLOCK_OFFSET_SECONDS),
+                "The local clock minus NTP's at the last clock check, seconds: positive when the local clock is " +
+                "ahead. FakeTLS clients are refused beyond --tolerate-time-skewness.", MODE)
+                .addMetric(modeValue, snapshot.clockOffsetSeconds()));
+        }
+        families.add(counter(MetricNames.CLOCK_CHECK_FAILURES,
+            "SNTP queries of the clock check that got no usable answer (one per server asked).",
+            snapshot.clockCheckFailures()));
     }
 
     /**

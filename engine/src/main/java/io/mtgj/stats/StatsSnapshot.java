@@ -39,6 +39,10 @@ public final class StatsSnapshot
     private long bufferWaits;
     private long stalledConnections;
     private boolean middleProxyMode;
+    private boolean clockChecked;
+    private long clockCheckFailures;
+    private boolean clockMeasured;
+    private double clockOffsetSeconds;
     /** Promoted-channel mode: {open, failures} per middle proxy and DC label. */
     private final Map<MiddleProxyKey, long[]> middleProxies = new TreeMap<>();
     /** {@code --socks5}: one row per configured server, in the configured order. */
@@ -87,6 +91,10 @@ public final class StatsSnapshot
         bufferWaits = 0;
         stalledConnections = 0;
         middleProxyMode = false;
+        clockChecked = false;
+        clockCheckFailures = 0;
+        clockMeasured = false;
+        clockOffsetSeconds = 0;
         middleProxies.clear();
         socks5Servers.clear();
         users.clear();
@@ -106,6 +114,60 @@ public final class StatsSnapshot
     public boolean isMiddleProxyMode()
     {
         return middleProxyMode;
+    }
+
+    /**
+     * The clock check runs (tls mode with NTP servers).
+     *
+     * @param failures SNTP queries that got no usable answer since start.
+     */
+    public void clockCheck(final long failures)
+    {
+        clockChecked = true;
+        clockCheckFailures = failures;
+    }
+
+    /**
+     * The clock check has measured the offset; implies {@link #clockCheck(long)} was called too.
+     *
+     * @param offsetSeconds the local clock minus NTP's at the last measurement, seconds: positive when ours is ahead.
+     */
+    public void clockOffset(final double offsetSeconds)
+    {
+        clockMeasured = true;
+        clockOffsetSeconds = offsetSeconds;
+    }
+
+    /**
+     * @return whether {@link #clockCheck(long)} was called since the last {@link #clear()}.
+     */
+    public boolean isClockChecked()
+    {
+        return clockChecked;
+    }
+
+    /**
+     * @return SNTP queries that got no usable answer since start.
+     */
+    public long clockCheckFailures()
+    {
+        return clockCheckFailures;
+    }
+
+    /**
+     * @return whether {@link #clockOffset(double)} was called since the last {@link #clear()}.
+     */
+    public boolean hasClockOffset()
+    {
+        return clockMeasured;
+    }
+
+    /**
+     * @return the local clock minus NTP's, seconds; meaningful only when {@link #hasClockOffset()}.
+     */
+    public double clockOffsetSeconds()
+    {
+        return clockOffsetSeconds;
     }
 
     /**

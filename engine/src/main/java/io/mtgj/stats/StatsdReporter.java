@@ -5,6 +5,7 @@ import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -27,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * Line syntax, per {@link StatsdTagsFormat}:
  * <ul>
  *   <li>plain statsd, {@code <name>:<value>|g}: statsd's docs/metric_types.md ("Gauges": {@code gaugor:333|g}; a
- *   leading sign would make it a delta, and our values are never negative; "Multi-Metric Packets": lines separated by
- *   a newline, kept within the MTU, 1432 bytes on an intranet).</li>
+ *   leading sign would make it a delta, so the one gauge that can be negative, the clock offset, is sent as
+ *   {@code name:0|g} then {@code name:-1.5|g} in the same datagram, as the docs advise; "Multi-Metric Packets": lines
+ *   separated by a newline, kept within the MTU, 1432 bytes on an intranet).</li>
  *   <li>influxdb, {@code <name>,<k>=<v>,<k2>=<v2>:<value>|g}: Telegraf's statsd input README, "Influx Statsd"
  *   ({@code users.current,service=payroll,region=us-west:32|g}).</li>
  *   <li>datadog, {@code <name>:<value>|g|#<k>:<v>,<k2>:<v2>}: Datadog's "Datagram Format and Shell Usage"
@@ -143,7 +145,9 @@ public final class StatsdReporter implements AutoCloseable
      * @param format   tags format.
      * @param tags     tags as {@link #formatTags} wrote them.
      * @return one line per gauge: mtg v1's, in its order, then the buffer arena's, the stalled relays, with an ad
-     *         tag the middle-proxy failures and, with named users, each user's in name order (see {@link #userLine}).
+     *         tag the middle-proxy failures, with the clock check its failures and offset (a negative offset is two
+     *         lines in one element, see {@link #signedLine}) and, with named users, each user's in name order (see
+     *         {@link #userLine}).
      */
     static List<String> lines(
         final StatsSnapshot snapshot, final String prefix, final StatsdTagsFormat format, final String tags)
@@ -171,6 +175,16 @@ public final class StatsdReporter implements AutoCloseable
         {
             lines.add(line(prefix, MetricNames.STATSD_SOCKS5_TUNNELS, snapshot.socks5Tunnels(), format, tags));
             lines.add(line(prefix, MetricNames.STATSD_SOCKS5_FAILURES, snapshot.socks5Failures(), format, tags));
+        }
+        if (snapshot.isClockChecked())
+        {
+            lines.add(line(prefix, MetricNames.STATSD_CLOCK_CHECK_FAILURES, snapshot.clockCheckFailures(), format,
+                tags));
+        }
+        if (snapshot.hasClockOffset())
+        {
+            lines.add(signedLine(prefix, MetricNames.STATSD_CLOCK_OFFSET_SECONDS, snapshot.clockOffsetSeconds(), format,
+                tags));
         }
         snapshot.forEachUser((user, open, ingressBytes, egressBytes, failureLabels, failures) ->
         {
@@ -264,6 +278,12 @@ public final class StatsdReporter implements AutoCloseable
     static String line(
         final String prefix, final String name, final long value, final StatsdTagsFormat format, final String tags)
     {
+        return line(prefix, name, Long.toString(value), format, tags);
+    }
+
+    private static String line(
+        final String prefix, final String name, final String value, final StatsdTagsFormat format, final String tags)
+    {
         final String metric = MetricNames.statsdName(prefix, name);
         if (tags.isEmpty())
         {
@@ -278,6 +298,26 @@ public final class StatsdReporter implements AutoCloseable
             default:
                 return metric + ":" + value + "|g";
         }
+    }
+
+    /**
+     * A gauge that may be negative, with a fraction and no exponent. statsd and Telegraf read a leading sign as a
+     * change to the gauge, so a negative value is set in two steps: zero, then the change, as two lines joined by a
+     * newline that {@link #packets} keeps in one datagram. Datadog, which has no such deltas, just takes the last.
+     *
+     * @param prefix name prefix, possibly empty.
+     * @param name   gauge name.
+     * @param value  its value, finite.
+     * @param format tags format.
+     * @param tags   tags as {@link #formatTags} wrote them, empty for none.
+     * @return one line, or two joined by a newline for a negative value.
+     */
+    static String signedLine(
+        final String prefix, final String name, final double value, final StatsdTagsFormat format, final String tags)
+    {
+        final String text = BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        final String last = line(prefix, name, text, format, tags);
+        return value < 0 ? line(prefix, name, "0", format, tags) + "\n" + last : last;
     }
 
     /**
@@ -306,7 +346,7 @@ public final class StatsdReporter implements AutoCloseable
     }
 
     /**
-     * @param lines lines, each shorter than a datagram.
+     * @param lines lines, each shorter than a datagram; an element of two lines stays in one datagram.
      * @return datagrams of whole lines joined by newlines, each at most {@link #MAX_PACKET_BYTES} unless one line
      *         alone is longer.
      */

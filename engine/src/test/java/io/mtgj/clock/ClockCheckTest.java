@@ -57,6 +57,48 @@ class ClockCheckTest
     }
 
     @Test
+    void shouldKeepTheLastOffsetWithTheLocalClockAheadPositive() throws Exception
+    {
+        try (FakeSntpServer behind = FakeSntpServer.shifted(-2_500);
+            FakeSntpServer ahead = FakeSntpServer.shifted(750))
+        {
+            final ClockCheck check = check(List.of(hostPort(behind)), 0);
+            assertFalse(check.hasMeasurement());
+            assertEquals(0.0, check.lastOffsetSeconds());
+            assertEquals(0, check.failedQueries());
+
+            assertEquals(-2_500L, check.check());
+            assertTrue(check.hasMeasurement());
+            assertEquals(2.5, check.lastOffsetSeconds(), "the server is behind: the local clock is ahead");
+
+            final ClockCheck second = check(List.of(hostPort(ahead)), 0);
+            assertEquals(750L, second.check());
+            assertEquals(-0.75, second.lastOffsetSeconds());
+            assertEquals(0, second.failedQueries());
+        }
+    }
+
+    @Test
+    void shouldCountFailedQueriesAndKeepTheOffsetWhenNoServerAnswers() throws Exception
+    {
+        try (FakeSntpServer good = FakeSntpServer.shifted(1_000);
+            FakeSntpServer silent = FakeSntpServer.silent())
+        {
+            // the silent one first, then the good one: one failure, one measurement
+            final ClockCheck check = check(List.of(hostPort(good), hostPort(silent)), 1);
+            assertEquals(1_000L, check.check());
+            assertEquals(1, check.failedQueries());
+            assertEquals(-1.0, check.lastOffsetSeconds());
+
+            good.close();
+            assertNull(check.check());
+            assertEquals(3, check.failedQueries(), "both servers asked once more, neither answered");
+            assertTrue(check.hasMeasurement(), "a failed check keeps the last measurement");
+            assertEquals(-1.0, check.lastOffsetSeconds());
+        }
+    }
+
+    @Test
     void shouldFallBackToTheNextServerWhenTheFirstDoesNotAnswer() throws Exception
     {
         try (FakeSntpServer silent = FakeSntpServer.silent();

@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An SNTP server on 127.0.0.1 for tests: a thread answering each request with what its {@link Responder} builds,
  * or nothing. Bounded: it stops after {@link #LIFETIME_MS} or {@link #MAX_REQUESTS} (or the bounds it is given),
- * whichever comes first.
+ * whichever comes first. Public for the end-to-end tests of the perf module, which point a proxy's {@code --ntp-server}
+ * at it.
  */
-final class FakeSntpServer implements AutoCloseable
+public final class FakeSntpServer implements AutoCloseable
 {
     static final long LIFETIME_MS = 20_000;
     static final int MAX_REQUESTS = 1_000;
@@ -36,7 +37,7 @@ final class FakeSntpServer implements AutoCloseable
      * Builds the answer to one request.
      */
     @FunctionalInterface
-    interface Responder
+    public interface Responder
     {
         /**
          * @param request the request's bytes.
@@ -45,7 +46,7 @@ final class FakeSntpServer implements AutoCloseable
         byte[] answer(byte[] request);
     }
 
-    FakeSntpServer(final Responder responder) throws IOException
+    public FakeSntpServer(final Responder responder) throws IOException
     {
         this(responder, LIFETIME_MS, MAX_REQUESTS);
     }
@@ -71,7 +72,7 @@ final class FakeSntpServer implements AutoCloseable
     /**
      * A server that never answers.
      */
-    static FakeSntpServer silent() throws IOException
+    public static FakeSntpServer silent() throws IOException
     {
         return new FakeSntpServer((request) -> null);
     }
@@ -81,7 +82,7 @@ final class FakeSntpServer implements AutoCloseable
      * answers T2 = T1 + shift + 10 ms and T3 = T2 + 20 ms. With a client whose clock reads T1 then T1 + 40 ms the
      * offset is exactly {@code shiftMs}.
      */
-    static FakeSntpServer shifted(final long shiftMs) throws IOException
+    public static FakeSntpServer shifted(final long shiftMs) throws IOException
     {
         return new FakeSntpServer((request) ->
         {
@@ -94,7 +95,7 @@ final class FakeSntpServer implements AutoCloseable
     /**
      * A well-formed server answer to the request: LI 0, VN 4, mode 4, stratum 2, originate = the request's transmit.
      */
-    static byte[] answer(final byte[] request, final long receiveMs, final long transmitMs)
+    public static byte[] answer(final byte[] request, final long receiveMs, final long transmitMs)
     {
         final byte[] answer = new byte[48];
         answer[0] = 0x24;
@@ -140,12 +141,12 @@ final class FakeSntpServer implements AutoCloseable
         }
     }
 
-    InetSocketAddress address()
+    public InetSocketAddress address()
     {
         return (InetSocketAddress)socket.getLocalSocketAddress();
     }
 
-    long requests()
+    public long requests()
     {
         return requests.get();
     }

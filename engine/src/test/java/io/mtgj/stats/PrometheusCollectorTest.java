@@ -210,6 +210,41 @@ class PrometheusCollectorTest
     }
 
     @Test
+    void shouldExportTheClockOffsetOnlyOnceMeasured() throws IOException
+    {
+        final double[] offset = {Double.NaN};
+        final StatsSource clock = into ->
+        {
+            SOURCE.snapshot(into);
+            into.clockCheck(2);
+            if (!Double.isNaN(offset[0]))
+            {
+                into.clockOffset(offset[0]);
+            }
+        };
+        final CollectorRegistry registry = new CollectorRegistry(true);
+        registry.register(new PrometheusCollector("mtg", "tls", clock, snapshot(), List.of()));
+        final Map<String, Double> before = scrape(registry);
+        assertEquals(2.0, before.get("mtg_clock_check_failures_total{mode=\"tls\"}"));
+        assertFalse(before.containsKey("mtg_clock_offset_seconds{mode=\"tls\"}"), "no made-up offset");
+
+        offset[0] = -1.25;
+        assertEquals(-1.25, scrape(registry).get("mtg_clock_offset_seconds{mode=\"tls\"}"));
+    }
+
+    @Test
+    void shouldExportNoClockFamiliesWithoutTheClockCheck() throws IOException
+    {
+        final CollectorRegistry registry = new CollectorRegistry(true);
+        registry.register(new PrometheusCollector("mtg", "simple", SOURCE, snapshot(), List.of()));
+
+        for (final String sample : scrape(registry).keySet())
+        {
+            assertFalse(sample.startsWith("mtg_clock_"), sample);
+        }
+    }
+
+    @Test
     void shouldDropARemovedUserFromTheNextScrape() throws IOException
     {
         final List<String> configured = new ArrayList<>(List.of("alice", "bob"));

@@ -86,6 +86,58 @@ class StatsdReporterTest
         assertEquals("mtg.middle_proxy_failures:4|g", lines.get(lines.size() - 1));
     }
 
+    @Test
+    void shouldSendTheClockOffsetWithAFractionAndANegativeOneAfterAZero()
+    {
+        final StatsSnapshot snapshot = snapshot();
+        snapshot.clockCheck(3);
+        final List<String> unmeasured = StatsdReporter.lines(snapshot, "mtg", StatsdTagsFormat.NONE, "");
+        assertEquals("mtg.clock_check_failures:3|g", unmeasured.get(unmeasured.size() - 1));
+
+        snapshot.clockOffset(1.5);
+        final List<String> ahead = StatsdReporter.lines(snapshot, "mtg", StatsdTagsFormat.NONE, "");
+        assertEquals("mtg.clock_offset_seconds:1.5|g", ahead.get(ahead.size() - 1));
+
+        snapshot.clockOffset(-0.25);
+        final String tags = StatsdReporter.formatTags(StatsdTagsFormat.INFLUXDB, tags());
+        final List<String> behind = StatsdReporter.lines(snapshot, "mtg", StatsdTagsFormat.INFLUXDB, tags);
+        assertEquals("mtg.clock_offset_seconds,env=prod,region=eu-1:0|g\n" +
+            "mtg.clock_offset_seconds,env=prod,region=eu-1:-0.25|g", behind.get(behind.size() - 1));
+
+        snapshot.clockOffset(12_000);
+        assertEquals("clock_offset_seconds:12000|g",
+            StatsdReporter.signedLine("", MetricNames.STATSD_CLOCK_OFFSET_SECONDS, 12_000, StatsdTagsFormat.NONE, ""),
+            "no exponent");
+    }
+
+    @Test
+    void shouldKeepAZeroAndItsNegativeGaugeInOneDatagram()
+    {
+        final List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 40; i++)
+        {
+            lines.add("mtg.metric" + i + ":" + "1".repeat(30) + "|g");
+            lines.add(StatsdReporter.signedLine("mtg", "offset" + i, -i - 0.5, StatsdTagsFormat.NONE, ""));
+        }
+
+        for (final byte[] packet : StatsdReporter.packets(lines))
+        {
+            final String[] sent = new String(packet, StandardCharsets.US_ASCII).split("\n");
+            for (int i = 0; i < sent.length; i++)
+            {
+                if (sent[i].endsWith(":0|g"))
+                {
+                    assertTrue(i + 1 < sent.length && sent[i + 1].startsWith(sent[i].replace(":0|g", ":-")),
+                        "a zero is followed by its negative value in the same datagram: " + List.of(sent));
+                }
+                else if (sent[i].contains(":-"))
+                {
+                    assertTrue(i > 0 && sent[i - 1].endsWith(":0|g"), "a negative value follows its zero");
+                }
+            }
+        }
+    }
+
     private static final String[] USER_FAILURES = {"replay", "quota"};
 
     private static StatsSnapshot withUsers()

@@ -1,5 +1,6 @@
 package io.mtgj.perf;
 
+import io.mtgj.clock.FakeSntpServer;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.UsersSettings;
 import io.mtgj.secret.Secret;
@@ -127,10 +128,39 @@ class DeployFilesTest
 
     /**
      * Families are listed once they have a row: the per-user ones need named users, the middle-proxy failures an ad
-     * tag and a middle proxy. One proxy on loopback with both (a fake middle proxy and a secrets file of one user)
-     * exports every family.
+     * tag and a middle proxy, the clock ones a FakeTLS secret and an answering NTP server. One proxy on loopback with
+     * the first two (a fake middle proxy and a secrets file of one user) and one in tls mode with its NTP server on
+     * loopback export every family.
      */
     private Set<String> exportedNames() throws Exception
+    {
+        final Set<String> names = middleProxyAndUserNames();
+        names.addAll(clockNames());
+        return names;
+    }
+
+    private Set<String> clockNames() throws Exception
+    {
+        final Secret secret = Secret.generate(SecretMode.FAKE_TLS, CloakServer.TEST_HOST, new Random(17));
+        final StatsConfig stats = StatsConfig.builder()
+            .bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)).build();
+        try (FakeSntpServer ntp = FakeSntpServer.shifted(0);
+            ProxyFixture fixture = ProxyFixture.start(secret,
+                b -> b.stats(stats).ntpServers(List.of("127.0.0.1:" + ntp.address().getPort()))))
+        {
+            final InetSocketAddress endpoint = fixture.proxy.statsAddress();
+            final Set<String> names = new TreeSet<>();
+            Await.until("the clock offset in the metrics", TIMEOUT_MS, () ->
+            {
+                names.clear();
+                names.addAll(scrapedNames(endpoint));
+                return names.contains("mtg_clock_offset_seconds");
+            });
+            return names;
+        }
+    }
+
+    private Set<String> middleProxyAndUserNames() throws Exception
     {
         final Random random = new Random(16);
         final Secret secret = Secret.generate(SecretMode.SECURED, null, random);

@@ -1,5 +1,6 @@
 package io.mtgj.perf;
 
+import io.mtgj.clock.FakeSntpServer;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.net.HandshakeFailure;
 import io.mtgj.obfuscated2.HandshakeFrame;
@@ -11,16 +12,19 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -142,6 +146,60 @@ class MetricsEndToEndTest
             assertEquals(0, metrics.value("mtg_telegram_dial_seconds_count" + tls), "the cloak host is not Telegram");
             assertEquals(0, metrics.value("mtg_client_handshake_seconds_count" + tls));
             assertEquals(0, fixture.dc.connections());
+        }
+    }
+
+    /**
+     * The clock check against an SNTP server on loopback whose clock is 3 s behind ours: the gauge reads +3 s (our
+     * clock minus NTP's), within the loopback round trip and the milliseconds the protocol rounds to.
+     */
+    @Test
+    void shouldExportTheClockOffsetMeasuredAgainstNtp() throws Exception
+    {
+        final Secret secret = Secret.generate(SecretMode.FAKE_TLS, CloakServer.TEST_HOST, new Random(54));
+        final StatsConfig stats = statsOnLoopback();
+        final String tls = "{mode=\"tls\"}";
+        try (FakeSntpServer ntp = new FakeSntpServer((request) ->
+            {
+                final long serverMs = System.currentTimeMillis() - 3_000;
+                return FakeSntpServer.answer(request, serverMs, serverMs);
+            });
+            ProxyFixture fixture = ProxyFixture.start(secret, b -> b.stats(stats)
+                .ntpServers(List.of("127.0.0.1:" + ntp.address().getPort()))))
+        {
+            final InetSocketAddress endpoint = fixture.proxy.statsAddress();
+            Await.until("the first clock check", TIMEOUT_MS, () -> scrapeQuietly(endpoint)
+                .has("mtg_clock_offset_seconds" + tls));
+
+            final MetricsScrape metrics = MetricsScrape.scrape(endpoint);
+            final double offset = metrics.fraction("mtg_clock_offset_seconds" + tls);
+            assertTrue(Math.abs(offset - 3.0) <= 0.05, "offset " + offset + " s");
+            assertEquals(0, metrics.value("mtg_clock_check_failures_total" + tls));
+            assertEquals(1, ntp.requests(), "one check at start, the next a minute later");
+        }
+    }
+
+    @Test
+    void shouldExportNoClockMetricsWithoutTheClockCheck() throws Exception
+    {
+        final StatsConfig stats = statsOnLoopback();
+        try (ProxyFixture fixture = ProxyFixture.start(Secret.generate(SecretMode.SECURED, null, new Random(55)),
+            b -> b.stats(stats)))
+        {
+            final String body = MetricsScrape.get(fixture.proxy.statsAddress(), "/metrics", 200);
+            assertFalse(body.contains("mtg_clock_"), "the clock is checked in tls mode only");
+        }
+    }
+
+    private static MetricsScrape scrapeQuietly(final InetSocketAddress endpoint)
+    {
+        try
+        {
+            return MetricsScrape.scrape(endpoint);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
         }
     }
 

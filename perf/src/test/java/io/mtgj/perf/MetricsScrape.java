@@ -56,6 +56,26 @@ final class MetricsScrape
     }
 
     /**
+     * @param sample a sample as written, labels in order.
+     * @return whether the scrape has it.
+     */
+    boolean has(final String sample)
+    {
+        return samples.containsKey(sample);
+    }
+
+    /**
+     * @param sample a sample as written, labels in order, e.g. {@code mtg_clock_offset_seconds{mode="tls"}}.
+     * @return its value, fraction included.
+     */
+    double fraction(final String sample)
+    {
+        final Double value = samples.get(sample);
+        assertNotNull(value, sample + " not among " + samples.keySet());
+        return value;
+    }
+
+    /**
      * @param sample a sample as written, labels in order, e.g. {@code mtg_crashes_total{mode="simple"}}.
      * @return its value as a whole number.
      */
