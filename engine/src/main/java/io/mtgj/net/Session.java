@@ -1,7 +1,5 @@
 package io.mtgj.net;
 
-import io.mtgj.proxyprotocol.HeaderStatus;
-import io.mtgj.proxyprotocol.ProxyHeaderDecoder;
 import io.mtgj.stats.DcLabel;
 import io.mtgj.stats.Direction;
 import io.mtgj.stats.IpFamily;
@@ -51,10 +49,8 @@ final class Session implements LinkedClient
     /** The client: the connection's peer, or the one its PROXY protocol header names once read. */
     private InetSocketAddress remote;
     private IpFamily ipFamily;
-    /** {@code --proxy-protocol}: the connection comes from a load balancer and opens with its header. */
-    private final boolean proxied;
-    /** {@code --proxy-protocol}: no byte goes to the handshake before the load balancer's header is read. */
-    private boolean awaitingProxyHeader;
+    /** {@code --proxy-protocol}: the load balancer's header, read before the handshake; null without. */
+    private final ProxyHeaderPhase proxyHeader;
     /** The address the client gate counts this connection against, or null when it counts none. */
     private InetAddress countedIp;
     private Phase phase;
@@ -105,8 +101,7 @@ final class Session implements LinkedClient
         final java.net.SocketAddress peer = clientChannel.getRemoteAddress();
         this.remote = peer instanceof InetSocketAddress ? (InetSocketAddress)peer : null;
         this.ipFamily = null == remote ? IpFamily.IPV4 : IpFamily.of(remote.getAddress());
-        this.proxied = proxied;
-        this.awaitingProxyHeader = proxied;
+        this.proxyHeader = proxied ? new ProxyHeaderPhase(this, reactor, toUpstream) : null;
         client.channel = clientChannel;
         clientChannel.configureBlocking(false);
         // No SO_KEEPALIVE, here or upstream: the idle timeout ends a silent connection long before the kernel's
@@ -122,7 +117,7 @@ final class Session implements LinkedClient
         enter(Phase.HANDSHAKE);
         if (proxied)
         {
-            schedule(nowNs + Math.min(reactor.proxyHeaders().headerTimeoutNs(), reactor.handshakeTimeoutNs()));
+            schedule(proxyHeader.deadlineNs(nowNs));
         }
     }
 
@@ -163,6 +158,24 @@ final class Session implements LinkedClient
     InetAddress countedIp()
     {
         return countedIp;
+    }
+
+    /**
+     * {@code --proxy-protocol}: the load balancer's header named the client, who is the client everywhere from now.
+     *
+     * @return the connection's own peer it replaces, for the log.
+     */
+    InetSocketAddress onClientNamed(final InetSocketAddress named)
+    {
+        final InetSocketAddress peer = remote;
+        remote = named;
+        final IpFamily family = IpFamily.of(named.getAddress());
+        if (family != ipFamily)
+        {
+            reactor.counters().onFamilyChanged(ipFamily, family);
+            ipFamily = family;
+        }
+        return peer;
     }
 
     private void enter(final Phase next)
@@ -255,9 +268,9 @@ final class Session implements LinkedClient
      * @return whether this is a load balancer's connection that has sent nothing but, at most, its header: ending
      *         now, it was a health check (HAProxy's end with a reset, its v1 ones right after the header).
      */
-    private boolean isLoadBalancerCheck()
+    boolean isLoadBalancerCheck()
     {
-        return proxied && Phase.HANDSHAKE == phase && !recordsStarted && 0 == toUpstream.end();
+        return null != proxyHeader && Phase.HANDSHAKE == phase && !recordsStarted && 0 == toUpstream.end();
     }
 
     private void afterEvent()
@@ -425,15 +438,15 @@ final class Session implements LinkedClient
         {
             return;
         }
-        if (awaitingProxyHeader)
+        if (null != proxyHeader && proxyHeader.isAwaiting())
         {
-            if (n < 0)
+            if (proxyHeader.onRead(n))
             {
-                onProxyHeaderEof();
-            }
-            else
-            {
-                examineProxyHeader();
+                schedule(reactor.nowNs() + reactor.handshakeTimeoutNs()); // the handshake's own time starts now
+                if (toUpstream.end() > 0)
+                {
+                    examineHandshake();
+                }
             }
             return;
         }
@@ -452,105 +465,9 @@ final class Session implements LinkedClient
     }
 
     /**
-     * {@code --proxy-protocol}: read the load balancer's header. A complete one names the client, which the access
-     * lists and limits check now; the client's bytes after it move to the buffer's start and go to the handshake.
-     * A bad header is reset, never fronted: the load balancer, not a prober, is on the other end.
-     */
-    private void examineProxyHeader() throws IOException
-    {
-        final ProxyHeaderDecoder decoder = reactor.proxyHeaders().decoder();
-        final HeaderStatus status = decoder.decode(toUpstream.buffer().buffer(), 0, toUpstream.end());
-        switch (status)
-        {
-            case NEED_MORE:
-                if (toUpstream.isFull())
-                {
-                    refuseProxyHeader("too_long");
-                }
-                return;
-            case INVALID:
-                refuseProxyHeader(lower(decoder.error()));
-                return;
-            case LOCAL:
-                close(CloseReason.HEALTH_CHECK);
-                return;
-            case PROXY:
-                final InetSocketAddress peer = remote;
-                remote = decoder.source();
-                final IpFamily family = IpFamily.of(remote.getAddress());
-                if (family != ipFamily)
-                {
-                    reactor.counters().onFamilyChanged(ipFamily, family);
-                    ipFamily = family;
-                }
-                if (LOG.isLoggable(System.Logger.Level.DEBUG))
-                {
-                    LOG.log(System.Logger.Level.DEBUG, "client opened client={0} reactor={1} via={2} proxy_protocol=v{3}",
-                        clientText(), reactor.index(), reactor.logged(peer), decoder.version());
-                }
-                break;
-            default: // UNKNOWN: the spec says to go on with the connection's own addresses
-                if (LOG.isLoggable(System.Logger.Level.DEBUG))
-                {
-                    LOG.log(System.Logger.Level.DEBUG, "client opened client={0} reactor={1} proxy_protocol=unknown",
-                        clientText(), reactor.index());
-                }
-                break;
-        }
-        awaitingProxyHeader = false;
-        toUpstream.dropHandshakePrefix(decoder.headerLength());
-        final RejectReason refused = reactor.admitProxied(this, remoteIp());
-        if (null != refused)
-        {
-            if (LOG.isLoggable(System.Logger.Level.DEBUG))
-            {
-                LOG.log(System.Logger.Level.DEBUG, "client refused client={0} reason={1}", clientText(),
-                    lower(refused));
-            }
-            if (RejectReason.ACCESS_LIST == refused && reactor.cloaksDenied())
-            {
-                startCloak(HandshakeFailure.DENIED, null);
-            }
-            else
-            {
-                reset(CloseReason.REFUSED);
-            }
-            return;
-        }
-        schedule(reactor.nowNs() + reactor.handshakeTimeoutNs()); // the handshake's own time starts now
-        if (toUpstream.end() > 0)
-        {
-            examineHandshake();
-        }
-    }
-
-    /**
-     * The load balancer hung up before its header was complete: with nothing sent at all, a health check that only
-     * connects; with part of a header, a bad one.
-     */
-    private void onProxyHeaderEof()
-    {
-        if (isLoadBalancerCheck())
-        {
-            close(CloseReason.HEALTH_CHECK);
-        }
-        else
-        {
-            refuseProxyHeader("truncated");
-        }
-    }
-
-    private void refuseProxyHeader(final String reason)
-    {
-        reactor.counters().onRejected(RejectReason.PROXY_PROTOCOL);
-        reactor.proxyHeaders().onRefused(clientText(), reason, reactor.nowNs());
-        reset(CloseReason.PROXY_HEADER);
-    }
-
-    /**
      * Close with a reset rather than a FIN, as refusals at accept do.
      */
-    private void reset(final CloseReason reason)
+    void reset(final CloseReason reason)
     {
         try
         {
@@ -797,7 +714,7 @@ final class Session implements LinkedClient
      *
      * @param target the cloak host the client's hello named, or null for the proxy's own.
      */
-    private void startCloak(final HandshakeFailure failure, final Upstream target)
+    void startCloak(final HandshakeFailure failure, final Upstream target)
     {
         countFailure(failure);
         UpstreamPlan plan = null == target ? null : target.plan(null);
@@ -1041,9 +958,9 @@ final class Session implements LinkedClient
         switch (phase)
         {
             case HANDSHAKE:
-                if (awaitingProxyHeader)
+                if (null != proxyHeader && proxyHeader.isAwaiting())
                 {
-                    refuseProxyHeader("timeout");
+                    proxyHeader.onTimeout();
                 }
                 else if (!recordsStarted && reactor.clientMode().cloaksFailures())
                 {
@@ -1159,12 +1076,12 @@ final class Session implements LinkedClient
     /**
      * @return the client's address as {@code --log-client-ip} lets logs show it; only for logs, so it may allocate.
      */
-    private String clientText()
+    String clientText()
     {
         return null == remote ? "-" : reactor.logged(remote);
     }
 
-    private static String lower(final Enum<?> value)
+    static String lower(final Enum<?> value)
     {
         return null == value ? "none" : value.name().toLowerCase(Locale.ROOT);
     }
