@@ -64,10 +64,8 @@ final class Session implements LinkedClient
     private HandshakeStep frameStep;
     /** With named users: whose secret the client proved, once admitted; null otherwise. */
     private ClientAccount account;
-    /** With {@code --socks5}: the negotiation with the SOCKS server of the dial in progress, else null. */
-    private TunnelConnector connector;
-    /** With {@code --socks5}: further servers the current address may be tried through. */
-    private int tunnelRetries;
+    /** With {@code --socks5}: dials to Telegram go through the SOCKS5 servers; null for direct ones and the cloak. */
+    private TunnelDial tunnel;
     /** With a shared upstream: the client's place on one of its connections. */
     private UpstreamLink link;
     private boolean cloaked;
@@ -236,9 +234,9 @@ final class Session implements LinkedClient
         {
             onConnectable();
         }
-        else if (!side.isClient && null != connector && Phase.CONNECTING == phase)
+        else if (!side.isClient && null != tunnel && tunnel.isNegotiating() && Phase.CONNECTING == phase)
         {
-            onTunnelEvent(connector.onSelected(upstream.channel, readyOps));
+            onTunnelEvent(tunnel.onSelected(upstream.channel, readyOps));
             return;
         }
         try
@@ -299,7 +297,7 @@ final class Session implements LinkedClient
         client.interest(clientOps);
         if (Phase.CONNECTING == phase)
         {
-            upstream.interest(null == connector ? SelectionKey.OP_CONNECT : connector.interestOps());
+            upstream.interest(null == tunnel ? SelectionKey.OP_CONNECT : tunnel.interestOps());
         }
         else if (Phase.RELAY == phase)
         {
@@ -765,7 +763,8 @@ final class Session implements LinkedClient
     {
         addresses = plan.addresses();
         addressIndex = 0;
-        tunnelRetries = cloaked || null == reactor.dialer() ? 0 : reactor.dialer().relayCount() - 1;
+        // Telegram through the SOCKS5 servers (--socks5); the cloak host always directly
+        tunnel = cloaked || null == reactor.dialer() ? null : new TunnelDial(reactor.dialer());
         enter(Phase.CONNECTING);
         dialNext();
     }
@@ -783,10 +782,7 @@ final class Session implements LinkedClient
                 LOG.log(System.Logger.Level.TRACE, "dial client={0} upstream={1} dc={2} address={3} attempt={4}/{5}",
                     clientText(), cloaked ? "cloak" : "telegram", dcIndex, address, addressIndex, addresses.size());
             }
-            // Telegram through a SOCKS5 server (--socks5); the cloak host always directly
-            connector = cloaked || null == reactor.dialer() ? null :
-                new TunnelConnector(reactor.dialer().open(address, reactor.nowNs()));
-            final InetSocketAddress connectTo = null == connector ? address : connector.tunnel().relay();
+            final InetSocketAddress connectTo = null == tunnel ? address : tunnel.open(address, reactor.nowNs());
             SocketChannel channel = null;
             try
             {
@@ -810,9 +806,9 @@ final class Session implements LinkedClient
             catch (final IOException | RuntimeException ex)
             {
                 logDialFailure(address, ex);
-                if (null != connector)
+                if (null != tunnel)
                 {
-                    connector.onConnectFailed(ex.getMessage());
+                    tunnel.onConnectFailed(ex.getMessage());
                 }
                 closeUpstreamChannel();
                 retrySameAddressThroughAnotherServer();
@@ -833,9 +829,9 @@ final class Session implements LinkedClient
         catch (final IOException ex)
         {
             logDialFailure(null, ex);
-            if (null != connector)
+            if (null != tunnel)
             {
-                connector.onConnectFailed(ex.getMessage());
+                tunnel.onConnectFailed(ex.getMessage());
                 retrySameAddressThroughAnotherServer();
             }
             closeUpstreamChannel();
@@ -848,12 +844,12 @@ final class Session implements LinkedClient
      */
     private void onTcpConnected()
     {
-        if (null == connector)
+        if (null == tunnel)
         {
             onConnected();
             return;
         }
-        onTunnelEvent(connector.onConnected(upstream.channel));
+        onTunnelEvent(tunnel.onConnected(upstream.channel));
     }
 
     /**
@@ -864,7 +860,6 @@ final class Session implements LinkedClient
     {
         if (TunnelConnector.READY == state)
         {
-            connector = null;
             onConnected();
         }
         else if (TunnelConnector.FAILED == state)
@@ -875,7 +870,7 @@ final class Session implements LinkedClient
         }
         else
         {
-            upstream.interest(connector.interestOps());
+            upstream.interest(tunnel.interestOps());
         }
     }
 
@@ -885,15 +880,9 @@ final class Session implements LinkedClient
      */
     private void retrySameAddressThroughAnotherServer()
     {
-        connector = null;
-        if (tunnelRetries > 0)
+        if (null != tunnel && tunnel.retrySameTarget())
         {
-            tunnelRetries--;
             addressIndex--;
-        }
-        else if (null != reactor.dialer() && !cloaked)
-        {
-            tunnelRetries = reactor.dialer().relayCount() - 1; // the next address gets every server again
         }
     }
 
@@ -974,9 +963,9 @@ final class Session implements LinkedClient
                 break;
             case CONNECTING:
                 logDialFailure(addresses.get(addressIndex - 1), new IOException("dial timeout"));
-                if (null != connector)
+                if (null != tunnel)
                 {
-                    connector.onTimeout();
+                    tunnel.onTimeout();
                     retrySameAddressThroughAnotherServer();
                 }
                 closeUpstreamChannel();
@@ -1044,7 +1033,7 @@ final class Session implements LinkedClient
             return;
         }
         enter(Phase.CLOSED);
-        connector = null;
+        tunnel = null;
         if (null != link)
         {
             link.detach();
