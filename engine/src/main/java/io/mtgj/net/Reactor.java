@@ -12,7 +12,6 @@ import org.agrona.DeadlineTimerWheel;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
@@ -55,8 +54,6 @@ public final class Reactor implements Runnable, ReactorServices
     private static final int TICKS_PER_WHEEL = 512;
     private static final long IDLE_SELECT_MS = 1000;
     private static final long ACCEPT_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** Refusals at the connection limit are logged at most this often per reactor; all are counted. */
-    private static final long LIMIT_WARNING_INTERVAL_NS = TimeUnit.MINUTES.toNanos(1);
     /** Netty's threshold of premature select returns before the selector is assumed broken. */
     private static final int SPIN_REBUILD_THRESHOLD = 512;
     private static final int MAX_DISTINCT_CRASH_SITES = 256;
@@ -73,10 +70,8 @@ public final class Reactor implements Runnable, ReactorServices
     private final ClientMode clientMode;
     private final Upstream upstream;
     private final Upstream cloak;
-    private final ConnectionLimit connectionLimit;
-    private final ClientGate gate;
-    /** {@code --proxy-protocol}: the gate's checks wait for each connection's header. */
-    private final ProxyHeaders proxyHeaders;
+    /** Connection permits, access lists, per-IP limit, PROXY protocol trust: who gets in. */
+    private final Admission admission;
     private final int maxHandshakes;
     private final java.util.ArrayDeque<Session> handshaking = new java.util.ArrayDeque<>();
     private int handshakingCount;
@@ -119,8 +114,6 @@ public final class Reactor implements Runnable, ReactorServices
     private long nowNs;
     private long acceptPausedUntilNs;
     private boolean accepting;
-    private long limitWarnedNs;
-    private long rejectedSinceWarning;
     private int prematureSelects;
     private volatile boolean running = true;
 
@@ -170,9 +163,8 @@ public final class Reactor implements Runnable, ReactorServices
     {
         this.index = index;
         this.dialer = dialer;
-        this.connectionLimit = connectionLimit;
-        this.gate = gate;
-        this.proxyHeaders = new ProxyHeaders(config.proxyProtocol());
+        this.admission = new Admission(this, connectionLimit, gate, new ProxyHeaders(config.proxyProtocol()),
+            null != cloak);
         this.maxHandshakes = Math.max(1, (config.maxHandshakes() + config.workers() - 1) / config.workers());
         this.listener = listener;
         this.clientMode = clientMode;
@@ -526,113 +518,30 @@ public final class Reactor implements Runnable, ReactorServices
             {
                 return;
             }
-            final java.net.InetAddress ip = remoteIp(channel);
-            if (proxyHeaders.isEnabled())
-            {
-                acceptFromLoadBalancer(channel, ip);
-                continue;
-            }
-            final RejectReason refused = null == ip ? null : gate.admit(ip);
-            if (RejectReason.ACCESS_LIST == refused && gate.cloaksDenied() && null != cloak &&
-                connectionLimit.tryAcquire())
-            {
-                // --cloak-denied: a denied client of a FakeTLS proxy meets the fronted site, not a reset.
-                counters.onRejected(refused);
-                gate.count(ip);
-                final Session session = adopt(channel, ip);
-                if (null != session)
-                {
-                    session.cloakAtOnce();
-                }
-            }
-            else if (null != refused)
-            {
-                reject(channel, refused);
-            }
-            else if (connectionLimit.tryAcquire())
-            {
-                adopt(channel, ip);
-            }
-            else
-            {
-                gate.onClosed(ip);
-                reject(channel, RejectReason.CONNECTION_LIMIT);
-            }
+            admission.onAccepted(channel);
         }
     }
 
     /**
-     * {@code --proxy-protocol}: the peer is a load balancer, checked only against {@code --proxy-protocol-from}; the
-     * access lists and the per-IP limit wait for the client its header names ({@link #admitProxied}).
+     * @return who may connect: sessions reach it for the PROXY protocol's second step.
      */
-    private void acceptFromLoadBalancer(final SocketChannel channel, final java.net.InetAddress peer)
+    Admission admission()
     {
-        if (!proxyHeaders.isTrusted(peer))
-        {
-            proxyHeaders.onRefused(null == peer ? "-" : clientIpLogging.format(remoteAddress(channel)),
-                "untrusted_source", nowNs);
-            reject(channel, RejectReason.PROXY_PROTOCOL);
-        }
-        else if (connectionLimit.tryAcquire())
-        {
-            adopt(channel, null);
-        }
-        else
-        {
-            reject(channel, RejectReason.CONNECTION_LIMIT);
-        }
-    }
-
-    /**
-     * {@code --proxy-protocol}: a session's header named its client; the accept-time checks apply to that address
-     * now. Admitted, the client counts against its IP until the session closes; denied with {@code --cloak-denied},
-     * it is counted too and fronted.
-     *
-     * @param session the session.
-     * @param client  the client's address, or null when the header named none (then nothing is checked).
-     * @return null when admitted, else why not (counted here).
-     */
-    RejectReason admitProxied(final Session session, final java.net.InetAddress client)
-    {
-        final RejectReason refused = null == client ? null : gate.admit(client);
-        if (null == refused)
-        {
-            session.countedAs(client);
-            return null;
-        }
-        counters.onRejected(refused);
-        if (RejectReason.ACCESS_LIST == refused && gate.cloaksDenied() && null != cloak)
-        {
-            gate.count(client);
-            session.countedAs(client);
-        }
-        return refused;
-    }
-
-    /**
-     * @return whether a client the access lists deny is fronted instead of reset.
-     */
-    boolean cloaksDenied()
-    {
-        return gate.cloaksDenied() && null != cloak;
-    }
-
-    ProxyHeaders proxyHeaders()
-    {
-        return proxyHeaders;
+        return admission;
     }
 
     /**
      * Take ownership of a freshly accepted client socket, holding one connection permit that
      * {@link #onSessionClosed} gives back.
      *
-     * @param channel the client socket.
+     * @param channel   the client socket.
+     * @param countedIp the address the client gate counted it against, or null.
      */
     Session adopt(final SocketChannel channel, final java.net.InetAddress countedIp)
     {
         try
         {
-            final Session session = new Session(this, channel, nowNs, proxyHeaders.isEnabled());
+            final Session session = new Session(this, channel, nowNs, admission.proxyHeaders().isEnabled());
             session.countedAs(countedIp);
             sessions.add(session);
             counters.onAccepted(session.ipFamily());
@@ -640,28 +549,8 @@ public final class Reactor implements Runnable, ReactorServices
         }
         catch (final IOException ex)
         {
-            connectionLimit.release();
-            gate.onClosed(countedIp);
+            admission.onClosed(countedIp);
             closeQuietly(channel);
-            return null;
-        }
-    }
-
-    private static java.net.InetAddress remoteIp(final SocketChannel channel)
-    {
-        final InetSocketAddress remote = remoteAddress(channel);
-        return null == remote ? null : remote.getAddress();
-    }
-
-    private static InetSocketAddress remoteAddress(final SocketChannel channel)
-    {
-        try
-        {
-            final java.net.SocketAddress remote = channel.getRemoteAddress();
-            return remote instanceof InetSocketAddress ? (InetSocketAddress)remote : null;
-        }
-        catch (final IOException ex)
-        {
             return null;
         }
     }
@@ -694,42 +583,7 @@ public final class Reactor implements Runnable, ReactorServices
         handshakingCount--;
     }
 
-    /**
-     * Refused at accept time: close at once with a reset, so the refusal costs no buffer, no timer and no
-     * TIME_WAIT entry here, and count it.
-     */
-    private void reject(final SocketChannel channel, final RejectReason reason)
-    {
-        counters.onRejected(reason);
-        if (RejectReason.CONNECTION_LIMIT == reason)
-        {
-            warnLimitReached();
-        }
-        try
-        {
-            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-        }
-        catch (final IOException ignore)
-        {
-            // closed anyway, with a FIN instead of a reset
-        }
-        closeQuietly(channel);
-    }
-
-    private void warnLimitReached()
-    {
-        rejectedSinceWarning++;
-        if (0 == limitWarnedNs || nowNs - limitWarnedNs >= LIMIT_WARNING_INTERVAL_NS)
-        {
-            LOG.log(System.Logger.Level.WARNING, "connection limit reached: refusing new clients limit={0} " +
-                "refused={1} reactor={2} (--max-connections; at most one such line a minute per reactor)",
-                connectionLimit.max(), rejectedSinceWarning, index);
-            limitWarnedNs = 0 == nowNs ? 1 : nowNs;
-            rejectedSinceWarning = 0;
-        }
-    }
-
-    private static void closeQuietly(final SocketChannel channel)
+    static void closeQuietly(final SocketChannel channel)
     {
         try
         {
@@ -833,8 +687,7 @@ public final class Reactor implements Runnable, ReactorServices
     {
         if (sessions.remove(session))
         {
-            connectionLimit.release();
-            gate.onClosed(session.countedIp());
+            admission.onClosed(session.countedIp());
         }
         counters.onClosed(reason, session.ipFamily());
     }

@@ -1,7 +1,5 @@
 package io.mtgj.net;
 
-import io.mtgj.proxyprotocol.HeaderStatus;
-import io.mtgj.proxyprotocol.ProxyHeaderDecoder;
 import io.mtgj.stats.DcLabel;
 import io.mtgj.stats.Direction;
 import io.mtgj.stats.IpFamily;
@@ -51,10 +49,8 @@ final class Session implements LinkedClient
     /** The client: the connection's peer, or the one its PROXY protocol header names once read. */
     private InetSocketAddress remote;
     private IpFamily ipFamily;
-    /** {@code --proxy-protocol}: the connection comes from a load balancer and opens with its header. */
-    private final boolean proxied;
-    /** {@code --proxy-protocol}: no byte goes to the handshake before the load balancer's header is read. */
-    private boolean awaitingProxyHeader;
+    /** {@code --proxy-protocol}: the load balancer's header, read before the handshake; null without. */
+    private final ProxyHeaderPhase proxyHeader;
     /** The address the client gate counts this connection against, or null when it counts none. */
     private InetAddress countedIp;
     private Phase phase;
@@ -68,10 +64,8 @@ final class Session implements LinkedClient
     private HandshakeStep frameStep;
     /** With named users: whose secret the client proved, once admitted; null otherwise. */
     private ClientAccount account;
-    /** With {@code --socks5}: the negotiation with the SOCKS server of the dial in progress, else null. */
-    private TunnelConnector connector;
-    /** With {@code --socks5}: further servers the current address may be tried through. */
-    private int tunnelRetries;
+    /** With {@code --socks5}: dials to Telegram go through the SOCKS5 servers; null for direct ones and the cloak. */
+    private TunnelDial tunnel;
     /** With a shared upstream: the client's place on one of its connections. */
     private UpstreamLink link;
     private boolean cloaked;
@@ -105,8 +99,7 @@ final class Session implements LinkedClient
         final java.net.SocketAddress peer = clientChannel.getRemoteAddress();
         this.remote = peer instanceof InetSocketAddress ? (InetSocketAddress)peer : null;
         this.ipFamily = null == remote ? IpFamily.IPV4 : IpFamily.of(remote.getAddress());
-        this.proxied = proxied;
-        this.awaitingProxyHeader = proxied;
+        this.proxyHeader = proxied ? new ProxyHeaderPhase(this, reactor, toUpstream) : null;
         client.channel = clientChannel;
         clientChannel.configureBlocking(false);
         // No SO_KEEPALIVE, here or upstream: the idle timeout ends a silent connection long before the kernel's
@@ -122,7 +115,7 @@ final class Session implements LinkedClient
         enter(Phase.HANDSHAKE);
         if (proxied)
         {
-            schedule(nowNs + Math.min(reactor.proxyHeaders().headerTimeoutNs(), reactor.handshakeTimeoutNs()));
+            schedule(proxyHeader.deadlineNs(nowNs));
         }
     }
 
@@ -163,6 +156,24 @@ final class Session implements LinkedClient
     InetAddress countedIp()
     {
         return countedIp;
+    }
+
+    /**
+     * {@code --proxy-protocol}: the load balancer's header named the client, who is the client everywhere from now.
+     *
+     * @return the connection's own peer it replaces, for the log.
+     */
+    InetSocketAddress onClientNamed(final InetSocketAddress named)
+    {
+        final InetSocketAddress peer = remote;
+        remote = named;
+        final IpFamily family = IpFamily.of(named.getAddress());
+        if (family != ipFamily)
+        {
+            reactor.counters().onFamilyChanged(ipFamily, family);
+            ipFamily = family;
+        }
+        return peer;
     }
 
     private void enter(final Phase next)
@@ -223,9 +234,9 @@ final class Session implements LinkedClient
         {
             onConnectable();
         }
-        else if (!side.isClient && null != connector && Phase.CONNECTING == phase)
+        else if (!side.isClient && null != tunnel && tunnel.isNegotiating() && Phase.CONNECTING == phase)
         {
-            onTunnelEvent(connector.onSelected(upstream.channel, readyOps));
+            onTunnelEvent(tunnel.onSelected(upstream.channel, readyOps));
             return;
         }
         try
@@ -255,9 +266,9 @@ final class Session implements LinkedClient
      * @return whether this is a load balancer's connection that has sent nothing but, at most, its header: ending
      *         now, it was a health check (HAProxy's end with a reset, its v1 ones right after the header).
      */
-    private boolean isLoadBalancerCheck()
+    boolean isLoadBalancerCheck()
     {
-        return proxied && Phase.HANDSHAKE == phase && !recordsStarted && 0 == toUpstream.end();
+        return null != proxyHeader && Phase.HANDSHAKE == phase && !recordsStarted && 0 == toUpstream.end();
     }
 
     private void afterEvent()
@@ -286,7 +297,7 @@ final class Session implements LinkedClient
         client.interest(clientOps);
         if (Phase.CONNECTING == phase)
         {
-            upstream.interest(null == connector ? SelectionKey.OP_CONNECT : connector.interestOps());
+            upstream.interest(null == tunnel ? SelectionKey.OP_CONNECT : tunnel.interestOps());
         }
         else if (Phase.RELAY == phase)
         {
@@ -425,15 +436,15 @@ final class Session implements LinkedClient
         {
             return;
         }
-        if (awaitingProxyHeader)
+        if (null != proxyHeader && proxyHeader.isAwaiting())
         {
-            if (n < 0)
+            if (proxyHeader.onRead(n))
             {
-                onProxyHeaderEof();
-            }
-            else
-            {
-                examineProxyHeader();
+                schedule(reactor.nowNs() + reactor.handshakeTimeoutNs()); // the handshake's own time starts now
+                if (toUpstream.end() > 0)
+                {
+                    examineHandshake();
+                }
             }
             return;
         }
@@ -452,105 +463,9 @@ final class Session implements LinkedClient
     }
 
     /**
-     * {@code --proxy-protocol}: read the load balancer's header. A complete one names the client, which the access
-     * lists and limits check now; the client's bytes after it move to the buffer's start and go to the handshake.
-     * A bad header is reset, never fronted: the load balancer, not a prober, is on the other end.
-     */
-    private void examineProxyHeader() throws IOException
-    {
-        final ProxyHeaderDecoder decoder = reactor.proxyHeaders().decoder();
-        final HeaderStatus status = decoder.decode(toUpstream.buffer().buffer(), 0, toUpstream.end());
-        switch (status)
-        {
-            case NEED_MORE:
-                if (toUpstream.isFull())
-                {
-                    refuseProxyHeader("too_long");
-                }
-                return;
-            case INVALID:
-                refuseProxyHeader(lower(decoder.error()));
-                return;
-            case LOCAL:
-                close(CloseReason.HEALTH_CHECK);
-                return;
-            case PROXY:
-                final InetSocketAddress peer = remote;
-                remote = decoder.source();
-                final IpFamily family = IpFamily.of(remote.getAddress());
-                if (family != ipFamily)
-                {
-                    reactor.counters().onFamilyChanged(ipFamily, family);
-                    ipFamily = family;
-                }
-                if (LOG.isLoggable(System.Logger.Level.DEBUG))
-                {
-                    LOG.log(System.Logger.Level.DEBUG, "client opened client={0} reactor={1} via={2} proxy_protocol=v{3}",
-                        clientText(), reactor.index(), reactor.logged(peer), decoder.version());
-                }
-                break;
-            default: // UNKNOWN: the spec says to go on with the connection's own addresses
-                if (LOG.isLoggable(System.Logger.Level.DEBUG))
-                {
-                    LOG.log(System.Logger.Level.DEBUG, "client opened client={0} reactor={1} proxy_protocol=unknown",
-                        clientText(), reactor.index());
-                }
-                break;
-        }
-        awaitingProxyHeader = false;
-        toUpstream.dropHandshakePrefix(decoder.headerLength());
-        final RejectReason refused = reactor.admitProxied(this, remoteIp());
-        if (null != refused)
-        {
-            if (LOG.isLoggable(System.Logger.Level.DEBUG))
-            {
-                LOG.log(System.Logger.Level.DEBUG, "client refused client={0} reason={1}", clientText(),
-                    lower(refused));
-            }
-            if (RejectReason.ACCESS_LIST == refused && reactor.cloaksDenied())
-            {
-                startCloak(HandshakeFailure.DENIED, null);
-            }
-            else
-            {
-                reset(CloseReason.REFUSED);
-            }
-            return;
-        }
-        schedule(reactor.nowNs() + reactor.handshakeTimeoutNs()); // the handshake's own time starts now
-        if (toUpstream.end() > 0)
-        {
-            examineHandshake();
-        }
-    }
-
-    /**
-     * The load balancer hung up before its header was complete: with nothing sent at all, a health check that only
-     * connects; with part of a header, a bad one.
-     */
-    private void onProxyHeaderEof()
-    {
-        if (isLoadBalancerCheck())
-        {
-            close(CloseReason.HEALTH_CHECK);
-        }
-        else
-        {
-            refuseProxyHeader("truncated");
-        }
-    }
-
-    private void refuseProxyHeader(final String reason)
-    {
-        reactor.counters().onRejected(RejectReason.PROXY_PROTOCOL);
-        reactor.proxyHeaders().onRefused(clientText(), reason, reactor.nowNs());
-        reset(CloseReason.PROXY_HEADER);
-    }
-
-    /**
      * Close with a reset rather than a FIN, as refusals at accept do.
      */
-    private void reset(final CloseReason reason)
+    void reset(final CloseReason reason)
     {
         try
         {
@@ -797,7 +712,7 @@ final class Session implements LinkedClient
      *
      * @param target the cloak host the client's hello named, or null for the proxy's own.
      */
-    private void startCloak(final HandshakeFailure failure, final Upstream target)
+    void startCloak(final HandshakeFailure failure, final Upstream target)
     {
         countFailure(failure);
         UpstreamPlan plan = null == target ? null : target.plan(null);
@@ -848,7 +763,8 @@ final class Session implements LinkedClient
     {
         addresses = plan.addresses();
         addressIndex = 0;
-        tunnelRetries = cloaked || null == reactor.dialer() ? 0 : reactor.dialer().relayCount() - 1;
+        // Telegram through the SOCKS5 servers (--socks5); the cloak host always directly
+        tunnel = cloaked || null == reactor.dialer() ? null : new TunnelDial(reactor.dialer());
         enter(Phase.CONNECTING);
         dialNext();
     }
@@ -866,10 +782,7 @@ final class Session implements LinkedClient
                 LOG.log(System.Logger.Level.TRACE, "dial client={0} upstream={1} dc={2} address={3} attempt={4}/{5}",
                     clientText(), cloaked ? "cloak" : "telegram", dcIndex, address, addressIndex, addresses.size());
             }
-            // Telegram through a SOCKS5 server (--socks5); the cloak host always directly
-            connector = cloaked || null == reactor.dialer() ? null :
-                new TunnelConnector(reactor.dialer().open(address, reactor.nowNs()));
-            final InetSocketAddress connectTo = null == connector ? address : connector.tunnel().relay();
+            final InetSocketAddress connectTo = null == tunnel ? address : tunnel.open(address, reactor.nowNs());
             SocketChannel channel = null;
             try
             {
@@ -893,9 +806,9 @@ final class Session implements LinkedClient
             catch (final IOException | RuntimeException ex)
             {
                 logDialFailure(address, ex);
-                if (null != connector)
+                if (null != tunnel)
                 {
-                    connector.onConnectFailed(ex.getMessage());
+                    tunnel.onConnectFailed(ex.getMessage());
                 }
                 closeUpstreamChannel();
                 retrySameAddressThroughAnotherServer();
@@ -916,9 +829,9 @@ final class Session implements LinkedClient
         catch (final IOException ex)
         {
             logDialFailure(null, ex);
-            if (null != connector)
+            if (null != tunnel)
             {
-                connector.onConnectFailed(ex.getMessage());
+                tunnel.onConnectFailed(ex.getMessage());
                 retrySameAddressThroughAnotherServer();
             }
             closeUpstreamChannel();
@@ -931,12 +844,12 @@ final class Session implements LinkedClient
      */
     private void onTcpConnected()
     {
-        if (null == connector)
+        if (null == tunnel)
         {
             onConnected();
             return;
         }
-        onTunnelEvent(connector.onConnected(upstream.channel));
+        onTunnelEvent(tunnel.onConnected(upstream.channel));
     }
 
     /**
@@ -947,7 +860,6 @@ final class Session implements LinkedClient
     {
         if (TunnelConnector.READY == state)
         {
-            connector = null;
             onConnected();
         }
         else if (TunnelConnector.FAILED == state)
@@ -958,7 +870,7 @@ final class Session implements LinkedClient
         }
         else
         {
-            upstream.interest(connector.interestOps());
+            upstream.interest(tunnel.interestOps());
         }
     }
 
@@ -968,15 +880,9 @@ final class Session implements LinkedClient
      */
     private void retrySameAddressThroughAnotherServer()
     {
-        connector = null;
-        if (tunnelRetries > 0)
+        if (null != tunnel && tunnel.retrySameTarget())
         {
-            tunnelRetries--;
             addressIndex--;
-        }
-        else if (null != reactor.dialer() && !cloaked)
-        {
-            tunnelRetries = reactor.dialer().relayCount() - 1; // the next address gets every server again
         }
     }
 
@@ -1041,9 +947,9 @@ final class Session implements LinkedClient
         switch (phase)
         {
             case HANDSHAKE:
-                if (awaitingProxyHeader)
+                if (null != proxyHeader && proxyHeader.isAwaiting())
                 {
-                    refuseProxyHeader("timeout");
+                    proxyHeader.onTimeout();
                 }
                 else if (!recordsStarted && reactor.clientMode().cloaksFailures())
                 {
@@ -1057,9 +963,9 @@ final class Session implements LinkedClient
                 break;
             case CONNECTING:
                 logDialFailure(addresses.get(addressIndex - 1), new IOException("dial timeout"));
-                if (null != connector)
+                if (null != tunnel)
                 {
-                    connector.onTimeout();
+                    tunnel.onTimeout();
                     retrySameAddressThroughAnotherServer();
                 }
                 closeUpstreamChannel();
@@ -1127,7 +1033,7 @@ final class Session implements LinkedClient
             return;
         }
         enter(Phase.CLOSED);
-        connector = null;
+        tunnel = null;
         if (null != link)
         {
             link.detach();
@@ -1159,12 +1065,12 @@ final class Session implements LinkedClient
     /**
      * @return the client's address as {@code --log-client-ip} lets logs show it; only for logs, so it may allocate.
      */
-    private String clientText()
+    String clientText()
     {
         return null == remote ? "-" : reactor.logged(remote);
     }
 
-    private static String lower(final Enum<?> value)
+    static String lower(final Enum<?> value)
     {
         return null == value ? "none" : value.name().toLowerCase(Locale.ROOT);
     }
