@@ -259,7 +259,9 @@ class ProxyProtocolEndToEndTest
             "    bind " + hostPort(ready),
             "    tcp-request connection reject",
             "backend mtg",
-            "    server mtg " + hostPort(fixture.address()) + " " + sendProxy + " check inter 200ms",
+            // checks exercise the proxy's health-check path; on a loaded machine a slow one must not take the only
+            // server out, which would close clients before they reach the proxy
+            "    server mtg " + hostPort(fixture.address()) + " " + sendProxy + " check inter 200ms fall 1000",
             ""));
         final ManagedProcess process = ManagedProcess.start("haproxy",
             List.of(haproxyBinary(), "-db", "-f", config.toString()), ready, dir.resolve("haproxy.log"));
@@ -302,7 +304,16 @@ class ProxyProtocolEndToEndTest
         socket.setSoTimeout(TIMEOUT_MS);
         socket.bind(new InetSocketAddress(from, 0));
         socket.connect(fixture.address(), TIMEOUT_MS);
-        socket.getOutputStream().write(first);
+        try
+        {
+            socket.getOutputStream().write(first);
+        }
+        catch (final SocketException reset)
+        {
+            // a source outside --proxy-protocol-from is reset as it is accepted, which can be before this write;
+            // the read in assertReset meets the reset again
+            assertTrue(String.valueOf(reset.getMessage()).contains("reset"), reset.toString());
+        }
         return socket;
     }
 
