@@ -621,6 +621,14 @@ public final class Proxy implements AutoCloseable
     }
 
     /**
+     * @return clients that completed their handshake and then moved no byte either way within the check's window.
+     */
+    public long silentAfterHandshake()
+    {
+        return sum(ReactorCounters::silentAfterHandshake);
+    }
+
+    /**
      * @return connections fronted to the cloak host since start.
      */
     public long cloakedConnections()

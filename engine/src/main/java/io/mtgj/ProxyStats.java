@@ -164,6 +164,7 @@ final class ProxyStats implements StatsSource
             into.addBufferWaitingConnections(reactor.bufferWaiting());
             into.addBufferWaits(reactor.bufferWaits());
             into.addStalledConnections(counters.stalled());
+            into.addSilentAfterHandshake(counters.silentAfterHandshake());
         }
     }
 }

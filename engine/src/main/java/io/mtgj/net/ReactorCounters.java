@@ -20,7 +20,8 @@ public final class ReactorCounters
     private static final int SELECTOR_REBUILDS = 3;
     private static final int CLOAKED = 4;
     private static final int STALLED = 5;
-    private static final int ACTIVE_BASE = 6;
+    private static final int SILENT_AFTER_HANDSHAKE = 6;
+    private static final int ACTIVE_BASE = 7;
     private static final int TELEGRAM_ACTIVE_BASE = ACTIVE_BASE + IpFamily.values().length;
     private static final int CLIENT_BYTES_BASE = TELEGRAM_ACTIVE_BASE + DcLabel.COUNT;
     private static final int CLOAK_BYTES_BASE = CLIENT_BYTES_BASE + DIRECTIONS;
@@ -142,6 +143,19 @@ public final class ReactorCounters
     public long stalled()
     {
         return values.get(STALLED);
+    }
+
+    void onSilentAfterHandshake()
+    {
+        increment(SILENT_AFTER_HANDSHAKE, 1);
+    }
+
+    /**
+     * @return clients that completed their handshake and then moved no byte either way within the check's window.
+     */
+    public long silentAfterHandshake()
+    {
+        return values.get(SILENT_AFTER_HANDSHAKE);
     }
 
     void onSelectorRebuilt()

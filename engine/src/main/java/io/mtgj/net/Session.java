@@ -13,6 +13,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection and its upstream, owned by one reactor: a small state machine over two {@link Side}s and
@@ -23,6 +24,8 @@ final class Session implements LinkedClient
     private static final System.Logger LOG = System.getLogger("io.mtgj.session");
     /** Read rounds per readiness event, so one busy connection cannot starve the others (Netty uses 16). */
     private static final int MAX_READ_ROUNDS = 16;
+    /** Longest a client may stay silent after its handshake before it is counted as such. */
+    private static final long SILENT_AFTER_MAX_NS = TimeUnit.SECONDS.toNanos(5);
     private static final int NO_DC = -1;
     /**
      * The kernel's send buffer towards a client, fixed rather than autotuned: a client that reads slowly while
@@ -73,7 +76,16 @@ final class Session implements LinkedClient
     private int telegramDc = NO_DC;
     /** Start of the latency being measured: accept, then dial start (= handshake accepted), then connected. */
     private long markNs;
+    /** When the handshake was accepted, on the latency clock, for the handshake-to-first-byte latency. */
+    private long handshakeNs;
     private boolean awaitingFirstByte;
+    /**
+     * When to look whether a client that completed its handshake has moved a byte either way since (0: no look
+     * pending), and how many it had sent by then: silence is what a network dropping the flow after its handshake
+     * leaves behind.
+     */
+    private long silentCheckNs;
+    private long clientBytesAtHandshake;
 
     /**
      * @param proxied whether the connection comes from a load balancer and starts with a PROXY protocol header.
@@ -198,7 +210,8 @@ final class Session implements LinkedClient
                 break;
             case RELAY:
                 lastActivityNs = nowNs;
-                schedule(nowNs + Math.min(reactor.dormantAfterNs(), reactor.stallTimeoutNs()));
+                final long firstNs = nowNs + Math.min(reactor.dormantAfterNs(), reactor.stallTimeoutNs());
+                schedule(0 != silentCheckNs && silentCheckNs - firstNs < 0 ? silentCheckNs : firstNs);
                 break;
             default:
                 cancelTimer();
@@ -357,7 +370,9 @@ final class Session implements LinkedClient
                 if (awaitingFirstByte && pipe == toClient)
                 {
                     awaitingFirstByte = false;
-                    reactor.latencies().record(Latency.TELEGRAM_FIRST_BYTE, reactor.latencies().nowNs() - markNs);
+                    final long nowNs = reactor.latencies().nowNs();
+                    reactor.latencies().record(Latency.TELEGRAM_FIRST_BYTE, nowNs - markNs);
+                    reactor.latencies().record(Latency.HANDSHAKE_TO_FIRST_BYTE, nowNs - handshakeNs);
                 }
                 if (null != link)
                 {
@@ -563,6 +578,7 @@ final class Session implements LinkedClient
         final long nowNs = reactor.latencies().nowNs();
         reactor.latencies().record(Latency.CLIENT_HANDSHAKE, nowNs - markNs);
         markNs = nowNs;
+        handshakeNs = nowNs;
         final int dc = DcLabel.index(dcIndex);
         toUpstream.countSinkBytesIn(ReactorCounters.telegramBytesCounter(dc, Direction.EGRESS));
         toClient.countSourceBytesIn(ReactorCounters.telegramBytesCounter(dc, Direction.INGRESS));
@@ -622,6 +638,7 @@ final class Session implements LinkedClient
             return;
         }
         reactor.counters().onHandshake();
+        armSilentCheck();
         toUpstream.priority(false);
         toClient.priority(false);
         toUpstream.startRelay(toUpstream.start() + result.consumed(), result.decryptor(), null);
@@ -888,6 +905,10 @@ final class Session implements LinkedClient
 
     private void onConnected()
     {
+        if (!cloaked)
+        {
+            armSilentCheck();
+        }
         enter(Phase.RELAY);
         if (!cloaked)
         {
@@ -987,6 +1008,10 @@ final class Session implements LinkedClient
      */
     private void onRelayTimer(final long nowNs)
     {
+        if (0 != silentCheckNs && nowNs - silentCheckNs >= 0)
+        {
+            checkSilence();
+        }
         final long stallNs = reactor.stallTimeoutNs();
         if (toClient.isStalled(nowNs, stallNs) || toUpstream.isStalled(nowNs, stallNs))
         {
@@ -1019,7 +1044,37 @@ final class Session implements LinkedClient
         {
             nextNs = Math.min(nextNs, toUpstream.lastProgressNs() + stallNs - nowNs);
         }
+        if (0 != silentCheckNs)
+        {
+            nextNs = Math.min(nextNs, silentCheckNs - nowNs);
+        }
         schedule(nowNs + Math.max(0, nextNs));
+    }
+
+    /**
+     * Look once, the handshake timeout (at most 5 s) after the relay to Telegram began, whether the client has moved
+     * a byte either way since. Real clients send and receive at once; a flow that goes silent right after a successful handshake is
+     * what DPI that drops FakeTLS flows silently leaves, so it is counted (and logged at debug), not closed.
+     */
+    private void armSilentCheck()
+    {
+        clientBytesAtHandshake = toUpstream.bytes();
+        final long checkNs = reactor.nowNs() + Math.min(reactor.handshakeTimeoutNs(), SILENT_AFTER_MAX_NS);
+        silentCheckNs = 0 == checkNs ? 1 : checkNs;
+    }
+
+    private void checkSilence()
+    {
+        silentCheckNs = 0;
+        if (toUpstream.bytes() == clientBytesAtHandshake && 0 == toClient.bytes())
+        {
+            reactor.counters().onSilentAfterHandshake();
+            if (LOG.isLoggable(System.Logger.Level.DEBUG))
+            {
+                LOG.log(System.Logger.Level.DEBUG, "client silent after its handshake client={0} dc={1} ms={2}",
+                    clientText(), dcIndex, (System.nanoTime() - openedNs) / 1_000_000L);
+            }
+        }
     }
 
     /**

@@ -13,7 +13,10 @@ public enum Latency
         "Time from starting to dial Telegram to being connected, every address tried included."),
     /** From being connected to Telegram to the first byte read from it. */
     TELEGRAM_FIRST_BYTE(MetricNames.TELEGRAM_FIRST_BYTE_SECONDS,
-        "Time from being connected to Telegram to the first byte read from it.");
+        "Time from being connected to Telegram to the first byte read from it."),
+    /** From accepting a client's handshake to the first byte from Telegram: what the client waits for after it. */
+    HANDSHAKE_TO_FIRST_BYTE(MetricNames.HANDSHAKE_TO_FIRST_BYTE_SECONDS,
+        "Time from accepting a client's handshake to the first byte read from Telegram, the dial included.");
 
     private final String metricName;
     private final String help;

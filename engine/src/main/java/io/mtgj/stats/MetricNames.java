@@ -80,6 +80,11 @@ public final class MetricNames
     /** Counter {mode}: relays closed because their peer accepted no byte for {@code --stall-timeout}. */
     public static final String STALLED_CONNECTIONS = "stalled_connections_total";
     /**
+     * Counter {mode}: clients that completed their handshake and then moved no byte either way within a few seconds,
+     * the signature of a network that drops a flow silently once it has seen its handshake.
+     */
+    public static final String SILENT_AFTER_HANDSHAKE = "silent_after_handshake_total";
+    /**
      * Gauge {mode}, once the clock check (tls mode with NTP servers) has measured it: the local clock minus NTP's at
      * the last measurement, seconds; positive when the local clock is ahead.
      */
@@ -101,6 +106,8 @@ public final class MetricNames
     public static final String TELEGRAM_DIAL_SECONDS = "telegram_dial_seconds";
     /** Histogram {mode}: from being connected to Telegram to the first byte read from it. */
     public static final String TELEGRAM_FIRST_BYTE_SECONDS = "telegram_first_byte_seconds";
+    /** Histogram {mode}: from accepting a client's handshake to the first byte from Telegram, the dial included. */
+    public static final String HANDSHAKE_TO_FIRST_BYTE_SECONDS = "handshake_to_telegram_first_byte_seconds";
 
     /** statsd gauge: client connections open now (mtg v1). */
     public static final String STATSD_CONNECTIONS = "connections";

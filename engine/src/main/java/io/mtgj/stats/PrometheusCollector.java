@@ -121,6 +121,10 @@ public final class PrometheusCollector extends Collector
             snapshot.bufferWaits()));
         families.add(counter(MetricNames.STALLED_CONNECTIONS,
             "Relays closed because their peer accepted no byte for --stall-timeout.", snapshot.stalledConnections()));
+        families.add(counter(MetricNames.SILENT_AFTER_HANDSHAKE, "Clients that completed their handshake and then " +
+            "moved no byte in either direction within the handshake timeout (at most 5 s): with FakeTLS, the " +
+            "signature of a network that silently drops a flow after its handshake.",
+            snapshot.silentAfterHandshake()));
         if (snapshot.isClockChecked())
         {
             clock(families);

@@ -38,6 +38,7 @@ public final class StatsSnapshot
     private long bufferWaitingConnections;
     private long bufferWaits;
     private long stalledConnections;
+    private long silentAfterHandshake;
     private boolean middleProxyMode;
     private boolean clockChecked;
     private long clockCheckFailures;
@@ -90,6 +91,7 @@ public final class StatsSnapshot
         bufferWaitingConnections = 0;
         bufferWaits = 0;
         stalledConnections = 0;
+        silentAfterHandshake = 0;
         middleProxyMode = false;
         clockChecked = false;
         clockCheckFailures = 0;
@@ -602,6 +604,22 @@ public final class StatsSnapshot
     public void addStalledConnections(final long n)
     {
         stalledConnections += n;
+    }
+
+    /**
+     * @param n clients that completed their handshake and then moved no byte either way within the check's window.
+     */
+    public void addSilentAfterHandshake(final long n)
+    {
+        silentAfterHandshake += n;
+    }
+
+    /**
+     * @return clients that completed their handshake and then moved no byte either way within the check's window.
+     */
+    public long silentAfterHandshake()
+    {
+        return silentAfterHandshake;
     }
 
     /**

@@ -63,6 +63,39 @@ class FakeTlsEndToEndTest
         }
     }
 
+    /**
+     * Issue 14, point 7: a client that completes its handshake and then moves no byte either way is counted (the
+     * signature of DPI that drops FakeTLS flows silently after the handshake); one that talks is not, however long
+     * it stays.
+     */
+    @Test
+    void shouldCountAClientSilentAfterItsHandshake() throws Exception
+    {
+        try (ProxyFixture fixture = ProxyFixture.start(secret, b -> b.handshakeTimeoutMs(300)))
+        {
+            final Random random = new Random(77);
+            try (FakeTlsClient talking = FakeTlsClient.connect(fixture.address(), secret, (short)2, random,
+                READ_TIMEOUT_MS, System.currentTimeMillis() / 1000))
+            {
+                final byte[] payload = new byte[64];
+                random.nextBytes(payload);
+                talking.send(payload);
+                assertArrayEquals(payload, Arrays.copyOf(talking.receive(), payload.length));
+                Thread.sleep(1_000); // past the 300 ms window, still open
+                assertEquals(0, fixture.proxy.silentAfterHandshake(), "a client that talked");
+                try (FakeTlsClient silent = FakeTlsClient.connect(fixture.address(), secret, (short)2, random,
+                    READ_TIMEOUT_MS, System.currentTimeMillis() / 1000))
+                {
+                    silent.flushHandshake(); // the handshake completes, and then nothing
+                    Await.until("the silent client to be counted", READ_TIMEOUT_MS,
+                        () -> 1 == fixture.proxy.silentAfterHandshake());
+                }
+            }
+            fixture.awaitQuiet();
+            assertEquals(1, fixture.proxy.silentAfterHandshake());
+        }
+    }
+
     private Void oneClient(final ProxyFixture fixture, final int id) throws Exception
     {
         final Random random = new Random(2000 + id);
