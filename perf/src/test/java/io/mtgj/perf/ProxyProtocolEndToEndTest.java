@@ -95,8 +95,10 @@ class ProxyProtocolEndToEndTest
         }
         try
         {
+            // the counter moves just before the close is logged: wait for the log lines too
             Await.until("HAProxy's health checks to reach the proxy", TIMEOUT_MS,
-                () -> fixture.proxy.closed(CloseReason.HEALTH_CHECK) >= 2);
+                () -> fixture.proxy.closed(CloseReason.HEALTH_CHECK) >= 2 &&
+                    lines("reason=health_check").size() >= 2);
         }
         catch (final AssertionError ex)
         {
