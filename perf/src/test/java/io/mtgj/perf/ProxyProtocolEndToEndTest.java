@@ -106,6 +106,8 @@ class ProxyProtocolEndToEndTest
                 Files.readString(dir.resolve("haproxy.log")), ex);
         }
         fixture.awaitQuiet();
+        Await.until("the client's close to be logged", TIMEOUT_MS,
+            () -> 1 == lines("client closed client=127.0.0.2:").size());
 
         assertEquals(0, fixture.proxy.rejected(RejectReason.PROXY_PROTOCOL), log());
         assertEquals(1, fixture.dc.connections());
