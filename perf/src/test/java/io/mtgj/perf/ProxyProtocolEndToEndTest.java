@@ -130,7 +130,7 @@ class ProxyProtocolEndToEndTest
         {
             assertClosedWithoutAnswer(denied);
         }
-        Await.until("the denied client to be counted", TIMEOUT_MS,
+        awaitOrExplain("the denied client to be counted",
             () -> fixture.proxy.rejected(RejectReason.ACCESS_LIST) == 1);
         // HAProxy's own address is 127.0.0.1, and so is this client's: the list is checked against the header
         try (TestClient allowed = client(haproxy, "127.0.0.1"))
@@ -155,7 +155,7 @@ class ProxyProtocolEndToEndTest
             {
                 assertClosedWithoutAnswer(second);
             }
-            Await.until("the second client of 127.0.0.3 to be counted", TIMEOUT_MS,
+            awaitOrExplain("the second client of 127.0.0.3 to be counted",
                 () -> fixture.proxy.rejected(RejectReason.PER_IP_LIMIT) == 1);
             // every connection comes from HAProxy's 127.0.0.1; another client address still gets in
             try (TestClient other = client(haproxy, "127.0.0.4"))
@@ -256,6 +256,9 @@ class ProxyProtocolEndToEndTest
             "    timeout connect 5s",
             "    timeout client 30s",
             "    timeout server 30s",
+            // a refusal resets the server side before HAProxy forwarded anything, which it would otherwise take
+            // for a failed connect and retry, refused again: each test counts its refusals exactly
+            "    retries 0",
             "frontend proxied",
             "    bind " + hostPort(frontend),
             "    default_backend mtg",
@@ -368,6 +371,24 @@ class ProxyProtocolEndToEndTest
     {
         Await.until(count + " proxy protocol refusals", TIMEOUT_MS,
             () -> fixture.proxy.rejected(RejectReason.PROXY_PROTOCOL) == count);
+    }
+
+    /**
+     * Wait for a condition; when it does not come, say what the proxy and HAProxy logged.
+     */
+    private void awaitOrExplain(final String what, final java.util.function.BooleanSupplier condition)
+        throws IOException
+    {
+        try
+        {
+            Await.until(what, TIMEOUT_MS, condition);
+        }
+        catch (final AssertionError ex)
+        {
+            final Path haproxyLog = dir.resolve("haproxy.log");
+            throw new AssertionError(ex.getMessage() + "; the log:\n" + log() + "\nHAProxy's:\n" +
+                (Files.exists(haproxyLog) ? Files.readString(haproxyLog) : "none"), ex);
+        }
     }
 
     private String log()
