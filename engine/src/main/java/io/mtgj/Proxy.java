@@ -2,6 +2,7 @@ package io.mtgj;
 
 import io.mtgj.access.AccessList;
 import io.mtgj.antireplay.AntiReplayCache;
+import io.mtgj.antireplay.FingerprintCache;
 import io.mtgj.antireplay.ReplayCacheFile;
 import io.mtgj.antireplay.SavedReplayCache;
 import io.mtgj.cloak.CloakHosts;
@@ -11,6 +12,9 @@ import io.mtgj.socks5.Socks5Chain;
 import io.mtgj.clock.ClockCheck;
 import io.mtgj.config.AccessSettings;
 import io.mtgj.config.Capacity;
+import io.mtgj.config.ClockWindow;
+import io.mtgj.config.Durations;
+import io.mtgj.config.UnknownSni;
 import io.mtgj.config.Listening;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.config.StatsConfig;
@@ -79,6 +83,12 @@ public final class Proxy implements AutoCloseable
     private static final long USERS_TICK_MS = TimeUnit.SECONDS.toMillis(5);
     /** How often the anti-replay cache is saved under --state-dir when it changed: a crash forgets at most this. */
     private static final long REPLAY_SAVE_MS = TimeUnit.MINUTES.toMillis(1);
+    /**
+     * A handshake rate a busy proxy may see at peaks (thousands of users, each client reconnecting every few minutes
+     * with several connections): an anti-replay cache that cannot hold this many a second over the whole clock
+     * window forgets handshakes while they can still be replayed, and a warning says so.
+     */
+    private static final int PLAUSIBLE_HANDSHAKES_PER_SECOND = 100;
 
     private final ProxyConfig config;
     private final ReactorGroup reactors;
@@ -138,13 +148,12 @@ public final class Proxy implements AutoCloseable
         final SecretsMode mode;
         if (null == users)
         {
-            mode = SecretsMode.single(config.secret(), config.tolerateTimeSkewMs(), SystemEpochClock.INSTANCE,
-                antiReplay);
+            mode = SecretsMode.single(config.secret(), config.helloPolicy(), SystemEpochClock.INSTANCE, antiReplay);
         }
         else
         {
             cloakHosts.keep(users.tlsHosts());
-            mode = new SecretsMode(users.credentials(), cloakHosts.upstreams(), config.tolerateTimeSkewMs(),
+            mode = new SecretsMode(users.credentials(), cloakHosts.upstreams(), config.helloPolicy(),
                 SystemEpochClock.INSTANCE, antiReplay);
         }
         final Socks5Chain socks5 = startSocks5(config);
@@ -196,7 +205,7 @@ public final class Proxy implements AutoCloseable
             ClockCheck clockCheck = null;
             if (SecretMode.FAKE_TLS == config.secret().mode() && !config.ntpServers().isEmpty())
             {
-                clockCheck = new ClockCheck(config.ntpServers(), config.tolerateTimeSkewMs());
+                clockCheck = new ClockCheck(config.ntpServers(), config.helloPolicy().clockWindow());
                 clockCheck.start(control, CLOCK_CHECK_MS);
             }
             final AccessSettings access = config.access();
@@ -240,6 +249,10 @@ public final class Proxy implements AutoCloseable
                 capacity.bufferMemoryBytes(), capacity.bufferMemoryReason(), capacity.stallTimeoutMs(),
                 startDetails(config, cloak, users, savedReplay, socks5));
             warnIfHeapIsSmall(config);
+            if (usesFakeTls(config, users))
+            {
+                warnIfReplayGap(config);
+            }
             return proxy;
         }
         catch (final IOException | RuntimeException ex)
@@ -263,6 +276,18 @@ public final class Proxy implements AutoCloseable
         if (null != cloak)
         {
             details.append(" cloak=").append(cloak.target());
+        }
+        if (usesFakeTls(config, users))
+        {
+            final ClockWindow window = config.helloPolicy().clockWindow();
+            final long keys = FingerprintCache.generationCapacity(config.antiReplayMaxBytes());
+            details.append(" time_window=").append(window.format()).append(" anti_replay_covers=\"")
+                .append(0 == keys ? "nothing, disabled" :
+                    (long)window.coveredHandshakesPerSecond(keys) + " handshakes/s over the window").append('"');
+            if (UnknownSni.CLOAK != config.helloPolicy().unknownSni())
+            {
+                details.append(" unknown_sni=").append(config.helloPolicy().unknownSni().cliName());
+            }
         }
         if (null != users)
         {
@@ -295,15 +320,16 @@ public final class Proxy implements AutoCloseable
 
     /**
      * How long a saved anti-replay key is worth keeping: a FakeTLS handshake recorded at time r carries a timestamp
-     * of at least r - skew, which is refused for its age once now - skew passes it, so after 2 x skew. Handshakes of
-     * simple and secured secrets carry no time and can be replayed whenever: with any such secret, keep everything.
+     * of at most r + future, refused for its age once now - past passes it, so after past + future (and a second
+     * for whole-second clocks: {@link ClockWindow#replayRetentionMs()}). Handshakes of simple and secured secrets
+     * carry no time and can be replayed whenever: with any such secret, keep everything.
      */
-    private static long replayRetentionMs(final ProxyConfig config, final Users users)
+    static long replayRetentionMs(final ProxyConfig config, final Users users)
     {
+        final long fakeTlsMs = config.helloPolicy().clockWindow().replayRetentionMs();
         if (null == users)
         {
-            return SecretMode.FAKE_TLS == config.secret().mode() ? 2 * config.tolerateTimeSkewMs() :
-                ReplayCacheFile.KEEP_ALL;
+            return SecretMode.FAKE_TLS == config.secret().mode() ? fakeTlsMs : ReplayCacheFile.KEEP_ALL;
         }
         for (final Credential credential : users.credentials())
         {
@@ -312,7 +338,41 @@ public final class Proxy implements AutoCloseable
                 return ReplayCacheFile.KEEP_ALL;
             }
         }
-        return 2 * config.tolerateTimeSkewMs();
+        return fakeTlsMs;
+    }
+
+    /**
+     * @return whether FakeTLS clients are served: the one secret's mode, or any named user's.
+     */
+    private static boolean usesFakeTls(final ProxyConfig config, final Users users)
+    {
+        return null == users ? SecretMode.FAKE_TLS == config.secret().mode() : !users.tlsHosts().isEmpty();
+    }
+
+    /**
+     * A recorded FakeTLS hello passes the time check for the whole clock window: only the anti-replay cache refuses
+     * it meanwhile. Say so when there is none, or when it forgets handshakes within the window at a rate a busy proxy
+     * sees.
+     */
+    private static void warnIfReplayGap(final ProxyConfig config)
+    {
+        final ClockWindow window = config.helloPolicy().clockWindow();
+        final long keys = FingerprintCache.generationCapacity(config.antiReplayMaxBytes());
+        if (0 == keys)
+        {
+            LOG.log(System.Logger.Level.WARNING, "the anti-replay cache is disabled (--anti-replay-max-size 0): a " +
+                "recorded FakeTLS hello can be replayed, and answered as ours, for up to {0} after it was sent " +
+                "(--tolerate-time-skewness {1}); give the cache a size", Durations.format(window.spanMs()),
+                window.format());
+        }
+        else if (window.coveredHandshakesPerSecond(keys) < PLAUSIBLE_HANDSHAKES_PER_SECOND)
+        {
+            LOG.log(System.Logger.Level.WARNING, "the anti-replay cache remembers {0} handshakes, {1} a second over " +
+                "the {2} clock window (--tolerate-time-skewness {3}): above that rate, handshakes are forgotten while " +
+                "their replay still passes the time check; raise --anti-replay-max-size or narrow the window", keys,
+                (long)window.coveredHandshakesPerSecond(keys), Durations.format(window.spanMs()),
+                window.format());
+        }
     }
 
     /**

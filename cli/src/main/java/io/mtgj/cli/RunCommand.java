@@ -5,7 +5,9 @@ import io.mtgj.access.CidrSet;
 import io.mtgj.cli.FlagValues.Value;
 import io.mtgj.config.ByteSize;
 import io.mtgj.config.ClientIpLogging;
+import io.mtgj.config.ClockWindow;
 import io.mtgj.config.Durations;
+import io.mtgj.config.HelloPolicy;
 import io.mtgj.config.HostPort;
 import io.mtgj.config.Listening;
 import io.mtgj.config.MiddleProxyUrls;
@@ -15,6 +17,7 @@ import io.mtgj.config.ProxyProtocolSettings;
 import io.mtgj.config.Socks5Server;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
+import io.mtgj.config.UnknownSni;
 import io.mtgj.publicip.IpLiteral;
 import io.mtgj.publicip.PublicIpDetector;
 import io.mtgj.stats.StatsBindException;
@@ -180,8 +183,7 @@ final class RunCommand
         flags.ifGiven(RunFlag.CLOAK_PORT, v -> builder.cloakPort(parseWholeNumber(v, "port")));
         flags.ifGiven(RunFlag.ANTI_REPLAY_MAX_SIZE,
             v -> builder.antiReplayMaxBytes(FlagValues.parse(v, ByteSize::parse)));
-        flags.ifGiven(RunFlag.TOLERATE_TIME_SKEWNESS,
-            v -> builder.tolerateTimeSkewMs(FlagValues.parse(v, Durations::parseMs)));
+        builder.helloPolicy(planHelloPolicy(flags));
         final List<Value> ntpServers = flags.values(RunFlag.NTP_SERVER);
         if (!ntpServers.isEmpty())
         {
@@ -521,6 +523,18 @@ final class RunCommand
             throw usage(value.origin() + ": bad host '" + value.text() + "': give the port with --cloak-port");
         }
         return hostPort.host();
+    }
+
+    /**
+     * {@code --tolerate-time-skewness} and {@code --unknown-sni}, each its default when not given.
+     */
+    private static HelloPolicy planHelloPolicy(final FlagValues flags) throws CommandLineError
+    {
+        final Value window = flags.value(RunFlag.TOLERATE_TIME_SKEWNESS);
+        final Value unknownSni = flags.value(RunFlag.UNKNOWN_SNI);
+        return new HelloPolicy(null == window ? ClockWindow.DEFAULT : FlagValues.parse(window, ClockWindow::parse),
+            null == unknownSni ? UnknownSni.CLOAK :
+            FlagValues.parse(unknownSni, text -> UnknownSni.fromCliName(text.toLowerCase(Locale.ROOT))));
     }
 
     private static PreferIp parsePreferIp(final Value value) throws CommandLineError

@@ -2,6 +2,7 @@ package io.mtgj.cli;
 
 import io.mtgj.config.ByteSize;
 import io.mtgj.config.ClientIpLogging;
+import io.mtgj.config.ClockWindow;
 import io.mtgj.config.Capacity;
 import io.mtgj.config.Durations;
 import io.mtgj.config.PreferIp;
@@ -9,6 +10,7 @@ import io.mtgj.config.MiddleProxyUrls;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
+import io.mtgj.config.UnknownSni;
 import io.mtgj.publicip.PublicIpDetector;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -103,9 +105,14 @@ enum RunFlag
     ANTI_REPLAY_MAX_SIZE(null, "anti-replay-max-size", "SIZE", "MTG_ANTI_REPLAY_MAX_SIZE",
         ByteSize.format(ProxyConfig.DEFAULT_ANTI_REPLAY_MAX_BYTES),
         "memory bound of the cache of seen handshakes that refuses replays; 0 disables it"),
-    TOLERATE_TIME_SKEWNESS(null, "tolerate-time-skewness", "DURATION", "MTG_TOLERATE_TIME_SKEWNESS",
-        Durations.format(ProxyConfig.DEFAULT_TOLERATE_TIME_SKEW_MS),
-        "tls: how far a client's clock may be from ours; also the NTP warning threshold"),
+    TOLERATE_TIME_SKEWNESS(null, "tolerate-time-skewness", "DURATION or PAST,FUTURE", "MTG_TOLERATE_TIME_SKEWNESS",
+        ClockWindow.DEFAULT.format(),
+        "tls: how far a client's clock may be behind and ahead of ours (one duration: both ways); a replay passes the "
+        + "time check as long, so the anti-replay cache must cover it (see Clock window); also the NTP warning "
+        + "threshold"),
+    UNKNOWN_SNI(null, "unknown-sni", "POLICY", "MTG_UNKNOWN_SNI", UnknownSni.CLOAK.cliName(),
+        "tls: a valid TLS hello naming no secret's host is fronted to the cloak host (cloak) or reset (reset); never "
+        + "forwarded to the host it names"),
     NTP_SERVER(null, "ntp-server", "HOST[:PORT]", "MTG_NTP_SERVER", "[0-3].pool.ntp.org",
         "tls: SNTP servers for the clock check, one asked at a time; repeatable (the variable takes a comma-separated "
         + "list)"),

@@ -2,6 +2,7 @@ package io.mtgj.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import io.mtgj.config.Capacity;
+import io.mtgj.config.ClockWindow;
 import io.mtgj.config.HostPort;
 import io.mtgj.config.PreferIp;
 import io.mtgj.config.ProxyConfig;
@@ -398,10 +399,34 @@ class RunCommandTest
         final io.mtgj.config.ProxyConfig config = running.proxy().config();
         assertEquals(new io.mtgj.config.HostPort("127.0.0.1", 8443), config.cloak());
         assertEquals(List.of(new io.mtgj.config.HostPort("127.0.0.1", 9)), config.ntpServers());
-        assertEquals(3000, config.tolerateTimeSkewMs());
+        assertEquals(ClockWindow.symmetric(3000), config.helloPolicy().clockWindow());
         assertEquals(1 << 20, config.antiReplayMaxBytes());
         final int port = running.proxy().localAddress().getPort();
         assertEquals("tg://proxy?server=1.2.3.4&port=" + port + "&secret=" + tlsSecret, console.outLines().get(0));
+    }
+
+    @Test
+    void shouldReadAnAsymmetricClockWindowAndTheUnknownSniPolicy() throws Exception
+    {
+        final String tlsSecret = "ee" + SECRET.substring(2) + Hex.encode("example.com".getBytes());
+        final RunCommand.Running running = start(Map.of("MTG_UNKNOWN_SNI", "reset"), "-b", "127.0.0.1:0", "-4",
+            "1.2.3.4", "-6", "::1", "--workers", "1", "--cloak-host", "127.0.0.1", "--ntp-server", "127.0.0.1:9",
+            "--tolerate-time-skewness", "10m,30s", tlsSecret);
+
+        final io.mtgj.config.HelloPolicy policy = running.proxy().config().helloPolicy();
+        assertEquals(new ClockWindow(600_000, 30_000), policy.clockWindow());
+        assertEquals(io.mtgj.config.UnknownSni.RESET, policy.unknownSni());
+    }
+
+    @Test
+    void shouldDefaultToTheTenMinutesTwoMinutesWindowAndCloaking() throws Exception
+    {
+        final String tlsSecret = "ee" + SECRET.substring(2) + Hex.encode("example.com".getBytes());
+        final RunCommand.Running running = start("-b", "127.0.0.1:0", "-4", "1.2.3.4", "-6", "::1", "--workers", "1",
+            "--cloak-host", "127.0.0.1", "--ntp-server", "127.0.0.1:9", tlsSecret);
+
+        assertEquals(io.mtgj.config.HelloPolicy.DEFAULT, running.proxy().config().helloPolicy());
+        assertEquals("10m,2m", running.proxy().config().helloPolicy().clockWindow().format());
     }
 
     @Test
@@ -491,7 +516,12 @@ class RunCommandTest
 
     private RunCommand.Running start(final String... args) throws CommandLineError
     {
-        final RunCommand.Running running = RunCommand.start(args, Map.of(), console.out);
+        return start(Map.of(), args);
+    }
+
+    private RunCommand.Running start(final Map<String, String> env, final String... args) throws CommandLineError
+    {
+        final RunCommand.Running running = RunCommand.start(args, env, console.out);
         toClose.add(running);
         return running;
     }

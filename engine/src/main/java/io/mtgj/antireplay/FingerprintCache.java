@@ -128,7 +128,7 @@ public final class FingerprintCache implements AntiReplayCache
         this.maxBytes = maxBytes;
         this.seed = seed;
         this.clock = clock;
-        maxSlots = (int)Long.highestOneBit(Math.min(maxBytes / 2 / Long.BYTES, MAX_SLOTS));
+        maxSlots = maxSlots(maxBytes);
         current = new long[Math.min(INITIAL_SLOTS, maxSlots)];
         memoryBytes = tableBytes(current.length);
     }
@@ -311,6 +311,23 @@ public final class FingerprintCache implements AntiReplayCache
     public int generationCapacity()
     {
         return maxSlots >> 1;
+    }
+
+    /**
+     * The keys a cache of this bound always remembers, without making one: to tell at start how much of the FakeTLS
+     * clock window it covers.
+     *
+     * @param maxBytes a cache's bound, {@code --anti-replay-max-size}; 0 for no cache.
+     * @return its {@link #generationCapacity()}; 0 for 0.
+     */
+    public static int generationCapacity(final long maxBytes)
+    {
+        return maxBytes < MIN_MAX_BYTES ? 0 : maxSlots(maxBytes) >> 1;
+    }
+
+    private static int maxSlots(final long maxBytes)
+    {
+        return (int)Long.highestOneBit(Math.min(maxBytes / 2 / Long.BYTES, MAX_SLOTS));
     }
 
     /**

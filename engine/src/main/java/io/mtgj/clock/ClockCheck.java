@@ -1,5 +1,6 @@
 package io.mtgj.clock;
 
+import io.mtgj.config.ClockWindow;
 import io.mtgj.config.HostPort;
 
 import java.io.IOException;
@@ -20,8 +21,9 @@ import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * Checks the local clock against SNTP servers (protocol.md 8.1) and warns loudly when it is further off than the
- * FakeTLS tolerance (protocol.md 4.3): clients stamp their hello with Telegram's clock, so a proxy whose clock is
- * off rejects them all. It only measures, logs and keeps the last measurement for the metrics; it never corrects the
+ * FakeTLS clock window allows (protocol.md 4.3): clients stamp their hello with Telegram's clock, so a proxy whose
+ * clock is off rejects them all. A local clock behind NTP's puts clients ahead of it, so it is held to the window's
+ * future side; one ahead, to its past side. It only measures, logs and keeps the last measurement for the metrics; it never corrects the
  * clock or stops the proxy.
  * <p>
  * Each {@link #check()} asks one server chosen at random and falls back to the others in turn, each at most once.
@@ -37,7 +39,7 @@ public final class ClockCheck
     public static final int NTP_PORT = 123;
 
     private final List<HostPort> servers;
-    private final long toleranceMs;
+    private final ClockWindow window;
     private final Duration timeout;
     private final System.Logger log;
     private final LongSupplier nowMs;
@@ -51,11 +53,24 @@ public final class ClockCheck
      * A check with the default timeout, logging to {@code System.getLogger("io.mtgj.clock")}.
      *
      * @param servers     SNTP servers, {@link #NTP_PORT} where no port is given; at least one.
-     * @param toleranceMs largest tolerated offset in milliseconds.
+     * @param toleranceMs largest tolerated offset in milliseconds, either way.
      */
     public ClockCheck(final List<HostPort> servers, final long toleranceMs)
     {
         this(servers, toleranceMs, DEFAULT_TIMEOUT, System.getLogger("io.mtgj.clock"));
+    }
+
+    /**
+     * A check with the default timeout, logging to {@code System.getLogger("io.mtgj.clock")}.
+     *
+     * @param servers SNTP servers, {@link #NTP_PORT} where no port is given; at least one.
+     * @param window  the FakeTLS clock window: the local clock may be behind NTP's by its future side, ahead by its
+     *                past side.
+     */
+    public ClockCheck(final List<HostPort> servers, final ClockWindow window)
+    {
+        this(servers, window, DEFAULT_TIMEOUT, System.getLogger("io.mtgj.clock"), System::currentTimeMillis,
+            (bound) -> ThreadLocalRandom.current().nextInt(bound));
     }
 
     /**
@@ -69,7 +84,7 @@ public final class ClockCheck
     public ClockCheck(
         final List<HostPort> servers, final long toleranceMs, final Duration timeout, final System.Logger log)
     {
-        this(servers, toleranceMs, timeout, log, System::currentTimeMillis,
+        this(servers, window(toleranceMs), timeout, log, System::currentTimeMillis,
             (bound) -> ThreadLocalRandom.current().nextInt(bound));
     }
 
@@ -86,16 +101,29 @@ public final class ClockCheck
         final LongSupplier nowMs,
         final IntUnaryOperator pickFirst)
     {
+        this(servers, window(toleranceMs), timeout, log, nowMs, pickFirst);
+    }
+
+    /**
+     * A check with an injected clock and server choice, for tests.
+     *
+     * @param window    the FakeTLS clock window.
+     * @param pickFirst given the number of servers, the index of the first one to ask.
+     */
+    ClockCheck(
+        final List<HostPort> servers,
+        final ClockWindow window,
+        final Duration timeout,
+        final System.Logger log,
+        final LongSupplier nowMs,
+        final IntUnaryOperator pickFirst)
+    {
         if (servers.isEmpty())
         {
             throw new IllegalArgumentException("a clock check needs at least one SNTP server");
         }
-        if (toleranceMs < 0)
-        {
-            throw new IllegalArgumentException("bad clock tolerance " + toleranceMs + " ms: must not be negative");
-        }
         this.servers = List.copyOf(servers);
-        this.toleranceMs = toleranceMs;
+        this.window = Objects.requireNonNull(window, "window");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.log = Objects.requireNonNull(log, "log");
         this.nowMs = Objects.requireNonNull(nowMs, "nowMs");
@@ -181,11 +209,32 @@ public final class ClockCheck
     }
 
     /**
-     * @return the largest tolerated offset in milliseconds.
+     * @return the largest tolerated offset in milliseconds, the smaller side of the window.
      */
     public long toleranceMs()
     {
-        return toleranceMs;
+        return Math.min(window.pastMs(), window.futureMs());
+    }
+
+    /**
+     * @return the FakeTLS clock window the offset is held to.
+     */
+    public ClockWindow window()
+    {
+        return window;
+    }
+
+    /**
+     * A symmetric window of a tolerance in milliseconds, rounded up to whole seconds (0 taken as 1 s).
+     */
+    private static ClockWindow window(final long toleranceMs)
+    {
+        if (toleranceMs < 0)
+        {
+            throw new IllegalArgumentException("bad clock tolerance " + toleranceMs + " ms: must not be negative");
+        }
+        final long seconds = Math.max(1, (toleranceMs + 999) / 1000);
+        return ClockWindow.symmetric(seconds * 1000);
     }
 
     private void checkQuietly()
@@ -203,16 +252,18 @@ public final class ClockCheck
 
     private void report(final HostPort server, final long offsetMs)
     {
-        final long absoluteMs = Math.abs(offsetMs);
-        if (absoluteMs > toleranceMs)
+        // offsetMs > 0: the local clock is behind, so clients synchronised to Telegram look ahead of it.
+        final long toleratedMs = offsetMs > 0 ? window.futureMs() : window.pastMs();
+        if (Math.abs(offsetMs) > toleratedMs)
         {
-            log.log(WARNING, "the local clock is off by " + offsetMs + " ms, more than the tolerated " + toleranceMs +
-                " ms: FakeTLS clients will be rejected; fix the clock (NTP) (measured against " + server + ")");
+            log.log(WARNING, "the local clock is off by " + offsetMs + " ms, more than the tolerated " + toleratedMs +
+                " ms (--tolerate-time-skewness " + window.format() + "): FakeTLS clients will be rejected; fix the " +
+                "clock (NTP) (measured against " + server + ")");
         }
         else if (log.isLoggable(DEBUG))
         {
             log.log(DEBUG, "clock check: the local clock is off by " + offsetMs + " ms, within the tolerated " +
-                toleranceMs + " ms (measured against " + server + ")");
+                toleratedMs + " ms (measured against " + server + ")");
         }
     }
 
@@ -226,6 +277,6 @@ public final class ClockCheck
     @Override
     public String toString()
     {
-        return "ClockCheck{servers=" + servers + ", toleranceMs=" + toleranceMs + '}';
+        return "ClockCheck{servers=" + servers + ", window=" + window.format() + '}';
     }
 }

@@ -31,8 +31,6 @@ public final class ProxyConfig
     public static final long DEFAULT_ANTI_REPLAY_MAX_BYTES = 128L * 1024 * 1024;
     /** Smallest anti-replay cache worth having (the cache's own minimum). */
     public static final long MIN_ANTI_REPLAY_BYTES = 1024;
-    /** Default tolerated difference between a FakeTLS client's clock and ours (protocol.md 4.3 "Use"). */
-    public static final long DEFAULT_TOLERATE_TIME_SKEW_MS = 5_000;
     /** Default SNTP servers, one picked at random per check, as mtg v1's. */
     public static final List<String> DEFAULT_NTP_SERVERS =
         List.of("0.pool.ntp.org", "1.pool.ntp.org", "2.pool.ntp.org", "3.pool.ntp.org");
@@ -62,7 +60,7 @@ public final class ProxyConfig
     /** Where users' usage and the anti-replay cache outlive restarts, or null. */
     private final java.nio.file.Path stateDir;
     private final long antiReplayMaxBytes;
-    private final long tolerateTimeSkewMs;
+    private final HelloPolicy helloPolicy;
     private final List<HostPort> ntpServers;
     private final MiddleProxyUrls middleProxyUrls;
     private final MiddleProxySettings middleProxy;
@@ -123,7 +121,7 @@ public final class ProxyConfig
                 ": expected 0 (off) or at least " + ByteSize.format(MIN_ANTI_REPLAY_BYTES));
         }
         antiReplayMaxBytes = b.antiReplayMaxBytes;
-        tolerateTimeSkewMs = checkPositive("--tolerate-time-skewness", b.tolerateTimeSkewMs);
+        helloPolicy = java.util.Objects.requireNonNull(b.helloPolicy, "helloPolicy");
         final List<HostPort> ntp = new ArrayList<>();
         for (final String server : b.ntpServers)
         {
@@ -314,12 +312,12 @@ public final class ProxyConfig
     }
 
     /**
-     * @return how far a FakeTLS client's timestamp may be from our clock, and how far our clock may be from NTP's
-     *         before a warning.
+     * @return how FakeTLS hellos are judged: the clock window (also how far our clock may be from NTP's before a
+     *         warning) and what becomes of unknown server names.
      */
-    public long tolerateTimeSkewMs()
+    public HelloPolicy helloPolicy()
     {
-        return tolerateTimeSkewMs;
+        return helloPolicy;
     }
 
     /**
@@ -433,7 +431,7 @@ public final class ProxyConfig
         private UsersSettings users;
         private java.nio.file.Path stateDir;
         private long antiReplayMaxBytes = DEFAULT_ANTI_REPLAY_MAX_BYTES;
-        private long tolerateTimeSkewMs = DEFAULT_TOLERATE_TIME_SKEW_MS;
+        private HelloPolicy helloPolicy = HelloPolicy.DEFAULT;
         private List<String> ntpServers = DEFAULT_NTP_SERVERS;
         private Socks5Upstreams socks5 = Socks5Upstreams.NONE;
         private MiddleProxyUrls middleProxyUrls = MiddleProxyUrls.DEFAULT;
@@ -633,12 +631,12 @@ public final class ProxyConfig
         }
 
         /**
-         * @param ms tolerated clock difference.
+         * @param policy the clock window and the unknown-SNI policy of FakeTLS hellos.
          * @return this.
          */
-        public Builder tolerateTimeSkewMs(final long ms)
+        public Builder helloPolicy(final HelloPolicy policy)
         {
-            this.tolerateTimeSkewMs = ms;
+            this.helloPolicy = policy;
             return this;
         }
 

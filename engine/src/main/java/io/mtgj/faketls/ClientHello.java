@@ -252,12 +252,35 @@ public final class ClientHello
     /**
      * @param timestamp    the client's time from {@link #provenTime}.
      * @param nowSec       our clock, unix seconds.
-     * @param toleranceSec how far the client's clock may be from ours.
+     * @param toleranceSec how far the client's clock may be from ours, either way.
      * @return whether the client's time is inside the window.
      */
     public static boolean isTimely(final long timestamp, final long nowSec, final long toleranceSec)
     {
-        return Math.abs(nowSec - timestamp) <= toleranceSec;
+        return isTimely(timestamp, nowSec, toleranceSec, toleranceSec);
+    }
+
+    /**
+     * @param timestamp the client's time from {@link #provenTime}.
+     * @param nowSec    our clock, unix seconds.
+     * @param pastSec   how far behind ours the client's clock may be.
+     * @param futureSec how far ahead of ours the client's clock may be.
+     * @return whether the client's time is inside the window, both ends included.
+     */
+    public static boolean isTimely(final long timestamp, final long nowSec, final long pastSec, final long futureSec)
+    {
+        final long skewSec = skewSeconds(timestamp, nowSec);
+        return skewSec >= -pastSec && skewSec <= futureSec;
+    }
+
+    /**
+     * @param timestamp the client's time from {@link #provenTime}.
+     * @param nowSec    our clock, unix seconds.
+     * @return the client's clock minus ours, seconds: negative when the client is behind.
+     */
+    public static long skewSeconds(final long timestamp, final long nowSec)
+    {
+        return timestamp - nowSec;
     }
 
     /**

@@ -1,11 +1,15 @@
 package io.mtgj.mode;
 
 import io.mtgj.antireplay.AntiReplayCache;
+import io.mtgj.config.ClockWindow;
+import io.mtgj.config.HelloPolicy;
+import io.mtgj.config.UnknownSni;
 import io.mtgj.faketls.ClientHello;
 import io.mtgj.faketls.ServerHello;
 import io.mtgj.net.ClientMode;
 import io.mtgj.net.HandshakeFailure;
 import io.mtgj.net.HandshakeResult;
+import io.mtgj.net.RejectReason;
 import io.mtgj.net.Upstream;
 import io.mtgj.obfuscated2.HandshakeFrame;
 import io.mtgj.obfuscated2.ServerHandshake;
@@ -26,8 +30,10 @@ import java.util.Random;
  * <ul>
  * <li>FakeTLS (protocol.md 4): a ClientHello whose random is the HMAC of a secret whose hostname the SNI names,
  * answered by a ServerHello; the obfuscated2 frame follows inside ApplicationData records. Every failure before
- * the hello is proven ours (not TLS, bad record, unknown SNI, bad HMAC, stale time, a replay) is fronted to the
- * cloak host, the one the SNI names when a secret uses it; a bad frame afterwards is closed, as mtg does.</li>
+ * the hello is proven ours (not TLS, bad record, unknown SNI, bad HMAC, time outside the window, a replay) is
+ * fronted to the cloak host, the one the SNI names when a secret uses it, never a host only the stranger names; a
+ * well-formed hello naming no secret's host is reset instead with {@link UnknownSni#RESET}. A bad frame afterwards is
+ * closed, as mtg does.</li>
  * <li>Simple and secured: the stream starts with the obfuscated2 frame. Strangers are closed, or fronted when the
  * proxy also has FakeTLS secrets, so that it looks like the website to a prober; a replayed frame is closed.</li>
  * </ul>
@@ -38,7 +44,8 @@ public final class SecretsMode implements ClientMode
 {
     private static final byte TLS_RECORD_HANDSHAKE = 0x16;
 
-    private final long toleranceSec;
+    private final ClockWindow window;
+    private final UnknownSni unknownSni;
     private final EpochClock clock;
     private final AntiReplayCache antiReplay;
     private final Random random = new SecureRandom();
@@ -49,25 +56,55 @@ public final class SecretsMode implements ClientMode
      * @param credentials the secrets, in the order to try them; at least one.
      * @param cloakHosts  where to front a stranger whose hello names a FakeTLS secret's host; a missing host falls
      *                    back to the proxy's cloak host.
-     * @param toleranceMs how far a FakeTLS client's clock may be from ours.
+     * @param policy      the clock window of FakeTLS hellos, and what becomes of those naming no secret's host.
      * @param clock       our clock.
      * @param antiReplay  remembers accepted handshakes; null for none.
      */
     public SecretsMode(final List<Credential> credentials, final Map<String, Upstream> cloakHosts,
-        final long toleranceMs, final EpochClock clock, final AntiReplayCache antiReplay)
+        final HelloPolicy policy, final EpochClock clock, final AntiReplayCache antiReplay)
     {
-        this.toleranceSec = Math.max(1, toleranceMs / 1000);
+        this.window = policy.clockWindow();
+        this.unknownSni = policy.unknownSni();
         this.clock = clock;
         this.antiReplay = antiReplay;
         update(credentials, cloakHosts);
     }
 
     /**
-     * @param secret      the one secret.
-     * @param toleranceMs how far a FakeTLS client's clock may be from ours.
+     * Unknown server names fronted, the clock window the same both ways.
+     *
+     * @param credentials the secrets, in the order to try them; at least one.
+     * @param cloakHosts  where to front strangers, by the FakeTLS host their hello names.
+     * @param toleranceMs how far a FakeTLS client's clock may be from ours, either way, whole seconds.
      * @param clock       our clock.
      * @param antiReplay  remembers accepted handshakes; null for none.
+     */
+    public SecretsMode(final List<Credential> credentials, final Map<String, Upstream> cloakHosts,
+        final long toleranceMs, final EpochClock clock, final AntiReplayCache antiReplay)
+    {
+        this(credentials, cloakHosts, new HelloPolicy(ClockWindow.symmetric(toleranceMs), UnknownSni.CLOAK), clock,
+            antiReplay);
+    }
+
+    /**
+     * @param secret     the one secret.
+     * @param policy     the clock window of FakeTLS hellos, and what becomes of those naming another host.
+     * @param clock      our clock.
+     * @param antiReplay remembers accepted handshakes; null for none.
      * @return the mode of a proxy with one secret and no named users.
+     */
+    public static SecretsMode single(final Secret secret, final HelloPolicy policy, final EpochClock clock,
+        final AntiReplayCache antiReplay)
+    {
+        return new SecretsMode(List.of(new Credential(secret, null)), Map.of(), policy, clock, antiReplay);
+    }
+
+    /**
+     * @param secret      the one secret.
+     * @param toleranceMs how far a FakeTLS client's clock may be from ours, either way, whole seconds.
+     * @param clock       our clock.
+     * @param antiReplay  remembers accepted handshakes; null for none.
+     * @return the mode of a proxy with one secret and no named users, fronting unknown server names.
      */
     public static SecretsMode single(final Secret secret, final long toleranceMs, final EpochClock clock,
         final AntiReplayCache antiReplay)
@@ -180,7 +217,10 @@ public final class SecretsMode implements ClientMode
         }
         if (null == candidates)
         {
-            return HandshakeResult.cloak(HandshakeFailure.BAD_SNI);
+            // Fronted to the proxy's own cloak host (null target), never to a host only the stranger names.
+            return UnknownSni.RESET == unknownSni ?
+                HandshakeResult.reset(HandshakeFailure.BAD_SNI, RejectReason.UNKNOWN_SNI) :
+                HandshakeResult.cloak(HandshakeFailure.BAD_SNI);
         }
         final Upstream cloak = keys.cloakFor(host);
         KeyRing.Key proven = null;
@@ -203,9 +243,12 @@ public final class SecretsMode implements ClientMode
         {
             return HandshakeResult.cloak(HandshakeFailure.BAD_DIGEST, cloak);
         }
-        if (!ClientHello.isTimely(timestamp, clock.time() / 1000, toleranceSec))
+        final long nowSec = clock.time() / 1000;
+        final long skewSec = ClientHello.skewSeconds(timestamp, nowSec);
+        if (!ClientHello.isTimely(timestamp, nowSec, window.pastSeconds(), window.futureSeconds()))
         {
-            return failed(proven, HandshakeFailure.BAD_TIME, cloak);
+            countFailure(proven, HandshakeFailure.BAD_TIME);
+            return HandshakeResult.cloak(HandshakeFailure.BAD_TIME, cloak, skewSec);
         }
         // Recorded only after the HMAC and time checks, so a forger cannot poison the cache (protocol.md 5).
         final byte[] clientRandom = hello.random();
@@ -217,17 +260,23 @@ public final class SecretsMode implements ClientMode
         {
             recent.remember(from, proven, keys.stamp);
         }
-        return HandshakeResult.reply(ServerHello.build(proven.key, hello, random), helloLength, proven.frameCheck);
+        return HandshakeResult.reply(ServerHello.build(proven.key, hello, random), helloLength, proven.frameCheck,
+            skewSec);
     }
 
     private static HandshakeResult failed(final KeyRing.Key proven, final HandshakeFailure failure,
         final Upstream cloak)
     {
+        countFailure(proven, failure);
+        return HandshakeResult.cloak(failure, cloak);
+    }
+
+    private static void countFailure(final KeyRing.Key proven, final HandshakeFailure failure)
+    {
         if (null != proven.account)
         {
             proven.account.onFailedHandshake(failure);
         }
-        return HandshakeResult.cloak(failure, cloak);
     }
 
     /**

@@ -25,6 +25,9 @@ public final class HandshakeResult
         ACCEPTED
     }
 
+    /** {@link #clockSkewSeconds()} of a result that read no client clock. */
+    public static final long NO_CLOCK_SKEW = Long.MIN_VALUE;
+
     /** Not enough bytes yet. */
     public static final HandshakeResult NEED_MORE = new HandshakeResult(Kind.NEED_MORE, null, null, null, (short)0,
         null, 0, null, null, null, null);
@@ -57,6 +60,10 @@ public final class HandshakeResult
     /** CLOAK: where to front the client; null for the proxy's own cloak host. */
     private final Upstream cloakTarget;
     private final ClientAccount account;
+    /** FakeTLS: the client's clock minus ours, when its hello was proven and its time judged; else NO_CLOCK_SKEW. */
+    private final long clockSkewSeconds;
+    /** REJECTED: close with a reset rather than a FIN, counted as this refusal; null for a FIN. */
+    private final RejectReason resetReason;
 
     private HandshakeResult(
         final Kind kind,
@@ -71,6 +78,25 @@ public final class HandshakeResult
         final Upstream cloakTarget,
         final ClientAccount account)
     {
+        this(kind, failure, decryptor, encryptorKeyIv, dcIndex, tag, consumed, reply, next, cloakTarget, account,
+            NO_CLOCK_SKEW, null);
+    }
+
+    private HandshakeResult(
+        final Kind kind,
+        final HandshakeFailure failure,
+        final AesCtr decryptor,
+        final byte[] encryptorKeyIv,
+        final short dcIndex,
+        final ProtocolTag tag,
+        final int consumed,
+        final byte[] reply,
+        final HandshakeStep next,
+        final Upstream cloakTarget,
+        final ClientAccount account,
+        final long clockSkewSeconds,
+        final RejectReason resetReason)
+    {
         this.kind = kind;
         this.failure = failure;
         this.decryptor = decryptor;
@@ -82,6 +108,8 @@ public final class HandshakeResult
         this.next = next;
         this.cloakTarget = cloakTarget;
         this.account = account;
+        this.clockSkewSeconds = clockSkewSeconds;
+        this.resetReason = resetReason;
     }
 
     /**
@@ -91,6 +119,17 @@ public final class HandshakeResult
     public static HandshakeResult rejected(final HandshakeFailure failure)
     {
         return REJECTIONS[failure.ordinal()];
+    }
+
+    /**
+     * @param failure what was wrong with the handshake.
+     * @param refusal the refusal it is counted as, the policy that chose a reset.
+     * @return a result: close the client with a reset (RST) rather than a FIN, without a byte upstream.
+     */
+    public static HandshakeResult reset(final HandshakeFailure failure, final RejectReason refusal)
+    {
+        return new HandshakeResult(Kind.REJECTED, failure, null, null, (short)0, null, 0, null, null, null, null,
+            NO_CLOCK_SKEW, java.util.Objects.requireNonNull(refusal, "refusal"));
     }
 
     /**
@@ -114,6 +153,19 @@ public final class HandshakeResult
     }
 
     /**
+     * @param failure          why.
+     * @param target           the cloak host the client's hello names, or null for the proxy's own.
+     * @param clockSkewSeconds the client's clock minus ours, read from its proven hello.
+     * @return a result: front the client to {@code target}.
+     */
+    public static HandshakeResult cloak(final HandshakeFailure failure, final Upstream target,
+        final long clockSkewSeconds)
+    {
+        return new HandshakeResult(Kind.CLOAK, failure, null, null, (short)0, null, 0, null, null, target, null,
+            clockSkewSeconds, null);
+    }
+
+    /**
      * @param reply    bytes to send to the client now.
      * @param consumed handshake bytes to drop from the client's stream.
      * @param next     checks the obfuscated2 frame the client sends next, inside its records.
@@ -121,7 +173,21 @@ public final class HandshakeResult
      */
     public static HandshakeResult reply(final byte[] reply, final int consumed, final HandshakeStep next)
     {
-        return new HandshakeResult(Kind.REPLY, null, null, null, (short)0, null, consumed, reply, next, null, null);
+        return reply(reply, consumed, next, NO_CLOCK_SKEW);
+    }
+
+    /**
+     * @param reply            bytes to send to the client now.
+     * @param consumed         handshake bytes to drop from the client's stream.
+     * @param next             checks the obfuscated2 frame the client sends next, inside its records.
+     * @param clockSkewSeconds FakeTLS: the client's clock minus ours, read from its hello.
+     * @return a result: answer, then frame records both ways and continue the handshake inside them.
+     */
+    public static HandshakeResult reply(final byte[] reply, final int consumed, final HandshakeStep next,
+        final long clockSkewSeconds)
+    {
+        return new HandshakeResult(Kind.REPLY, null, null, null, (short)0, null, consumed, reply, next, null, null,
+            clockSkewSeconds, null);
     }
 
     /**
@@ -167,6 +233,24 @@ public final class HandshakeResult
     public HandshakeFailure failure()
     {
         return failure;
+    }
+
+    /**
+     * @return for {@link Kind#REJECTED}: the refusal to count when the client is closed with a reset (RST), or null
+     *         when it is closed with a FIN.
+     */
+    public RejectReason resetReason()
+    {
+        return resetReason;
+    }
+
+    /**
+     * @return FakeTLS: the client's clock minus ours in seconds (negative when it is behind), read from a hello
+     *         proven ours whose time was judged (answered, or refused for its time); else {@link #NO_CLOCK_SKEW}.
+     */
+    public long clockSkewSeconds()
+    {
+        return clockSkewSeconds;
     }
 
     /**

@@ -2,7 +2,8 @@ package io.mtgj.net;
 
 /**
  * Why a connection was refused before its handshake (behind a PROXY protocol load balancer: once its header named
- * the client), or, for the limits of named users, as it completed; bounded, for counters.
+ * the client), by the unknown-SNI policy on its hello, or, for the limits of named users, as it completed; bounded,
+ * for counters.
  */
 public enum RejectReason
 {
@@ -19,6 +20,11 @@ public enum RejectReason
      * protocol header was missing, malformed or not complete within the header timeout. Reset, never fronted.
      */
     PROXY_PROTOCOL,
+    /**
+     * FakeTLS, {@code --unknown-sni reset}: a well-formed ClientHello named no secret's host (also counted as the
+     * handshake failure {@code bad_sni}); reset instead of fronted.
+     */
+    UNKNOWN_SNI,
     /** Named users: the user's {@code max-connections} were open. */
     USER_CONNECTION_LIMIT,
     /** Named users: the user used up its traffic quota for the period. */

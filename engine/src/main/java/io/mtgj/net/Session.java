@@ -507,6 +507,10 @@ final class Session implements LinkedClient
             LOG.log(System.Logger.Level.TRACE, "handshake client={0} result={1} failure={2} dc={3}", clientText(),
                 lower(result.kind()), lower(result.failure()), result.dcIndex());
         }
+        if (HandshakeResult.NO_CLOCK_SKEW != result.clockSkewSeconds())
+        {
+            reactor.latencies().recordClockSkew(HandshakeResult.Kind.REPLY == result.kind(), result.clockSkewSeconds());
+        }
         switch (result.kind())
         {
             case NEED_MORE:
@@ -517,7 +521,15 @@ final class Session implements LinkedClient
                 break;
             case REJECTED:
                 countFailure(result.failure());
-                close(CloseReason.BAD_HANDSHAKE);
+                if (null == result.resetReason())
+                {
+                    close(CloseReason.BAD_HANDSHAKE);
+                }
+                else
+                {
+                    reactor.counters().onRejected(result.resetReason());
+                    reset(CloseReason.BAD_HANDSHAKE);
+                }
                 break;
             case CLOAK:
                 startCloak(result.failure(), result.cloakTarget());

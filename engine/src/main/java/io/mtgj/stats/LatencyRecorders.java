@@ -3,8 +3,8 @@ package io.mtgj.stats;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
- * One reactor's latency recorders: an HdrHistogram {@link SingleWriterRecorder} per {@link Latency}, written only by
- * the reactor's thread. Recording is wait-free and allocates nothing; the scraping thread swaps interval histograms
+ * One reactor's histograms: an HdrHistogram {@link SingleWriterRecorder} per {@link Latency}, and the clock skew of
+ * FakeTLS clients ({@link ClockSkews}), written only by the reactor's thread. Recording is wait-free and allocates nothing; the scraping thread swaps interval histograms
  * out ({@link LatencyHistograms}). Values are microseconds with two significant digits (1 % resolution), capped at
  * {@link #MAX_US}. A disabled instance records nothing and holds no histogram, so "stats off" costs one branch.
  */
@@ -20,6 +20,7 @@ public final class LatencyRecorders
 
     private final boolean enabled;
     private final SingleWriterRecorder[] recorders;
+    private final ClockSkews clockSkews;
 
     private LatencyRecorders(final boolean enabled)
     {
@@ -29,6 +30,7 @@ public final class LatencyRecorders
         {
             recorders[i] = new SingleWriterRecorder(1, MAX_US, SIGNIFICANT_DIGITS);
         }
+        this.clockSkews = enabled ? new ClockSkews() : null;
     }
 
     /**
@@ -77,6 +79,28 @@ public final class LatencyRecorders
         {
             recorders[latency.ordinal()].recordValue(Math.min(MAX_US, Math.max(0, elapsedNs / NS_PER_US)));
         }
+    }
+
+    /**
+     * Record a FakeTLS client's clock skew; call only from the owning reactor's thread.
+     *
+     * @param accepted    whether its time was inside the window.
+     * @param skewSeconds its clock minus ours, seconds: negative when it is behind.
+     */
+    public void recordClockSkew(final boolean accepted, final long skewSeconds)
+    {
+        if (enabled)
+        {
+            clockSkews.record(accepted, skewSeconds);
+        }
+    }
+
+    /**
+     * @return the clock skews recorded, or null when disabled.
+     */
+    ClockSkews clockSkews()
+    {
+        return clockSkews;
     }
 
     SingleWriterRecorder recorder(final Latency latency)

@@ -26,6 +26,8 @@ public final class MetricNames
     public static final String LABEL_SOCKS5_SERVER = "socks5_server";
     /** Label: a configured user's name (named users, {@code --secrets}, only). */
     public static final String LABEL_USER = "user";
+    /** Label: {@code accepted} or {@code rejected}, the verdict on a FakeTLS client's clock. */
+    public static final String LABEL_RESULT = "result";
 
     /** Gauge {mode, ip_family}: client connections open now. */
     public static final String CLIENT_CONNECTIONS = "client_connections";
@@ -108,6 +110,12 @@ public final class MetricNames
     public static final String TELEGRAM_FIRST_BYTE_SECONDS = "telegram_first_byte_seconds";
     /** Histogram {mode}: from accepting a client's handshake to the first byte from Telegram, the dial included. */
     public static final String HANDSHAKE_TO_FIRST_BYTE_SECONDS = "handshake_to_telegram_first_byte_seconds";
+    /**
+     * Histogram {mode, result}: a FakeTLS client's clock minus ours, seconds, signed (negative: behind), from the
+     * timestamp of each hello proven ours: {@code accepted} when answered, {@code rejected} when refused for its time.
+     * Buckets on both sides of 0 and no {@code _sum}, which negative values would make useless as a counter.
+     */
+    public static final String CLIENT_CLOCK_SKEW_SECONDS = "client_clock_skew_seconds";
 
     /** statsd gauge: client connections open now (mtg v1). */
     public static final String STATSD_CONNECTIONS = "connections";

@@ -37,6 +37,8 @@ public final class PrometheusCollector extends Collector
     private static final List<String> MODE_USER_REASON =
         List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_USER, MetricNames.LABEL_REASON);
     private static final List<String> MODE_LE = List.of(MetricNames.LABEL_MODE, "le");
+    private static final List<String> MODE_RESULT = List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_RESULT);
+    private static final List<String> MODE_RESULT_LE = List.of(MetricNames.LABEL_MODE, MetricNames.LABEL_RESULT, "le");
 
     private final String namespace;
     private final String mode;
@@ -44,6 +46,7 @@ public final class PrometheusCollector extends Collector
     private final StatsSource source;
     private final StatsSnapshot snapshot;
     private final LatencyHistograms[] latencies;
+    private final ClockSkews[] clockSkews;
 
     /**
      * @param namespace prefix of every name; empty for none.
@@ -69,6 +72,15 @@ public final class PrometheusCollector extends Collector
         {
             latencies[latency.ordinal()] = new LatencyHistograms(latency, reactors);
         }
+        final List<ClockSkews> skews = new ArrayList<>();
+        for (final LatencyRecorders recorders : reactors)
+        {
+            if (null != recorders.clockSkews())
+            {
+                skews.add(recorders.clockSkews());
+            }
+        }
+        this.clockSkews = skews.toArray(new ClockSkews[0]);
     }
 
     @Override
@@ -138,6 +150,7 @@ public final class PrometheusCollector extends Collector
             latency.accumulate();
             families.add(histogram(latency));
         }
+        families.add(clockSkews());
         return families;
     }
 
@@ -316,6 +329,37 @@ public final class PrometheusCollector extends Collector
             family.addMetric(List.of(mode, reasons.get(i)), values.applyAsLong(i));
         }
         return family;
+    }
+
+    /**
+     * The clock skew of FakeTLS clients summed over the reactors, cumulative per bucket as Prometheus wants, with
+     * negative bounds: no {@code _sum}, which negative values would turn into something no rate() can read.
+     */
+    private MetricFamilySamples clockSkews()
+    {
+        final String name = name(MetricNames.CLIENT_CLOCK_SKEW_SECONDS);
+        final List<MetricFamilySamples.Sample> samples = new ArrayList<>(2 * (ClockSkews.BUCKETS + 1));
+        for (final boolean accepted : new boolean[] {true, false})
+        {
+            final String result = accepted ? "accepted" : "rejected";
+            long cumulative = 0;
+            for (int bucket = 0; bucket < ClockSkews.BUCKETS; bucket++)
+            {
+                for (final ClockSkews reactor : clockSkews)
+                {
+                    cumulative += reactor.count(accepted, bucket);
+                }
+                final String bound = bucket < ClockSkews.BOUNDS_SECONDS.length ?
+                    Collector.doubleToGoString(ClockSkews.BOUNDS_SECONDS[bucket]) : "+Inf";
+                samples.add(new MetricFamilySamples.Sample(name + "_bucket", MODE_RESULT_LE,
+                    List.of(mode, result, bound), cumulative));
+            }
+            samples.add(new MetricFamilySamples.Sample(name + "_count", MODE_RESULT, List.of(mode, result),
+                cumulative));
+        }
+        return new MetricFamilySamples(name, Type.HISTOGRAM, "FakeTLS clients' clock minus ours, seconds " +
+            "(negative: behind), from hellos proven ours: accepted, or rejected for their time " +
+            "(--tolerate-time-skewness).", samples);
     }
 
     private MetricFamilySamples histogram(final LatencyHistograms latency)

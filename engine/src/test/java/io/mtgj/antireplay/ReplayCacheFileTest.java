@@ -59,6 +59,28 @@ class ReplayCacheFileTest
     }
 
     @Test
+    void shouldKeepAGenerationForPastPlusFutureOfTheClockWindow() throws IOException
+    {
+        final io.mtgj.config.ClockWindow window = io.mtgj.config.ClockWindow.parse("10m,30s");
+        final long retentionMs = window.replayRetentionMs();
+        assertEquals(631_000, retentionMs, "10 min + 30 s, and a second for whole-second clocks");
+        final long savedAtMs = 1_000_000;
+        final FingerprintCache original = new FingerprintCache(MAX_BYTES, 7, () -> savedAtMs);
+        final byte[][] keys = keys(100);
+        record(original, keys);
+        final ReplayCacheFile file = new ReplayCacheFile(new StateDir(dir));
+        file.save(original); // the generation's last record: savedAtMs
+
+        // A hello recorded at savedAtMs, 30 s fast, passes the time check until 10 min 30 s later: still kept.
+        final ReplayCacheFile.Loaded kept = file.load(MAX_BYTES, retentionMs, savedAtMs + retentionMs);
+        assertEquals(100, kept.loaded());
+        assertTrue(kept.cache().seenBefore(keys[0], 0, KEY_LENGTH));
+        final ReplayCacheFile.Loaded dropped = file.load(MAX_BYTES, retentionMs, savedAtMs + retentionMs + 1);
+        assertEquals(0, dropped.loaded());
+        assertEquals(100, dropped.dropped(), "past the window a replay fails its time check anyway");
+    }
+
+    @Test
     void shouldDropAGenerationOlderThanTheRetention() throws IOException
     {
         final AtomicLong clock = new AtomicLong(1_000);

@@ -1,5 +1,6 @@
 package io.mtgj.clock;
 
+import io.mtgj.config.ClockWindow;
 import io.mtgj.config.HostPort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,8 +52,27 @@ class ClockCheckTest
         try (FakeSntpServer server = FakeSntpServer.shifted(-10_000))
         {
             assertEquals(-10_000L, check(List.of(hostPort(server)), 0).check());
-            assertTrue(log.has(WARNING, "the local clock is off by -10000 ms, more than the tolerated 5000 ms: " +
-                "FakeTLS clients will be rejected; fix the clock (NTP)"), log.toString());
+            assertTrue(log.has(WARNING, "the local clock is off by -10000 ms, more than the tolerated 5000 ms " +
+                "(--tolerate-time-skewness 5s): FakeTLS clients will be rejected; fix the clock (NTP)"),
+                log.toString());
+        }
+    }
+
+    @Test
+    void shouldHoldALocalClockBehindToTheFutureSideAndOneAheadToThePastSide() throws Exception
+    {
+        final ClockWindow window = ClockWindow.parse("10m,30s");
+        try (FakeSntpServer ahead = FakeSntpServer.shifted(60_000);
+            FakeSntpServer behind = FakeSntpServer.shifted(-60_000))
+        {
+            // NTP 60 s ahead of us: clients synchronised to it look 60 s ahead, beyond the 30 s future side
+            new ClockCheck(List.of(hostPort(ahead)), window, TIMEOUT, log, steppingClock(), (count) -> 0).check();
+            assertTrue(log.has(WARNING, "off by 60000 ms, more than the tolerated 30000 ms (--tolerate-time-skewness " +
+                "10m,30s)"), log.toString());
+            // NTP 60 s behind us: clients look 60 s behind, well within the 10 minute past side
+            new ClockCheck(List.of(hostPort(behind)), window, TIMEOUT, log, steppingClock(), (count) -> 0).check();
+            assertTrue(log.has(DEBUG, "off by -60000 ms, within the tolerated 600000 ms"), log.toString());
+            assertFalse(log.has(WARNING, "-60000"), log.toString());
         }
     }
 

@@ -1,6 +1,9 @@
 package io.mtgj.mode;
 
 import io.mtgj.antireplay.AntiReplayCache;
+import io.mtgj.config.ClockWindow;
+import io.mtgj.config.HelloPolicy;
+import io.mtgj.config.UnknownSni;
 import io.mtgj.faketls.ClientHello;
 import io.mtgj.net.ClientAccount;
 import io.mtgj.net.HandshakeFailure;
@@ -107,6 +110,83 @@ class SecretsModeTest
         final HandshakeResult unknown = noSuchHost.onFirstBytes(new UnsafeBuffer(hello), hello.length, null);
         assertSame(HandshakeFailure.BAD_SNI, unknown.failure());
         assertNull(unknown.cloakTarget(), "an SNI no secret names goes to the proxy's own cloak host");
+    }
+
+    @Test
+    void shouldAcceptAHelloAtEitherEdgeOfTheWindowAndRefuseOneSecondBeyond() throws Exception
+    {
+        final byte[] hello = snapshot();
+        final long helloMs = helloTimeMs(hello);
+        final HelloPolicy policy = new HelloPolicy(ClockWindow.parse("10m,30s"), UnknownSni.CLOAK);
+
+        // our clock 10 minutes after the hello's: the client is exactly PAST behind, then a second more
+        assertAnswered(judge(hello, policy, helloMs + 600_000), -600);
+        assertAnswered(judge(hello, policy, helloMs + 600_999), -600); // our clock is read in whole seconds
+        assertRefusedForTime(judge(hello, policy, helloMs + 601_000), -601);
+        // our clock 30 s before the hello's: the client is exactly FUTURE ahead, then a second more
+        assertAnswered(judge(hello, policy, helloMs - 30_000), 30);
+        assertRefusedForTime(judge(hello, policy, helloMs - 31_000), 31);
+        assertRefusedForTime(judge(hello, policy, helloMs - 600_000), 600);
+    }
+
+    @Test
+    void shouldAcceptPhonesMinutesOffUnderTheDefaultWindow() throws Exception
+    {
+        final byte[] hello = snapshot();
+        final long helloMs = helloTimeMs(hello);
+
+        assertAnswered(judge(hello, HelloPolicy.DEFAULT, helloMs + 4_000), -4);
+        assertAnswered(judge(hello, HelloPolicy.DEFAULT, helloMs + 120_000), -120);
+        assertAnswered(judge(hello, HelloPolicy.DEFAULT, helloMs - 120_000), 120);
+        assertRefusedForTime(judge(hello, HelloPolicy.DEFAULT, helloMs + 601_000), -601);
+        assertRefusedForTime(judge(hello, HelloPolicy.DEFAULT, helloMs - 121_000), 121);
+    }
+
+    @Test
+    void shouldResetAHelloNamingNoSecretsHostWhenAskedAndFrontItOtherwise() throws Exception
+    {
+        final byte[] hello = snapshot();
+        final Secret otherHost = Secret.parse("ee" + Hex.encode(SNAPSHOT_SECRET.key()) + Hex.encode("a.example".getBytes()));
+        final Upstream aHost = (result) -> null;
+        final Map<String, Upstream> cloakHosts = Map.of("a.example", aHost);
+        final HelloPolicy reset = new HelloPolicy(ClockWindow.DEFAULT, UnknownSni.RESET);
+
+        final HandshakeResult refused = new SecretsMode(List.of(new Credential(otherHost, null)), cloakHosts, reset,
+            () -> helloTimeMs(hello), null).onFirstBytes(new UnsafeBuffer(hello), hello.length, null);
+        assertSame(HandshakeResult.Kind.REJECTED, refused.kind());
+        assertSame(HandshakeFailure.BAD_SNI, refused.failure());
+        assertSame(RejectReason.UNKNOWN_SNI, refused.resetReason());
+
+        final HandshakeResult fronted = new SecretsMode(List.of(new Credential(otherHost, null)), cloakHosts,
+            HelloPolicy.DEFAULT, () -> helloTimeMs(hello), null)
+            .onFirstBytes(new UnsafeBuffer(hello), hello.length, null);
+        assertSame(HandshakeResult.Kind.CLOAK, fronted.kind());
+        assertSame(HandshakeFailure.BAD_SNI, fronted.failure());
+        assertNull(fronted.cloakTarget(), "the proxy's own cloak host, never the host the stranger names");
+        assertNull(fronted.resetReason());
+
+        final HandshakeResult ours = new SecretsMode(List.of(new Credential(SNAPSHOT_SECRET, null)), Map.of(), reset,
+            () -> helloTimeMs(hello), null).onFirstBytes(new UnsafeBuffer(hello), hello.length, null);
+        assertSame(HandshakeResult.Kind.REPLY, ours.kind(), "the policy never touches our own clients");
+    }
+
+    private static HandshakeResult judge(final byte[] hello, final HelloPolicy policy, final long nowMs)
+    {
+        return new SecretsMode(List.of(new Credential(SNAPSHOT_SECRET, null)), Map.of(), policy, () -> nowMs, null)
+            .onFirstBytes(new UnsafeBuffer(hello), hello.length, null);
+    }
+
+    private static void assertAnswered(final HandshakeResult result, final long skewSeconds)
+    {
+        assertSame(HandshakeResult.Kind.REPLY, result.kind(), "skew " + skewSeconds);
+        assertEquals(skewSeconds, result.clockSkewSeconds());
+    }
+
+    private static void assertRefusedForTime(final HandshakeResult result, final long skewSeconds)
+    {
+        assertSame(HandshakeResult.Kind.CLOAK, result.kind(), "skew " + skewSeconds);
+        assertSame(HandshakeFailure.BAD_TIME, result.failure());
+        assertEquals(skewSeconds, result.clockSkewSeconds());
     }
 
     @Test

@@ -309,6 +309,45 @@ class PrometheusCollectorTest
     }
 
     @Test
+    void shouldExportClientClockSkewAsASignedHistogramByResult() throws IOException
+    {
+        final LatencyRecorders first = LatencyRecorders.create();
+        final LatencyRecorders second = LatencyRecorders.create();
+        final CollectorRegistry registry = new CollectorRegistry(true);
+        registry.register(new PrometheusCollector("mtg", "tls", SOURCE, snapshot(),
+            List.of(first, LatencyRecorders.disabled(), second)));
+        first.recordClockSkew(true, -4);
+        first.recordClockSkew(true, -120);
+        second.recordClockSkew(true, 0);
+        second.recordClockSkew(true, 7);
+        first.recordClockSkew(false, -601);
+        second.recordClockSkew(false, 121);
+        second.recordClockSkew(false, -1_700_000_000L); // a client sending its uptime
+        LatencyRecorders.disabled().recordClockSkew(true, 0);
+
+        final Map<String, Double> samples = scrape(registry);
+
+        final String bucket = "mtg_client_clock_skew_seconds_bucket{mode=\"tls\",result=";
+        assertEquals(4.0, samples.get("mtg_client_clock_skew_seconds_count{mode=\"tls\",result=\"accepted\"}"));
+        assertEquals(3.0, samples.get("mtg_client_clock_skew_seconds_count{mode=\"tls\",result=\"rejected\"}"));
+        assertEquals(0.0, samples.get(bucket + "\"accepted\",le=\"-600.0\"}"));
+        assertEquals(1.0, samples.get(bucket + "\"accepted\",le=\"-120.0\"}"), "the bound itself is in its bucket");
+        assertEquals(1.0, samples.get(bucket + "\"accepted\",le=\"-5.0\"}"));
+        assertEquals(2.0, samples.get(bucket + "\"accepted\",le=\"-3.0\"}"));
+        assertEquals(3.0, samples.get(bucket + "\"accepted\",le=\"0.0\"}"));
+        assertEquals(3.0, samples.get(bucket + "\"accepted\",le=\"5.0\"}"));
+        assertEquals(4.0, samples.get(bucket + "\"accepted\",le=\"10.0\"}"));
+        assertEquals(4.0, samples.get(bucket + "\"accepted\",le=\"+Inf\"}"));
+        assertEquals(1.0, samples.get(bucket + "\"rejected\",le=\"-3600.0\"}"));
+        assertEquals(2.0, samples.get(bucket + "\"rejected\",le=\"-600.0\"}"));
+        assertEquals(2.0, samples.get(bucket + "\"rejected\",le=\"0.0\"}"), "two behind, one ahead");
+        assertEquals(2.0, samples.get(bucket + "\"rejected\",le=\"120.0\"}"));
+        assertEquals(3.0, samples.get(bucket + "\"rejected\",le=\"300.0\"}"));
+        assertFalse(samples.containsKey("mtg_client_clock_skew_seconds_sum{mode=\"tls\",result=\"accepted\"}"),
+            "no sum of signed values");
+    }
+
+    @Test
     void shouldRecordNothingWhenDisabled()
     {
         final LatencyRecorders disabled = LatencyRecorders.disabled();
