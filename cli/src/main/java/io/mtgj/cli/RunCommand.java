@@ -15,6 +15,7 @@ import io.mtgj.config.ProxyProtocolSettings;
 import io.mtgj.config.Socks5Server;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
+import io.mtgj.config.TlsShapeSettings;
 import io.mtgj.publicip.IpLiteral;
 import io.mtgj.publicip.PublicIpDetector;
 import io.mtgj.stats.StatsBindException;
@@ -178,6 +179,7 @@ final class RunCommand
             v -> builder.shutdownTimeoutMs(FlagValues.parse(v, Durations::parseMs)));
         flags.ifGiven(RunFlag.CLOAK_HOST, v -> builder.cloakHost(parseCloakHost(v)));
         flags.ifGiven(RunFlag.CLOAK_PORT, v -> builder.cloakPort(parseWholeNumber(v, "port")));
+        builder.tlsShape(TlsShapeSettings.DEFAULT.withSizedRecords(!flags.isOn(RunFlag.NO_TLS_SHAPING)));
         flags.ifGiven(RunFlag.ANTI_REPLAY_MAX_SIZE,
             v -> builder.antiReplayMaxBytes(FlagValues.parse(v, ByteSize::parse)));
         flags.ifGiven(RunFlag.TOLERATE_TIME_SKEWNESS,

@@ -75,6 +75,7 @@ public final class ProxyConfig
     private final ClientIpLogging clientIpLogging;
     private final StatsConfig stats;
     private final Socks5Upstreams socks5;
+    private final TlsShapeSettings tlsShape;
 
     private ProxyConfig(final Builder b)
     {
@@ -105,9 +106,9 @@ public final class ProxyConfig
             throw new IllegalArgumentException("bad --workers " + b.workers + ": expected 1..1024");
         }
         workers = b.workers;
-        handshakeTimeoutMs = checkPositive("--handshake-timeout", b.handshakeTimeoutMs);
-        dialTimeoutMs = checkPositive("--dial-timeout", b.dialTimeoutMs);
-        idleTimeoutMs = checkPositive("--idle-timeout", b.idleTimeoutMs);
+        handshakeTimeoutMs = Durations.checkPositive("--handshake-timeout", b.handshakeTimeoutMs);
+        dialTimeoutMs = Durations.checkPositive("--dial-timeout", b.dialTimeoutMs);
+        idleTimeoutMs = Durations.checkPositive("--idle-timeout", b.idleTimeoutMs);
         final String cloakHost = null != b.cloakHost ? b.cloakHost : secret.host();
         cloak = null == cloakHost ? null : new HostPort(cloakHost, b.cloakPort);
         cloakPort = b.cloakPort;
@@ -123,7 +124,7 @@ public final class ProxyConfig
                 ": expected 0 (off) or at least " + ByteSize.format(MIN_ANTI_REPLAY_BYTES));
         }
         antiReplayMaxBytes = b.antiReplayMaxBytes;
-        tolerateTimeSkewMs = checkPositive("--tolerate-time-skewness", b.tolerateTimeSkewMs);
+        tolerateTimeSkewMs = Durations.checkPositive("--tolerate-time-skewness", b.tolerateTimeSkewMs);
         final List<HostPort> ntp = new ArrayList<>();
         for (final String server : b.ntpServers)
         {
@@ -157,20 +158,8 @@ public final class ProxyConfig
         }
         shutdownTimeoutMs = b.shutdownTimeoutMs;
         clientIpLogging = b.clientIpLogging;
-        if (null == b.stats)
-        {
-            throw new IllegalArgumentException("a stats configuration is required (StatsConfig.DISABLED for none)");
-        }
-        stats = b.stats;
-    }
-
-    private static long checkPositive(final String name, final long ms)
-    {
-        if (ms <= 0)
-        {
-            throw new IllegalArgumentException("bad " + name + " " + ms + "ms: must be positive");
-        }
-        return ms;
+        stats = java.util.Objects.requireNonNull(b.stats, "a stats configuration (StatsConfig.DISABLED for none)");
+        tlsShape = b.tlsShape;
     }
 
     /**
@@ -403,6 +392,12 @@ public final class ProxyConfig
         return proxyProtocol;
     }
 
+    /** @return how a FakeTLS proxy looks like its cloak host: learned handshakes, sized records. */
+    public TlsShapeSettings tlsShape()
+    {
+        return tlsShape;
+    }
+
     /**
      * @return connections that may be handshaking at once before the oldest is dropped.
      */
@@ -449,6 +444,7 @@ public final class ProxyConfig
         private int maxHandshakes = DEFAULT_MAX_HANDSHAKES;
         private boolean cloaksDenied;
         private ProxyProtocolSettings proxyProtocol = ProxyProtocolSettings.OFF;
+        private TlsShapeSettings tlsShape = TlsShapeSettings.DEFAULT;
         private StatsConfig stats = StatsConfig.DISABLED;
         private int maxConnections;
         private long maxDirectMemoryBytes;
@@ -863,6 +859,13 @@ public final class ProxyConfig
         public Builder proxyProtocol(final ProxyProtocolSettings settings)
         {
             this.proxyProtocol = settings;
+            return this;
+        }
+
+        /** @param settings learned handshakes and sized records ({@code --no-tls-shaping}). @return this. */
+        public Builder tlsShape(final TlsShapeSettings settings)
+        {
+            this.tlsShape = settings;
             return this;
         }
 
