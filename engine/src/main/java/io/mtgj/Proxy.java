@@ -7,18 +7,18 @@ import io.mtgj.antireplay.ReplayCacheFile;
 import io.mtgj.antireplay.SavedReplayCache;
 import io.mtgj.cloak.CloakHosts;
 import io.mtgj.cloak.CloakUpstream;
-import io.mtgj.config.Socks5Server;
-import io.mtgj.socks5.Socks5Chain;
 import io.mtgj.clock.ClockCheck;
 import io.mtgj.config.AccessSettings;
 import io.mtgj.config.Capacity;
 import io.mtgj.config.ClockWindow;
 import io.mtgj.config.Durations;
-import io.mtgj.config.UnknownSni;
+import io.mtgj.config.HostPort;
 import io.mtgj.config.Listening;
 import io.mtgj.config.ProxyConfig;
+import io.mtgj.config.Socks5Server;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
+import io.mtgj.config.UnknownSni;
 import io.mtgj.config.UsersSettings;
 import io.mtgj.middle.MiddleProxies;
 import io.mtgj.mode.Credential;
@@ -32,6 +32,7 @@ import io.mtgj.net.ReactorGroup;
 import io.mtgj.net.RejectReason;
 import io.mtgj.net.Upstream;
 import io.mtgj.secret.SecretMode;
+import io.mtgj.socks5.Socks5Chain;
 import io.mtgj.stats.LatencyRecorders;
 import io.mtgj.stats.PrometheusCollector;
 import io.mtgj.stats.StatsBindException;
@@ -39,6 +40,7 @@ import io.mtgj.stats.StatsEndpoint;
 import io.mtgj.stats.StatsdReporter;
 import io.mtgj.telegram.DcTable;
 import io.mtgj.telegram.DirectUpstream;
+import io.mtgj.tlsshape.ShapeLearner;
 import io.mtgj.users.Account;
 import io.mtgj.users.Users;
 
@@ -98,6 +100,8 @@ public final class Proxy implements AutoCloseable
     /** Named users ({@code --secrets}) and the cloak hosts their secrets name; null with one secret. */
     private final Users users;
     private final CloakHosts cloakHosts;
+    /** Learns the cloak hosts' TLS answers for FakeTLS answers to copy; null when it does not run. */
+    private final ShapeLearner shapeLearner;
     /** The anti-replay cache when it is kept in the state directory; null otherwise. */
     private final SavedReplayCache savedReplay;
     /** {@code --socks5}: the SOCKS5 servers Telegram is reached through, or null. */
@@ -115,8 +119,10 @@ public final class Proxy implements AutoCloseable
 
     private Proxy(final ProxyConfig config, final ReactorGroup reactors, final ScheduledExecutorService control,
         final MiddleProxies middleProxies, final Users users, final CloakHosts cloakHosts,
-        final SavedReplayCache savedReplay, final Socks5Chain socks5, final ClockCheck clockCheck)
+        final SavedReplayCache savedReplay, final Socks5Chain socks5, final ClockCheck clockCheck,
+        final ShapeLearner shapeLearner)
     {
+        this.shapeLearner = shapeLearner;
         this.socks5 = socks5;
         this.clockCheck = clockCheck;
         this.config = config;
@@ -156,6 +162,7 @@ public final class Proxy implements AutoCloseable
             mode = new SecretsMode(users.credentials(), cloakHosts.upstreams(), config.helloPolicy(),
                 SystemEpochClock.INSTANCE, antiReplay);
         }
+        final ShapeLearner shapeLearner = startShapeLearner(config, users, mode);
         final Socks5Chain socks5 = startSocks5(config);
         final Upstream upstream;
         MiddleProxies middle = null;
@@ -220,7 +227,7 @@ public final class Proxy implements AutoCloseable
                 new ClientGate(accessList, access.maxConnectionsPerIp(), access.cloaksDenied()), socks5);
             if (null != users)
             {
-                watchUsers(users, mode, cloakHosts, group, control);
+                watchUsers(config, users, mode, cloakHosts, group, control, shapeLearner);
             }
             if (null != savedReplay)
             {
@@ -228,7 +235,8 @@ public final class Proxy implements AutoCloseable
                     TimeUnit.MILLISECONDS);
             }
             final Proxy proxy =
-                new Proxy(config, group, control, middle, users, cloakHosts, savedReplay, socks5, clockCheck);
+                new Proxy(config, group, control, middle, users, cloakHosts, savedReplay, socks5, clockCheck,
+                    shapeLearner);
             try
             {
                 proxy.startStats();
@@ -261,6 +269,10 @@ public final class Proxy implements AutoCloseable
             if (null != cloakHosts)
             {
                 cloakHosts.close();
+            }
+            if (null != shapeLearner)
+            {
+                shapeLearner.close();
             }
             throw ex;
         }
@@ -376,6 +388,45 @@ public final class Proxy implements AutoCloseable
     }
 
     /**
+     * FakeTLS: learn what each cloak host's TLS 1.3 answer looks like, at start and every few hours, so that answers
+     * to clients copy it; null when no secret is FakeTLS or learning is off.
+     */
+    private static ShapeLearner startShapeLearner(final ProxyConfig config, final Users users,
+        final SecretsMode mode)
+    {
+        final java.util.Map<String, HostPort> targets = shapeTargets(config, users);
+        if (!config.tlsShape().learnsShape() || targets.isEmpty())
+        {
+            return null;
+        }
+        final ShapeLearner learner = new ShapeLearner(config.tlsShape().refreshMs());
+        mode.shapes(learner);
+        learner.start(targets);
+        return learner;
+    }
+
+    /**
+     * @return each hostname FakeTLS clients send to where fronting takes strangers naming it: the proxy's cloak host
+     *         for its one secret, each named user's host on the cloak port.
+     */
+    private static java.util.Map<String, HostPort> shapeTargets(final ProxyConfig config, final Users users)
+    {
+        final java.util.Map<String, HostPort> targets = new java.util.LinkedHashMap<>();
+        if (null != users)
+        {
+            for (final String host : users.tlsHosts())
+            {
+                targets.put(host, new HostPort(host, config.cloakPort()));
+            }
+        }
+        else if (SecretMode.FAKE_TLS == config.secret().mode() && null != config.cloak())
+        {
+            targets.put(config.secret().host(), config.cloak());
+        }
+        return targets;
+    }
+
+    /**
      * {@code --socks5}: the servers, their names resolved now (one that does not resolve is warned about and
      * skipped until a later refresh resolves it); null without the flag.
      */
@@ -412,12 +463,17 @@ public final class Proxy implements AutoCloseable
      * Named users: follow edits of the secrets file (serving the new secrets, closing the connections of removed
      * users), roll quota periods, close expired users' connections and save usage, all on the control thread.
      */
-    private static void watchUsers(final Users users, final SecretsMode mode, final CloakHosts cloakHosts,
-        final ReactorGroup group, final ScheduledExecutorService control)
+    private static void watchUsers(final ProxyConfig config, final Users users, final SecretsMode mode,
+        final CloakHosts cloakHosts, final ReactorGroup group, final ScheduledExecutorService control,
+        final ShapeLearner shapeLearner)
     {
         users.listen(group::closeClientsOf, () ->
         {
             cloakHosts.keep(users.tlsHosts());
+            if (null != shapeLearner)
+            {
+                shapeLearner.keep(shapeTargets(config, users));
+            }
             mode.update(users.credentials(), cloakHosts.upstreams());
         });
         control.scheduleWithFixedDelay(logged(users::reloadIfChanged), USERS_POLL_MS, USERS_POLL_MS,
@@ -776,6 +832,10 @@ public final class Proxy implements AutoCloseable
         try
         {
             control.shutdownNow();
+            if (null != shapeLearner)
+            {
+                shapeLearner.close();
+            }
             stopStats();
             reactors.close();
             if (null != savedReplay)

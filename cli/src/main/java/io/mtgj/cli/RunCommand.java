@@ -17,6 +17,7 @@ import io.mtgj.config.ProxyProtocolSettings;
 import io.mtgj.config.Socks5Server;
 import io.mtgj.config.StatsConfig;
 import io.mtgj.config.StatsdTagsFormat;
+import io.mtgj.config.TlsShapeSettings;
 import io.mtgj.config.UnknownSni;
 import io.mtgj.publicip.IpLiteral;
 import io.mtgj.publicip.PublicIpDetector;
@@ -181,6 +182,7 @@ final class RunCommand
             v -> builder.shutdownTimeoutMs(FlagValues.parse(v, Durations::parseMs)));
         flags.ifGiven(RunFlag.CLOAK_HOST, v -> builder.cloakHost(parseCloakHost(v)));
         flags.ifGiven(RunFlag.CLOAK_PORT, v -> builder.cloakPort(parseWholeNumber(v, "port")));
+        builder.tlsShape(TlsShapeSettings.DEFAULT.withSizedRecords(!flags.isOn(RunFlag.NO_TLS_SHAPING)));
         flags.ifGiven(RunFlag.ANTI_REPLAY_MAX_SIZE,
             v -> builder.antiReplayMaxBytes(FlagValues.parse(v, ByteSize::parse)));
         builder.helloPolicy(planHelloPolicy(flags));

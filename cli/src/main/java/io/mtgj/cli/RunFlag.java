@@ -102,6 +102,9 @@ enum RunFlag
         "tls: where connections that are not our clients are forwarded, untouched"),
     CLOAK_PORT(null, "cloak-port", "PORT", "MTG_CLOAK_PORT", String.valueOf(ProxyConfig.DEFAULT_CLOAK_PORT),
         "tls: port of the cloak host"),
+    NO_TLS_SHAPING(null, "no-tls-shaping", null, "MTG_NO_TLS_SHAPING", "false",
+        "tls: write full 16 KB records to clients from the first byte, instead of small records first growing to "
+        + "16 KB as web servers do"),
     ANTI_REPLAY_MAX_SIZE(null, "anti-replay-max-size", "SIZE", "MTG_ANTI_REPLAY_MAX_SIZE",
         ByteSize.format(ProxyConfig.DEFAULT_ANTI_REPLAY_MAX_BYTES),
         "memory bound of the cache of seen handshakes that refuses replays; 0 disables it"),

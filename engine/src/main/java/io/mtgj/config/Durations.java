@@ -64,4 +64,19 @@ public final class Durations
         }
         return ms + "ms";
     }
+
+    /**
+     * @param name the flag, for the message.
+     * @param ms   a duration.
+     * @return it, when positive.
+     * @throws IllegalArgumentException naming the flag otherwise.
+     */
+    static long checkPositive(final String name, final long ms)
+    {
+        if (ms <= 0)
+        {
+            throw new IllegalArgumentException("bad " + name + " " + ms + "ms: must be positive");
+        }
+        return ms;
+    }
 }

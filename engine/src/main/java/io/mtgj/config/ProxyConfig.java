@@ -73,6 +73,7 @@ public final class ProxyConfig
     private final ClientIpLogging clientIpLogging;
     private final StatsConfig stats;
     private final Socks5Upstreams socks5;
+    private final TlsShapeSettings tlsShape;
 
     private ProxyConfig(final Builder b)
     {
@@ -103,9 +104,9 @@ public final class ProxyConfig
             throw new IllegalArgumentException("bad --workers " + b.workers + ": expected 1..1024");
         }
         workers = b.workers;
-        handshakeTimeoutMs = checkPositive("--handshake-timeout", b.handshakeTimeoutMs);
-        dialTimeoutMs = checkPositive("--dial-timeout", b.dialTimeoutMs);
-        idleTimeoutMs = checkPositive("--idle-timeout", b.idleTimeoutMs);
+        handshakeTimeoutMs = Durations.checkPositive("--handshake-timeout", b.handshakeTimeoutMs);
+        dialTimeoutMs = Durations.checkPositive("--dial-timeout", b.dialTimeoutMs);
+        idleTimeoutMs = Durations.checkPositive("--idle-timeout", b.idleTimeoutMs);
         final String cloakHost = null != b.cloakHost ? b.cloakHost : secret.host();
         cloak = null == cloakHost ? null : new HostPort(cloakHost, b.cloakPort);
         cloakPort = b.cloakPort;
@@ -155,20 +156,8 @@ public final class ProxyConfig
         }
         shutdownTimeoutMs = b.shutdownTimeoutMs;
         clientIpLogging = b.clientIpLogging;
-        if (null == b.stats)
-        {
-            throw new IllegalArgumentException("a stats configuration is required (StatsConfig.DISABLED for none)");
-        }
-        stats = b.stats;
-    }
-
-    private static long checkPositive(final String name, final long ms)
-    {
-        if (ms <= 0)
-        {
-            throw new IllegalArgumentException("bad " + name + " " + ms + "ms: must be positive");
-        }
-        return ms;
+        stats = java.util.Objects.requireNonNull(b.stats, "a stats configuration (StatsConfig.DISABLED for none)");
+        tlsShape = b.tlsShape;
     }
 
     /**
@@ -401,6 +390,12 @@ public final class ProxyConfig
         return proxyProtocol;
     }
 
+    /** @return how a FakeTLS proxy looks like its cloak host: learned handshakes, sized records. */
+    public TlsShapeSettings tlsShape()
+    {
+        return tlsShape;
+    }
+
     /**
      * @return connections that may be handshaking at once before the oldest is dropped.
      */
@@ -447,6 +442,7 @@ public final class ProxyConfig
         private int maxHandshakes = DEFAULT_MAX_HANDSHAKES;
         private boolean cloaksDenied;
         private ProxyProtocolSettings proxyProtocol = ProxyProtocolSettings.OFF;
+        private TlsShapeSettings tlsShape = TlsShapeSettings.DEFAULT;
         private StatsConfig stats = StatsConfig.DISABLED;
         private int maxConnections;
         private long maxDirectMemoryBytes;
@@ -861,6 +857,13 @@ public final class ProxyConfig
         public Builder proxyProtocol(final ProxyProtocolSettings settings)
         {
             this.proxyProtocol = settings;
+            return this;
+        }
+
+        /** @param settings learned handshakes and sized records ({@code --no-tls-shaping}). @return this. */
+        public Builder tlsShape(final TlsShapeSettings settings)
+        {
+            this.tlsShape = settings;
             return this;
         }
 

@@ -35,18 +35,22 @@ public final class ClientHello
     private final byte[] random;
     private final byte[] sessionId;
     private final int cipherSuite;
+    private final int suitesOffset;
+    private final int suitesLength;
     private final byte[][] serverNames;
     /** The hello with its random zeroed, as the client's HMAC covers it; made on the first check. */
     private byte[] zeroed;
 
     private ClientHello(
         final byte[] record, final byte[] random, final byte[] sessionId, final int cipherSuite,
-        final byte[][] serverNames)
+        final int suitesOffset, final int suitesLength, final byte[][] serverNames)
     {
         this.record = record;
         this.random = random;
         this.sessionId = sessionId;
         this.cipherSuite = cipherSuite;
+        this.suitesOffset = suitesOffset;
+        this.suitesLength = suitesLength;
         this.serverNames = serverNames;
     }
 
@@ -144,6 +148,7 @@ public final class ClientHello
             final int suitesLength = u16(record, offset);
             offset += 2;
             check(record, offset, suitesLength);
+            final int suitesOffset = offset;
             int cipherSuite = -1;
             for (int i = 0; i + 1 < suitesLength; i += 2)
             {
@@ -186,7 +191,7 @@ public final class ClientHello
             {
                 return null;
             }
-            return new ClientHello(record, random, sessionId, cipherSuite, serverNames);
+            return new ClientHello(record, random, sessionId, cipherSuite, suitesOffset, suitesLength, serverNames);
         }
         catch (final IndexOutOfBoundsException ex)
         {
@@ -335,6 +340,22 @@ public final class ClientHello
     public int cipherSuite()
     {
         return cipherSuite;
+    }
+
+    /**
+     * @param suite a cipher suite.
+     * @return whether the client offered it.
+     */
+    public boolean offersCipherSuite(final int suite)
+    {
+        for (int i = 0; i + 1 < suitesLength; i += 2)
+        {
+            if (u16(record, suitesOffset + i) == suite)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

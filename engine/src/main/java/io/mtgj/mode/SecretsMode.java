@@ -5,6 +5,7 @@ import io.mtgj.config.ClockWindow;
 import io.mtgj.config.HelloPolicy;
 import io.mtgj.config.UnknownSni;
 import io.mtgj.faketls.ClientHello;
+import io.mtgj.faketls.HelloShapes;
 import io.mtgj.faketls.ServerHello;
 import io.mtgj.net.ClientMode;
 import io.mtgj.net.HandshakeFailure;
@@ -51,6 +52,7 @@ public final class SecretsMode implements ClientMode
     private final Random random = new SecureRandom();
     private final RecentMatches recent = new RecentMatches();
     private volatile KeyRing ring;
+    private volatile HelloShapes shapes = HelloShapes.NONE;
 
     /**
      * @param credentials the secrets, in the order to try them; at least one.
@@ -110,6 +112,16 @@ public final class SecretsMode implements ClientMode
         final AntiReplayCache antiReplay)
     {
         return new SecretsMode(List.of(new Credential(secret, null)), Map.of(), toleranceMs, clock, antiReplay);
+    }
+
+    /**
+     * Answer FakeTLS clients in the shape of their cloak host's real answers from now on.
+     *
+     * @param shapes where the learned shapes are; {@link HelloShapes#NONE} for the built-in answer.
+     */
+    public void shapes(final HelloShapes shapes)
+    {
+        this.shapes = shapes;
     }
 
     /**
@@ -260,8 +272,8 @@ public final class SecretsMode implements ClientMode
         {
             recent.remember(from, proven, keys.stamp);
         }
-        return HandshakeResult.reply(ServerHello.build(proven.key, hello, random), helloLength, proven.frameCheck,
-            skewSec);
+        return HandshakeResult.reply(ServerHello.build(proven.key, hello, random, shapes.forHost(host)), helloLength,
+            proven.frameCheck, skewSec);
     }
 
     private static HandshakeResult failed(final KeyRing.Key proven, final HandshakeFailure failure,

@@ -2,6 +2,7 @@ package io.mtgj.net;
 
 import io.mtgj.crypto.AesCtr;
 import io.mtgj.faketls.RecordFraming;
+import io.mtgj.faketls.RecordSizing;
 import io.mtgj.faketls.RecordUnwrapper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -47,6 +48,11 @@ final class Pipe implements BufferWaiter, RelayPipe
     private AesCtr sinkCipher;
     private RecordUnwrapper unwrapper;
     private boolean framesRecords;
+    /** Whether records towards the client grow from small to full ({@link RecordSizing}). */
+    private boolean sizesRecords;
+    /** Records framed since the start or the last idle second, counted up to {@link RecordSizing#FULL}. */
+    private int recordsFramed;
+    private long lastRecordNs;
     private boolean sinkReady;
     private boolean sourceEof;
     private boolean priority;
@@ -160,10 +166,43 @@ final class Pipe implements BufferWaiter, RelayPipe
 
     /**
      * Frame what goes to the sink as TLS records from now on.
+     *
+     * @param sized whether the first records are small ({@link RecordSizing}); otherwise all are full.
      */
-    void startFramingRecords()
+    void startFramingRecords(final boolean sized)
     {
         framesRecords = true;
+        sizesRecords = sized;
+    }
+
+    /**
+     * @return the index of the next record in {@link RecordSizing}'s schedule; {@link RecordSizing#FULL} when
+     *         records are not sized.
+     */
+    private int recordIndex()
+    {
+        if (!sizesRecords)
+        {
+            return RecordSizing.FULL;
+        }
+        if (0 != recordsFramed && reactor.nowNs() - lastRecordNs >= RecordSizing.IDLE_RESET_NS)
+        {
+            recordsFramed = 0;
+        }
+        return recordsFramed;
+    }
+
+    /**
+     * @return the largest payload of the record about to be framed, counting it.
+     */
+    private int nextRecordLimit(final int index)
+    {
+        if (index < RecordSizing.FULL)
+        {
+            recordsFramed = index + 1;
+            lastRecordNs = reactor.nowNs();
+        }
+        return RecordSizing.payloadLimit(index);
     }
 
     /**
@@ -246,20 +285,21 @@ final class Pipe implements BufferWaiter, RelayPipe
 
     /**
      * FakeTLS towards the client: one read as large as the buffer allows, then cut into records of at most 16 KiB
-     * in place. The bytes land after room for every header they may need, and each chunk moves down behind its
-     * header (protocol.md 4.7): one copy instead of a syscall per record.
+     * (smaller at first when sized, {@link RecordSizing}) in place. The bytes land after room for every header they
+     * may need, and each chunk moves down behind its header (protocol.md 4.7): one copy instead of a syscall per
+     * record.
      */
     private int readIntoRecords() throws IOException
     {
         final int space = buffer.capacity() - end;
-        final int headers = (space + RecordFraming.MAX_PAYLOAD + RecordFraming.HEADER_LENGTH - 1) /
-            (RecordFraming.MAX_PAYLOAD + RecordFraming.HEADER_LENGTH);
-        final int room = space - headers * RecordFraming.HEADER_LENGTH;
+        int index = recordIndex();
+        final int room = RecordSizing.payloadRoom(index, space);
         if (room <= 0)
         {
             return 0;
         }
-        final int readAt = end + headers * RecordFraming.HEADER_LENGTH;
+        // Read to the buffer's end: the bytes before are room for at least every header the read may need.
+        final int readAt = buffer.capacity() - room;
         final int n = source.channel.read(buffer.view(readAt, readAt + room));
         if (n <= 0)
         {
@@ -277,7 +317,7 @@ final class Pipe implements BufferWaiter, RelayPipe
         int to = end;
         for (int left = n; left > 0; )
         {
-            final int length = Math.min(left, RecordFraming.MAX_PAYLOAD);
+            final int length = Math.min(left, nextRecordLimit(index++));
             RecordFraming.writeHeader(bytesIn, to, length);
             to += RecordFraming.HEADER_LENGTH;
             if (to != from)
@@ -522,7 +562,7 @@ final class Pipe implements BufferWaiter, RelayPipe
         {
             return -1;
         }
-        final int n = Math.min(length, framesRecords ? Math.min(room, RecordFraming.MAX_PAYLOAD) : room);
+        final int n = Math.min(length, framesRecords ? Math.min(room, nextRecordLimit(recordIndex())) : room);
         if (framesRecords)
         {
             RecordFraming.writeHeader(buffer.buffer(), end, n);

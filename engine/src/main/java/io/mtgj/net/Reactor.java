@@ -107,6 +107,8 @@ public final class Reactor implements Runnable, ReactorServices
     private final Dialer dialer;
     private final long idleTimeoutNs;
     private final long stallTimeoutNs;
+    /** Whether records to FakeTLS clients start small ({@code --no-tls-shaping} turns it off). */
+    private final boolean sizesRecords;
     private final ClientIpLogging clientIpLogging;
     private final long dormantAfterNs;
     private Selector selector;
@@ -181,6 +183,7 @@ public final class Reactor implements Runnable, ReactorServices
         this.dialTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.dialTimeoutMs());
         this.idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
         this.stallTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.capacity().stallTimeoutMs());
+        this.sizesRecords = config.tlsShape().sizesRecords();
         this.clientIpLogging = config.clientIpLogging();
         this.dormantAfterNs = Math.min(DORMANT_AFTER_NS, idleTimeoutNs / 4);
         this.latencies = config.stats().hasEndpoint() ? LatencyRecorders.create() : LatencyRecorders.disabled();
@@ -859,6 +862,14 @@ public final class Reactor implements Runnable, ReactorServices
     long stallTimeoutNs()
     {
         return stallTimeoutNs;
+    }
+
+    /**
+     * @return whether the first records to a FakeTLS client are small ({@link io.mtgj.faketls.RecordSizing}).
+     */
+    boolean sizesRecords()
+    {
+        return sizesRecords;
     }
 
     /**

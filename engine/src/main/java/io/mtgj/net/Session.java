@@ -552,7 +552,7 @@ final class Session implements LinkedClient
         frameStep = result.next();
         toClient.header(result.reply());
         toClient.sinkReady();
-        toClient.startFramingRecords();
+        toClient.startFramingRecords(reactor.sizesRecords());
         toClient.flush();
         if (!toUpstream.startUnwrapping(result.consumed()))
         {

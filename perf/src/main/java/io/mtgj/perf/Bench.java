@@ -71,6 +71,8 @@ final class Bench
             "(default 10000, or what the file descriptor limit allows: the proxy holds two sockets each)"));
         options.addOption(PerfMain.option("active-connections", "N", "active connections for the memory figure " +
             "(default 1000)"));
+        options.addOption(org.apache.commons.cli.Option.builder().longOpt("tls-shaping-only").desc("measure only " +
+            "the cost of record sizing (FakeTLS bulk download, sized vs --no-tls-shaping)").build());
         options.addOption(PerfMain.option("logs", "DIR", "where the processes' output goes (default " +
             "perf/target/bench-logs)"));
         return options;
@@ -91,6 +93,11 @@ final class Bench
         final Secret simple = Secret.generate(SecretMode.SIMPLE, null, random);
         final Secret secured = Secret.generate(SecretMode.SECURED, null, random);
         final Secret tls = Secret.generate(SecretMode.FAKE_TLS, CLOAK_TEST_HOST, random);
+        if (line.hasOption("tls-shaping-only"))
+        {
+            shapingCost(loopback, tls);
+            return printTable();
+        }
         try (ManagedProcess dc = startFakeDc(loopback);
             ManagedProcess relay = startRelay(dc.address());
             ManagedProcess simpleProxy = startProxy("proxy-simple", simple, dc.address());
@@ -111,6 +118,7 @@ final class Bench
         {
             statsCost(plain, withStats, simple);
         }
+        shapingCost(loopback, tls);
         // Fresh proxies for memory, so earlier runs do not inflate their figures.
         try (ManagedProcess dc = startFakeDc(loopback))
         {
@@ -123,6 +131,11 @@ final class Bench
                 activeMemory(proxy, secured);
             }
         }
+        return printTable();
+    }
+
+    private int printTable()
+    {
         out.println();
         out.println("| figure | value |");
         out.println("|---|---|");
@@ -131,6 +144,37 @@ final class Bench
             out.println(row);
         }
         return 0;
+    }
+
+    /**
+     * What record sizing costs a FakeTLS bulk download: two proxies, one with {@code --no-tls-shaping}, measured in
+     * turns in the same run.
+     */
+    private void shapingCost(final InetAddress loopback, final Secret tls) throws IOException, InterruptedException
+    {
+        try (ManagedProcess dc = startFakeDc(loopback);
+            ManagedProcess sized = startProxy("proxy-tls-sized", tls, dc.address());
+            ManagedProcess full = startProxy("proxy-tls-full", tls, dc.address(), "--no-tls-shaping"))
+        {
+            final double[] sizedMBps = new double[runs];
+            final double[] fullMBps = new double[runs];
+            final double[] sizedCpu = new double[runs];
+            final double[] fullCpu = new double[runs];
+            for (int r = 0; r < runs; r++)
+            {
+                final double[] fullRun = measureWithCpu(full, tls, LoadMode.DOWNLOAD);
+                fullMBps[r] = fullRun[0];
+                fullCpu[r] = fullRun[1];
+                final double[] sizedRun = measureWithCpu(sized, tls, LoadMode.DOWNLOAD);
+                sizedMBps[r] = sizedRun[0];
+                sizedCpu[r] = sizedRun[1];
+            }
+            row("bulk download, tls: sized records / --no-tls-shaping", "%.3f (%.0f / %.0f MB/s)",
+                Figures.median(sizedMBps) / Figures.median(fullMBps), Figures.median(sizedMBps),
+                Figures.median(fullMBps));
+            row("bulk download, tls: CPU per byte, sized / --no-tls-shaping", "%.3f (%.2f / %.2f ns/B)",
+                Figures.median(sizedCpu) / Figures.median(fullCpu), Figures.median(sizedCpu), Figures.median(fullCpu));
+        }
     }
 
     private void row(final String figure, final String format, final Object... values)

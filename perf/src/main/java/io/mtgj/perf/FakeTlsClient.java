@@ -54,6 +54,8 @@ public final class FakeTlsClient extends ClientConnection
     private static final int RANDOM_LENGTH = ClientHelloBuilder.RANDOM_LENGTH;
     private static final int RECORD_HEADER_LENGTH = ClientHelloBuilder.RECORD_HEADER_LENGTH;
     private static final int MAX_EMPTY_RECORDS_IN_A_ROW = 1024;
+    /** How many record lengths are kept for {@link #recordLengths()}. */
+    private static final int RECORD_LENGTHS_KEPT = 1024;
 
     private final ProtocolTag tag;
     private final Random random;
@@ -63,6 +65,8 @@ public final class FakeTlsClient extends ClientConnection
     private final ClientHelloBuilder.Hello hello;
     private final byte[] serverHello;
     private byte[] pendingFrame;
+    private final int[] recordLengths = new int[RECORD_LENGTHS_KEPT];
+    private int recordsReceived;
     private int recordRemaining;
 
     private FakeTlsClient(final Socket socket, final Options options, final Random random,
@@ -429,7 +433,20 @@ public final class FakeTlsClient extends ClientConnection
                 " (tdlib accepts only 17 03 03 with length <= " + MAX_SERVER_RECORD_PAYLOAD + ")");
         }
         recordRemaining = length;
+        if (recordsReceived < recordLengths.length)
+        {
+            recordLengths[recordsReceived] = length;
+        }
+        recordsReceived++;
         return true;
+    }
+
+    /**
+     * @return the payload lengths of the first records received after the ServerHello, in order (at most 1024).
+     */
+    public int[] recordLengths()
+    {
+        return java.util.Arrays.copyOf(recordLengths, Math.min(recordsReceived, recordLengths.length));
     }
 
     /**

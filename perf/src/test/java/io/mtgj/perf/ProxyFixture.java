@@ -2,6 +2,7 @@ package io.mtgj.perf;
 
 import io.mtgj.Proxy;
 import io.mtgj.config.ProxyConfig;
+import io.mtgj.config.TlsShapeSettings;
 import io.mtgj.secret.Secret;
 
 import java.io.IOException;
@@ -44,7 +45,8 @@ final class ProxyFixture implements AutoCloseable
                 .dcAddress(2, dc.address())
                 .ntpServers(java.util.List.of())
                 .cloakHost("127.0.0.1")
-                .cloakPort(1))
+                .cloakPort(1)
+                .tlsShape(TlsShapeSettings.DEFAULT.withLearning(false))) // no handshakes at other tests' cloak hosts
                 .build();
             return new ProxyFixture(dc, Proxy.start(config), secret);
         }
