@@ -40,9 +40,9 @@ final class ProbeCommand
         "\n" +
         "Audits a running proxy from the outside, as a censor's prober would: each probe below goes on a fresh\n" +
         "connection to the proxy and to its cloak host, with the same bytes, and a table shows what came back\n" +
-        "from each: bytes (count and SHA-256), TLS records, timing class of the first byte (<50ms, <1s, >1s) and\n" +
-        "how the connection ended (FIN, RST or still open when the timeout came). Exits 0 when nothing differs,\n" +
-        "1 when something does, 2 on bad input.\n" +
+        "from each: bytes (count and SHA-256), TLS records, the timing class of the first byte and of the end\n" +
+        "(<250ms, <1s, <5s, >5s) and how the connection ended (FIN, RST, or still open when the timeout came).\n" +
+        "Exits 0 when nothing differs, 1 when something does, 2 on bad input.\n" +
         "\n" +
         "Probes: http-get (plain HTTP), random-bytes, truncated-hello (half a ClientHello, then FIN), empty (FIN\n" +
         "at once), foreign-sni (the JDK's ClientHello for another host), stalled-hello (100 bytes, then silence);\n" +

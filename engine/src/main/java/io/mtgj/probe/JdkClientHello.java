@@ -78,12 +78,15 @@ final class JdkClientHello
      * @param hello    a single-record ClientHello, e.g. from {@link #capture}, whose SNI is the secret's host.
      * @param secret   the FakeTLS secret.
      * @param unixTime the client's clock in unix seconds.
-     * @return a copy whose random is {@code HMAC-SHA256(key, hello with a zero random)} with the time XORed into
-     *         its last four bytes, little-endian: what the proxy accepts from a client.
+     * @return a copy with the record version Telegram clients send ({@code 03 01}, protocol.md 4.2) whose random
+     *         is {@code HMAC-SHA256(key, hello with a zero random)} with the time XORed into its last four bytes,
+     *         little-endian: what the proxy accepts from a client.
      */
     static byte[] signed(final byte[] hello, final Secret secret, final long unixTime)
     {
         final byte[] record = hello.clone();
+        record[1] = 0x03;
+        record[2] = 0x01;
         Arrays.fill(record, RANDOM_OFFSET, RANDOM_OFFSET + RANDOM_LENGTH, (byte)0);
         final byte[] digest = HmacSha256.mac(secret.key(), record, 0, record.length);
         for (int i = 0; i < 4; i++)
