@@ -133,7 +133,7 @@ class DoctorCommandTest
     @Test
     void shouldFailACloakHostThatDoesNotSpeakTls() throws Exception
     {
-        final InetSocketAddress plain = servers.tcp((in, out) -> { });
+        final InetSocketAddress plain = servers.tcp(socket -> { });
         try (FakeSntpServer ntp = FakeSntpServer.shifted(0))
         {
             final List<String> args = args(ntp, 0);

@@ -2,7 +2,6 @@ package io.mtgj.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,7 +10,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -31,10 +29,19 @@ final class LoopbackServers implements AutoCloseable
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
     /**
-     * @param handler serves one connection: its input and output; the socket is closed after it returns.
+     * Serves one connection; the socket is closed after it returns.
+     */
+    @FunctionalInterface
+    interface Handler
+    {
+        void serve(Socket socket) throws IOException;
+    }
+
+    /**
+     * @param handler serves each connection.
      * @return where it listens.
      */
-    InetSocketAddress tcp(final BiConsumer<InputStream, OutputStream> handler) throws IOException
+    InetSocketAddress tcp(final Handler handler) throws IOException
     {
         return serve(new ServerSocket(0, 64, loopback()), handler);
     }
@@ -45,7 +52,7 @@ final class LoopbackServers implements AutoCloseable
      */
     InetSocketAddress silent() throws IOException
     {
-        return tcp((in, out) -> drain(in));
+        return tcp(socket -> drain(socket.getInputStream()));
     }
 
     /**
@@ -66,7 +73,7 @@ final class LoopbackServers implements AutoCloseable
         final SSLServerSocket server = (SSLServerSocket)context.getServerSocketFactory().createServerSocket();
         server.setEnabledProtocols(new String[] {"TLSv1.3"});
         server.bind(new InetSocketAddress(loopback(), 0), 64);
-        return serve(server, (in, out) -> drain(in));
+        return serve(server, socket -> drain(socket.getInputStream()));
     }
 
     /**
@@ -85,7 +92,7 @@ final class LoopbackServers implements AutoCloseable
         return InetAddress.getByName("127.0.0.1");
     }
 
-    private InetSocketAddress serve(final ServerSocket server, final BiConsumer<InputStream, OutputStream> handler)
+    private InetSocketAddress serve(final ServerSocket server, final Handler handler)
     {
         servers.add(server);
         final Thread acceptor = new Thread(() ->
@@ -112,7 +119,7 @@ final class LoopbackServers implements AutoCloseable
         return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
     }
 
-    private static void handle(final Socket socket, final BiConsumer<InputStream, OutputStream> handler)
+    private static void handle(final Socket socket, final Handler handler)
     {
         try (Socket closing = socket)
         {
@@ -120,7 +127,7 @@ final class LoopbackServers implements AutoCloseable
             {
                 ((SSLSocket)closing).startHandshake();
             }
-            handler.accept(closing.getInputStream(), closing.getOutputStream());
+            handler.serve(closing);
         }
         catch (final IOException ex)
         {
