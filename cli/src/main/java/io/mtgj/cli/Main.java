@@ -31,7 +31,7 @@ public final class Main
         "  generate-secret  print a new secret: mtg generate-secret [-c HOST] simple|secured|tls\n" +
         "  users            list the users of a secrets file: mtg users --secrets FILE [--state-dir DIR]\n" +
         "  doctor           check this server for a proxy, one line per check: mtg doctor [flags] <secret> [adtag]\n" +
-        "  probe            audit a running proxy as a censor would: mtg probe HOST:PORT [--secret S] [--cloak HOST]\n" +
+        "  probe            audit a proxy as a censor would: mtg probe HOST:PORT [--secret S] [--cloak HOST[:PORT]]\n" +
         "\n" +
         "Flags:\n" +
         "  -h, --help       show this help and exit\n" +

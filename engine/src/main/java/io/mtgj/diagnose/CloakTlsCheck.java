@@ -124,7 +124,8 @@ public final class CloakTlsCheck implements Check
         if (!TLS_13.equals(session.getProtocol()))
         {
             return List.of(Finding.fail(NAME, found.toString(), "the proxy answers clients in TLS 1.3, the host in " +
-                session.getProtocol() + ": anyone comparing the two tells them apart; pick a host that speaks TLS 1.3"));
+                session.getProtocol() + ": anyone comparing the two tells them apart; pick a host that speaks " +
+                "TLS 1.3"));
         }
         final List<String> problems = new ArrayList<>();
         if (notAfter.isBefore(Instant.now()))
