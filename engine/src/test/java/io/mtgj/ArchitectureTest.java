@@ -61,6 +61,16 @@ class ArchitectureTest
     }
 
     @Test
+    void shouldKeepDoctorAndProbeOutsideTheProxy()
+    {
+        // one-shot tools on blocking sockets: they read the proxy's tables and codecs, never its reactor
+        noClasses().that().resideInAnyPackage("io.mtgj.diagnose..", "io.mtgj.probe..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.mtgj.net..", "io.mtgj.mode..",
+                "io.mtgj.stats..", "java.nio.channels..")
+            .check(classes);
+    }
+
+    @Test
     void shouldKeepStatsAwayFromTheReactor()
     {
         noClasses().that().resideInAPackage("io.mtgj.stats..")

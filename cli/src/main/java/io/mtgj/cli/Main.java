@@ -9,8 +9,8 @@ import java.util.Properties;
 import java.util.function.Consumer;
 
 /**
- * The {@code mtg} command: {@code run}, {@code generate-secret}, {@code --help}, {@code --version}. The only place
- * that exits the JVM.
+ * The {@code mtg} command: {@code run}, {@code generate-secret}, {@code users}, {@code doctor}, {@code probe},
+ * {@code --help}, {@code --version}. The only place that exits the JVM.
  */
 public final class Main
 {
@@ -30,6 +30,8 @@ public final class Main
         "  run              run the proxy: mtg run [flags] <secret> [adtag]\n" +
         "  generate-secret  print a new secret: mtg generate-secret [-c HOST] simple|secured|tls\n" +
         "  users            list the users of a secrets file: mtg users --secrets FILE [--state-dir DIR]\n" +
+        "  doctor           check this server for a proxy, one line per check: mtg doctor [flags] <secret> [adtag]\n" +
+        "  probe            audit a proxy as a censor would: mtg probe HOST:PORT [--secret S] [--cloak HOST[:PORT]]\n" +
         "\n" +
         "Flags:\n" +
         "  -h, --help       show this help and exit\n" +
@@ -106,6 +108,10 @@ public final class Main
                 return GenerateSecretCommand.execute(rest, out, err);
             case "users":
                 return UsersCommand.execute(rest, env, out, err);
+            case "doctor":
+                return DoctorCommand.execute(rest, env, out, err);
+            case "probe":
+                return ProbeCommand.execute(rest, out, err);
             default:
                 err.println("mtg: unknown command '" + args[0] + "'");
                 err.print(USAGE);

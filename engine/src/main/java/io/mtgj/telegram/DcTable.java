@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -99,6 +100,14 @@ public final class DcTable
     {
         final int dc = Math.abs((int)dcIndex);
         return byDc.containsKey(dc) ? dc : DEFAULT_DC;
+    }
+
+    /**
+     * @return every DC number in the table, ascending: the built-in ones and those {@code --dc-address} added.
+     */
+    public Set<Integer> dcs()
+    {
+        return byDc.keySet();
     }
 
     /**

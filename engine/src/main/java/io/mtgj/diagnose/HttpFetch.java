@@ -1,0 +1,65 @@
+package io.mtgj.diagnose;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+
+/**
+ * One bounded HTTP(S) {@code GET}: connect and read timeouts, a size cap, 200 only.
+ */
+final class HttpFetch
+{
+    private static final int MAX_BODY_BYTES = 1 << 20;
+
+    private HttpFetch()
+    {
+    }
+
+    /**
+     * @param url       an http or https URL.
+     * @param timeoutMs time allowed to connect, and then between two reads.
+     * @return the body.
+     * @throws IOException naming the URL when it cannot be had.
+     */
+    static byte[] get(final URI url, final int timeoutMs) throws IOException
+    {
+        final HttpURLConnection connection = (HttpURLConnection)url.toURL().openConnection();
+        try
+        {
+            connection.setConnectTimeout(timeoutMs);
+            connection.setReadTimeout(timeoutMs);
+            connection.setInstanceFollowRedirects(true);
+            connection.setRequestProperty("User-Agent", "mtg-jvm doctor");
+            final int status = connection.getResponseCode();
+            if (200 != status)
+            {
+                throw new IOException(url + " answered HTTP " + status);
+            }
+            try (InputStream in = connection.getInputStream())
+            {
+                final ByteArrayOutputStream body = new ByteArrayOutputStream();
+                final byte[] chunk = new byte[8192];
+                for (int n = in.read(chunk); n >= 0; n = in.read(chunk))
+                {
+                    body.write(chunk, 0, n);
+                    if (body.size() > MAX_BODY_BYTES)
+                    {
+                        throw new IOException(url + " answered more than " + MAX_BODY_BYTES + " bytes");
+                    }
+                }
+                return body.toByteArray();
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw ex.getMessage() != null && ex.getMessage().contains(url.toString()) ? ex :
+                new IOException(url + ": " + ex, ex);
+        }
+        finally
+        {
+            connection.disconnect();
+        }
+    }
+}
