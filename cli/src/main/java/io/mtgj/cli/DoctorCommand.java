@@ -151,7 +151,7 @@ final class DoctorCommand
         final boolean adTag = null != config.adTag();
 
         final List<Check> checks = new ArrayList<>();
-        checks.add(new ClockDiagnosis(config.ntpServers(), config.tolerateTimeSkewMs(), dialTimeoutMs));
+        checks.add(new ClockDiagnosis(config.ntpServers(), config.helloPolicy().clockWindow(), dialTimeoutMs));
         if (adTag)
         {
             checks.add(new MiddleProxyDiagnosis(config.middleProxyUrls(), config.preferIp(), dialTimeoutMs));

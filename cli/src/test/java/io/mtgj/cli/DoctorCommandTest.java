@@ -105,7 +105,7 @@ class DoctorCommandTest
         try (FakeSntpServer ntp = FakeSntpServer.shifted(-9_000))
         {
             final List<String> args = args(ntp, 0);
-            args.addAll(List.of("-4", "127.0.0.1", tlsSecret));
+            args.addAll(List.of("--tolerate-time-skewness", "5s", "-4", "127.0.0.1", tlsSecret));
 
             assertEquals(Main.STATUS_FAILURE, doctor(args));
 

@@ -2,7 +2,7 @@ package io.mtgj.diagnose;
 
 import io.mtgj.clock.ClockCheck;
 import io.mtgj.clock.SntpClient;
-import io.mtgj.config.Durations;
+import io.mtgj.config.ClockWindow;
 import io.mtgj.config.HostPort;
 
 import java.net.InetSocketAddress;
@@ -25,22 +25,23 @@ public final class ClockDiagnosis implements Check
     private static final String NAME = "clock";
 
     private final List<HostPort> servers;
-    private final long toleranceMs;
+    private final ClockWindow window;
     private final long timeoutMs;
 
     /**
      * @param servers     SNTP servers, port 123 where none is given; at least one.
-     * @param toleranceMs the proxy's tolerated skew in milliseconds.
+     * @param window      the proxy's FakeTLS clock window: this clock may be behind NTP's by its future side (clients
+     *                    then look ahead), ahead of it by its past side.
      * @param timeoutMs   time allowed for each server's answer.
      */
-    public ClockDiagnosis(final List<HostPort> servers, final long toleranceMs, final long timeoutMs)
+    public ClockDiagnosis(final List<HostPort> servers, final ClockWindow window, final long timeoutMs)
     {
         if (servers.isEmpty())
         {
             throw new IllegalArgumentException("the clock check needs at least one SNTP server");
         }
         this.servers = List.copyOf(servers);
-        this.toleranceMs = toleranceMs;
+        this.window = window;
         this.timeoutMs = timeoutMs;
     }
 
@@ -62,7 +63,7 @@ public final class ClockDiagnosis implements Check
             thread.start();
             answers.add(answer);
         }
-        final String tolerated = "tolerated " + Durations.format(toleranceMs);
+        final String tolerated = "tolerated " + window.format() + " (clients behind,ahead)";
         String lastError = "";
         // one timeout for the answers, one more for the DNS lookups before them
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * timeoutMs);
@@ -94,6 +95,7 @@ public final class ClockDiagnosis implements Check
     {
         // SntpClient gives the server's clock minus ours: positive means this clock is behind
         final long absoluteMs = Math.abs(offsetMs);
+        final long toleranceMs = offsetMs > 0 ? window.futureMs() : window.pastMs();
         final String found = "off by " + absoluteMs + " ms" + (0 == offsetMs ? "" : offsetMs > 0 ? " (behind)" :
             " (ahead)") + " against " + server + ", " + tolerated;
         if (absoluteMs > toleranceMs)
