@@ -5,6 +5,7 @@ import io.mtgj.config.Durations;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.diagnose.Check;
 import io.mtgj.diagnose.ClockDiagnosis;
+import io.mtgj.diagnose.CloakShapeCheck;
 import io.mtgj.diagnose.CloakTlsCheck;
 import io.mtgj.diagnose.DcReachability;
 import io.mtgj.diagnose.Doctor;
@@ -168,6 +169,7 @@ final class DoctorCommand
         {
             final String host = config.secret().host();
             checks.add(new CloakTlsCheck(host, config.cloak().host(), config.cloakPort(), dialTimeoutMs));
+            checks.add(new CloakShapeCheck(host, config.cloak().host(), config.cloakPort(), dialTimeoutMs));
             final List<InetAddress> given = new ArrayList<>(2);
             if (null != plan.publicIpv4())
             {

@@ -75,6 +75,8 @@ class DoctorCommandTest
             assertTrue(cloakLine.contains("certificate CN=localhost,O=mtg-jvm doctor test"), cloakLine);
             assertTrue(cloakLine.contains("expires 2099-12-07"), cloakLine);
             assertTrue(cloakLine.contains("does not trust it (unable to find valid certification path"), cloakLine);
+            final String shapeLine = line("OK", "cloak shape");
+            assertTrue(shapeLine.contains(" cipher=0x13") && shapeLine.contains(" record_bytes="), shapeLine);
             assertTrue(line("OK", "sni address").contains("localhost resolves to 127.0.0.1"), out);
             assertTrue(out.contains("open files") && out.contains("max connections"), out);
             final List<String> lines = console.outLines();
@@ -95,7 +97,7 @@ class DoctorCommandTest
 
             assertTrue(line("WARN", "clock").contains("(ahead)") || line("WARN", "clock").contains("(behind)"));
             assertTrue(line("WARN", "clock").contains("more than half the tolerance"), console.out());
-            assertTrue(console.out().contains("\ndoctor: 8 OK, 2 WARN, 0 FAIL: the proxy works"), console.out());
+            assertTrue(console.out().contains("\ndoctor: 9 OK, 2 WARN, 0 FAIL: the proxy works"), console.out());
         }
     }
 

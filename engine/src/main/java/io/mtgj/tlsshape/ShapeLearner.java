@@ -100,6 +100,21 @@ public final class ShapeLearner implements HelloShapes, AutoCloseable
     }
 
     /**
+     * One handshake with a cloak host, on the caller's thread: what {@code mtg doctor} shows.
+     *
+     * @param address   where the host answers.
+     * @param sni       the name to send.
+     * @param timeoutMs bound on the connect and on each read.
+     * @return the shape of its answer.
+     * @throws IOException when it could not be reached, broke off, or answered without TLS 1.3 (the message says).
+     */
+    public static ServerHelloShape learnOnce(final InetSocketAddress address, final String sni, final int timeoutMs)
+        throws IOException
+    {
+        return ShapeProbe.probe(address, sni, timeoutMs);
+    }
+
+    /**
      * Learn every host again now, on the learner's thread, and wait for it: for tests and one-shot checks.
      *
      * @throws InterruptedException when interrupted while waiting.
