@@ -200,6 +200,10 @@ final class Pipe implements BufferWaiter, RelayPipe
         if (index < RecordSizing.FULL)
         {
             recordsFramed = index + 1;
+        }
+        if (sizesRecords)
+        {
+            // every record, full ones too: only a second of silence starts small again, not a second of sending
             lastRecordNs = reactor.nowNs();
         }
         return RecordSizing.payloadLimit(index);

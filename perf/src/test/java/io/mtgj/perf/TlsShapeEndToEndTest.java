@@ -130,6 +130,55 @@ class TlsShapeEndToEndTest
             RecordSizing.MEDIUM_PAYLOAD, () -> Arrays.toString(lengths));
     }
 
+    /**
+     * Only a second of silence starts small again: a download that goes on for longer stays in full records, and the
+     * first records after a pause are small again.
+     */
+    @Test
+    void shouldStartSmallAgainAfterASecondOfSilenceOnly() throws Exception
+    {
+        try (ProxyFixture fixture = ProxyFixture.start(secret,
+            b -> b.tlsShape(TlsShapeSettings.DEFAULT.withLearning(false).withSizedRecords(true))))
+        {
+            final Random random = new Random(8);
+            try (FakeTlsClient client = FakeTlsClient.connect(fixture.address(), secret, (short)2, random, TIMEOUT_MS,
+                FakeTlsClient.NOW))
+            {
+                // 10 KB every 20 ms for 2.5 s: past the 60 sized records within the first second, then 1.5 s more
+                // of sending with never a second of silence
+                final long endNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+                for (int p = 0; p < 500 && System.nanoTime() - endNs < 0; p++)
+                {
+                    echo(client, random, 10_000);
+                    Thread.sleep(20);
+                }
+                final int[] busy = client.recordLengths();
+                final long smallAfterStart = Arrays.stream(busy, RecordSizing.FULL, busy.length)
+                    .filter(l -> l == RecordSizing.SMALL_PAYLOAD).count();
+                assertTrue(smallAfterStart < RecordSizing.SMALL_RECORDS / 2,
+                    smallAfterStart + " small records in 2.5 s of sending: " + busy.length + " records");
+
+                Thread.sleep(1_200);
+                echo(client, random, 300_000);
+                final int[] all = client.recordLengths();
+                final long smallAfterPause = Arrays.stream(all, busy.length, busy.length + RecordSizing.SMALL_RECORDS)
+                    .filter(l -> l == RecordSizing.SMALL_PAYLOAD).count();
+                assertTrue(smallAfterPause > RecordSizing.SMALL_RECORDS / 2,
+                    () -> "after a pause: " + Arrays.toString(Arrays.copyOfRange(all, busy.length, all.length)));
+            }
+        }
+    }
+
+    private static void echo(final FakeTlsClient client, final Random random, final int length) throws Exception
+    {
+        final byte[] payload = new byte[length];
+        random.nextBytes(payload);
+        client.send(payload);
+        final byte[] echoed = client.receive();
+        assertNotNull(echoed);
+        assertArrayEquals(payload, Arrays.copyOf(echoed, payload.length));
+    }
+
     @Test
     void shouldWriteFullRecordsWithoutShaping() throws Exception
     {
