@@ -5,7 +5,6 @@ import io.mtgj.config.Durations;
 import io.mtgj.config.ProxyConfig;
 import io.mtgj.diagnose.Check;
 import io.mtgj.diagnose.ClockDiagnosis;
-import io.mtgj.diagnose.CloakShapeCheck;
 import io.mtgj.diagnose.CloakTlsCheck;
 import io.mtgj.diagnose.DcReachability;
 import io.mtgj.diagnose.Doctor;
@@ -17,9 +16,7 @@ import io.mtgj.diagnose.Verdict;
 import io.mtgj.secret.SecretMode;
 import io.mtgj.telegram.DcTable;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
-import org.apache.commons.cli.ParseException;
 
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -86,7 +83,7 @@ final class DoctorCommand
     {
         try
         {
-            final CommandLine commandLine = parse(args);
+            final CommandLine commandLine = RunCommand.parse(args);
             if (commandLine.hasOption(RunFlag.HELP.longName()))
             {
                 out.print(USAGE);
@@ -169,7 +166,6 @@ final class DoctorCommand
         {
             final String host = config.secret().host();
             checks.add(new CloakTlsCheck(host, config.cloak().host(), config.cloakPort(), dialTimeoutMs));
-            checks.add(new CloakShapeCheck(host, config.cloak().host(), config.cloakPort(), dialTimeoutMs));
             final List<InetAddress> given = new ArrayList<>(2);
             if (null != plan.publicIpv4())
             {
@@ -290,18 +286,5 @@ final class DoctorCommand
     private static String pad(final String text, final int width)
     {
         return text.length() >= width ? text : text + " ".repeat(width - text.length());
-    }
-
-    private static CommandLine parse(final String[] args) throws CommandLineError
-    {
-        try
-        {
-            return DefaultParser.builder().setAllowPartialMatching(false).get()
-                .parse(RunFlag.commandLineOptions(), args, false);
-        }
-        catch (final ParseException ex)
-        {
-            throw usage(ex.getMessage());
-        }
     }
 }

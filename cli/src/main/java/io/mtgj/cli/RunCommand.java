@@ -127,7 +127,12 @@ final class RunCommand
         return plan(parse(args), env);
     }
 
-    private static CommandLine parse(final String[] args) throws CommandLineError
+    /**
+     * @param args run's flags and arguments (doctor takes the same).
+     * @return them parsed against run's flags.
+     * @throws CommandLineError naming an unknown or incomplete flag.
+     */
+    static CommandLine parse(final String[] args) throws CommandLineError
     {
         try
         {

@@ -1,6 +1,8 @@
 package io.mtgj.diagnose;
 
+import io.mtgj.faketls.ServerHelloShape;
 import io.mtgj.publicip.IpLiteral;
+import io.mtgj.tlsshape.ShapeLearner;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -43,6 +45,7 @@ public final class CloakTlsCheck implements Check
     static final Duration EXPIRY_WARNING = Duration.ofDays(14);
 
     private static final String NAME = "cloak";
+    private static final String SHAPE_NAME = "cloak shape";
     private static final String TLS_13 = "TLSv1.3";
     private static final String TLS_12 = "TLSv1.2";
 
@@ -71,8 +74,17 @@ public final class CloakTlsCheck implements Check
         return NAME;
     }
 
+    /**
+     * Two findings: the host's TLS (protocol, cipher, certificate) through the JDK's client, and the shape of its
+     * answer as the proxy learns it ({@code cloak shape}), each from its own connection.
+     */
     @Override
     public List<Finding> run() throws GeneralSecurityException
+    {
+        return List.of(handshake(), shape());
+    }
+
+    private Finding handshake() throws GeneralSecurityException
     {
         final String where = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         final Capture capture = new Capture();
@@ -99,9 +111,9 @@ public final class CloakTlsCheck implements Check
         }
         catch (final IOException | IllegalArgumentException ex)
         {
-            return List.of(Finding.fail(NAME, where + " (SNI " + serverName + "): " + ex,
+            return Finding.fail(NAME, where + " (SNI " + serverName + "): " + ex,
                 "probers and clients that fail the handshake get nothing where a web site should answer: pick a " +
-                "cloak host that serves HTTPS (--cloak-host/--cloak-port, or a secret for another host)"));
+                "cloak host that serves HTTPS (--cloak-host/--cloak-port, or a secret for another host)");
         }
         final long handshakeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
         final StringBuilder found = new StringBuilder(256).append(where).append(" (SNI ").append(serverName)
@@ -110,8 +122,8 @@ public final class CloakTlsCheck implements Check
         final X509Certificate[] chain = capture.chain;
         if (null == chain || 0 == chain.length)
         {
-            return List.of(Finding.warn(NAME, found.append(", no certificate").toString(),
-                "a web site shows a certificate: pick another cloak host"));
+            return Finding.warn(NAME, found.append(", no certificate").toString(),
+                "a web site shows a certificate: pick another cloak host");
         }
         final X509Certificate leaf = chain[0];
         final Instant notAfter = leaf.getNotAfter().toInstant();
@@ -123,9 +135,9 @@ public final class CloakTlsCheck implements Check
 
         if (!TLS_13.equals(session.getProtocol()))
         {
-            return List.of(Finding.fail(NAME, found.toString(), "the proxy answers clients in TLS 1.3, the host in " +
+            return Finding.fail(NAME, found.toString(), "the proxy answers clients in TLS 1.3, the host in " +
                 session.getProtocol() + ": anyone comparing the two tells them apart; pick a host that speaks " +
-                "TLS 1.3"));
+                "TLS 1.3");
         }
         final List<String> problems = new ArrayList<>();
         if (notAfter.isBefore(Instant.now()))
@@ -147,10 +159,32 @@ public final class CloakTlsCheck implements Check
         }
         if (!problems.isEmpty())
         {
-            return List.of(Finding.warn(NAME, found.toString(), String.join("; ", problems) +
-                ": a site browsers refuse stands out; prefer a popular host with a valid certificate"));
+            return Finding.warn(NAME, found.toString(), String.join("; ", problems) +
+                ": a site browsers refuse stands out; prefer a popular host with a valid certificate");
         }
-        return List.of(Finding.ok(NAME, found.toString()));
+        return Finding.ok(NAME, found.toString());
+    }
+
+    /**
+     * What the proxy learns from the host to shape its FakeTLS answer, by the proxy's own learner: without it the
+     * proxy keeps its built-in answer, which an observer comparing with the real site can tell apart.
+     */
+    private Finding shape()
+    {
+        final String where = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        try
+        {
+            final ServerHelloShape shape = ShapeLearner.learnOnce(new InetSocketAddress(host, port), serverName,
+                timeoutMs);
+            return Finding.ok(SHAPE_NAME, where + " answers " + shape.describe() + "; the proxy's FakeTLS answer " +
+                "follows it");
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return Finding.warn(SHAPE_NAME, where + " (SNI " + serverName + "): no shape learned: " + ex.getMessage(),
+                "the proxy keeps its built-in answer, which differs from the real site's: pick a cloak host that " +
+                "speaks TLS 1.3 (--cloak-host/--cloak-port, or a secret for another host)");
+        }
     }
 
     private static String trustProblem(final X509Certificate[] chain, final String authType)

@@ -2,6 +2,7 @@ package io.mtgj.diagnose;
 
 import io.mtgj.config.MiddleProxyUrls;
 import io.mtgj.config.PreferIp;
+import io.mtgj.http.HttpGet;
 import io.mtgj.middle.MiddleProxyList;
 
 import java.net.InetSocketAddress;
@@ -117,7 +118,7 @@ public final class MiddleProxyDiagnosis implements Check
         {
             try
             {
-                body.complete(HttpFetch.get(url, timeoutMs));
+                body.complete(HttpGet.get(url, null, timeoutMs));
             }
             catch (final Exception ex)
             {

@@ -2,14 +2,12 @@ package io.mtgj.middle;
 
 import io.mtgj.config.MiddleProxySettings;
 import io.mtgj.config.PreferIp;
+import io.mtgj.http.HttpGet;
 import io.mtgj.net.ReactorServices;
 import io.mtgj.net.SharedLinks;
 import io.mtgj.net.SharedUpstream;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -31,7 +29,6 @@ public final class MiddleProxies implements SharedUpstream
 {
     private static final System.Logger LOG = System.getLogger("io.mtgj.middle");
     private static final int TIMEOUT_MS = 30_000;
-    private static final int MAX_BODY_BYTES = 1 << 20;
     private static final int MIN_SECRET_LENGTH = 32;
     private static final int MAX_SECRET_LENGTH = 256;
 
@@ -140,39 +137,7 @@ public final class MiddleProxies implements SharedUpstream
     private byte[] fetch(final URI url) throws IOException
     {
         final Supplier<Proxy> proxies = httpProxy;
-        final HttpURLConnection connection = (HttpURLConnection)(null == proxies ? url.toURL().openConnection() :
-            url.toURL().openConnection(proxies.get()));
-        try
-        {
-            connection.setConnectTimeout(TIMEOUT_MS);
-            connection.setReadTimeout(TIMEOUT_MS);
-            connection.setRequestProperty("User-Agent", "mtg-jvm");
-            connection.setRequestProperty("Accept", "*/*");
-            final int status = connection.getResponseCode();
-            if (200 != status)
-            {
-                throw new IOException(url + " answered HTTP " + status);
-            }
-            try (InputStream in = connection.getInputStream())
-            {
-                final ByteArrayOutputStream body = new ByteArrayOutputStream();
-                final byte[] chunk = new byte[8192];
-                int n;
-                while ((n = in.read(chunk)) >= 0)
-                {
-                    body.write(chunk, 0, n);
-                    if (body.size() > MAX_BODY_BYTES)
-                    {
-                        throw new IOException(url + " answered more than " + MAX_BODY_BYTES + " bytes");
-                    }
-                }
-                return body.toByteArray();
-            }
-        }
-        finally
-        {
-            connection.disconnect();
-        }
+        return HttpGet.get(url, null == proxies ? null : proxies.get(), TIMEOUT_MS);
     }
 
     @Override
