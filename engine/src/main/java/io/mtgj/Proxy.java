@@ -21,7 +21,6 @@ import io.mtgj.config.StatsdTagsFormat;
 import io.mtgj.config.UnknownSni;
 import io.mtgj.config.UsersSettings;
 import io.mtgj.middle.MiddleProxies;
-import io.mtgj.mode.Credential;
 import io.mtgj.mode.SecretsMode;
 import io.mtgj.net.ClientGate;
 import io.mtgj.net.CloseReason;
@@ -50,7 +49,9 @@ import org.agrona.concurrent.SystemEpochClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -251,7 +252,7 @@ public final class Proxy implements AutoCloseable
             LOG.log(System.Logger.Level.INFO, "proxy started bind={0} mode={1} workers={2} read_buffer={3} " +
                 "write_buffer={4} prefer_ip={5} anti_replay_bytes={6} max_connections={7} " +
                 "max_connections_from=\"{8}\" buffer_memory={9} buffer_memory_from=\"{10}\" stall_timeout_ms={11}" +
-                "{12}", hostPort(proxy.localAddress()), proxy.modeLabel(), config.workers(),
+                "{12}", HostPort.text(proxy.localAddress()), proxy.modeLabel(), config.workers(),
                 capacity.readBufferBytes(), capacity.writeBufferBytes(), config.preferIp().cliName(),
                 config.antiReplayMaxBytes(), capacity.maxConnections(), capacity.maxConnectionsReason(),
                 capacity.bufferMemoryBytes(), capacity.bufferMemoryReason(), capacity.stallTimeoutMs(),
@@ -338,19 +339,8 @@ public final class Proxy implements AutoCloseable
      */
     static long replayRetentionMs(final ProxyConfig config, final Users users)
     {
-        final long fakeTlsMs = config.helloPolicy().clockWindow().replayRetentionMs();
-        if (null == users)
-        {
-            return SecretMode.FAKE_TLS == config.secret().mode() ? fakeTlsMs : ReplayCacheFile.KEEP_ALL;
-        }
-        for (final Credential credential : users.credentials())
-        {
-            if (SecretMode.FAKE_TLS != credential.secret().mode())
-            {
-                return ReplayCacheFile.KEEP_ALL;
-            }
-        }
-        return fakeTlsMs;
+        return EnumSet.of(SecretMode.FAKE_TLS).containsAll(modes(config, users)) ?
+            config.helloPolicy().clockWindow().replayRetentionMs() : ReplayCacheFile.KEEP_ALL;
     }
 
     /**
@@ -358,7 +348,7 @@ public final class Proxy implements AutoCloseable
      */
     private static boolean usesFakeTls(final ProxyConfig config, final Users users)
     {
-        return null == users ? SecretMode.FAKE_TLS == config.secret().mode() : !users.tlsHosts().isEmpty();
+        return modes(config, users).contains(SecretMode.FAKE_TLS);
     }
 
     /**
@@ -507,16 +497,25 @@ public final class Proxy implements AutoCloseable
      */
     public String modeLabel()
     {
+        final Set<SecretMode> modes = modes(config, users);
+        return 1 == modes.size() ? modes.iterator().next().cliName() : "mixed";
+    }
+
+    /**
+     * @return the modes clients are served in: the one secret's, or the named users'.
+     */
+    private static Set<SecretMode> modes(final ProxyConfig config, final Users users)
+    {
         if (null == users)
         {
-            return config.secret().mode().cliName();
+            return EnumSet.of(config.secret().mode());
         }
-        final java.util.Set<SecretMode> modes = java.util.EnumSet.noneOf(SecretMode.class);
+        final Set<SecretMode> modes = EnumSet.noneOf(SecretMode.class);
         for (final Account account : users.accounts())
         {
             modes.add(account.spec().secret().mode());
         }
-        return 1 == modes.size() ? modes.iterator().next().cliName() : "mixed";
+        return modes;
     }
 
     /**
@@ -558,7 +557,7 @@ public final class Proxy implements AutoCloseable
                 ProxyStats.newSnapshot(), latencies));
             statsEndpoint = StatsEndpoint.start(stats.bind(), registry, this::isHealthy);
             LOG.log(System.Logger.Level.INFO, "stats endpoint started address={0} metrics={1} health={2} " +
-                "namespace={3}", hostPort(statsEndpoint.address()), StatsEndpoint.METRICS_PATH,
+                "namespace={3}", HostPort.text(statsEndpoint.address()), StatsEndpoint.METRICS_PATH,
                 StatsEndpoint.HEALTH_PATH, stats.namespace());
         }
         if (stats.hasStatsd())
@@ -601,12 +600,6 @@ public final class Proxy implements AutoCloseable
                 "{1} bytes: lower --anti-replay-max-size or raise -Xmx (MTG_JAVA_OPTS)", config.antiReplayMaxBytes(),
                 maxHeapBytes);
         }
-    }
-
-    private static String hostPort(final InetSocketAddress address)
-    {
-        final String host = address.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /**

@@ -356,13 +356,13 @@ final class RunCommand
         catch (final StatsBindException ex)
         {
             throw new CommandLineError(Main.STATUS_FAILURE,
-                "cannot listen on " + text(ex.address()) + " (" + RunFlag.STATS_BIND.flagName() + "): " +
+                "cannot listen on " + HostPort.text(ex.address()) + " (" + RunFlag.STATS_BIND.flagName() + "): " +
                 ex.getMessage());
         }
         catch (final IOException ex)
         {
             throw new CommandLineError(Main.STATUS_FAILURE,
-                "cannot listen on " + text(plan.config().bind()) + ": " + ex.getMessage());
+                "cannot listen on " + HostPort.text(plan.config().bind()) + ": " + ex.getMessage());
         }
         try
         {
@@ -619,12 +619,6 @@ final class RunCommand
             throw usage(value.origin() + ": bad port 0 in '" + value.text() + "'");
         }
         return new PublicAddress(address, hostPort.port());
-    }
-
-    private static String text(final InetSocketAddress address)
-    {
-        final String host = address.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /**

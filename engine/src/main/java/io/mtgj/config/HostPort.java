@@ -119,6 +119,15 @@ public record HostPort(String host, int port)
         }
     }
 
+    /**
+     * @param address a resolved address.
+     * @return it as {@code host:port}, the host as its literal, IPv6 in brackets ({@code [::1]:443}).
+     */
+    public static String text(final InetSocketAddress address)
+    {
+        return new HostPort(address.getAddress().getHostAddress(), address.getPort()).toString();
+    }
+
     @Override
     public String toString()
     {

@@ -1,5 +1,6 @@
 package io.mtgj.diagnose;
 
+import io.mtgj.config.HostPort;
 import io.mtgj.faketls.ServerHelloShape;
 import io.mtgj.publicip.IpLiteral;
 import io.mtgj.tlsshape.ShapeLearner;
@@ -86,7 +87,7 @@ public final class CloakTlsCheck implements Check
 
     private Finding handshake() throws GeneralSecurityException
     {
-        final String where = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        final String where = new HostPort(host, port).toString();
         final Capture capture = new Capture();
         final SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {capture}, null);
@@ -171,7 +172,7 @@ public final class CloakTlsCheck implements Check
      */
     private Finding shape()
     {
-        final String where = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        final String where = new HostPort(host, port).toString();
         try
         {
             final ServerHelloShape shape = ShapeLearner.learnOnce(new InetSocketAddress(host, port), serverName,

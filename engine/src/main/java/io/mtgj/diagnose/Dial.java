@@ -1,5 +1,7 @@
 package io.mtgj.diagnose;
 
+import io.mtgj.config.HostPort;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -51,8 +53,7 @@ record Dial(InetSocketAddress address, long connectMs, String error)
      */
     String where()
     {
-        final String host = address.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return HostPort.text(address);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mtgj.socks5;
 
+import io.mtgj.config.HostPort;
 import io.mtgj.net.Tunnel;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -206,8 +207,7 @@ public final class Socks5Tunnel implements Tunnel
 
     private String targetText()
     {
-        final String host = target.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + target.getPort();
+        return HostPort.text(target);
     }
 
     private static String hex(final byte value)
